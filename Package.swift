@@ -1,0 +1,63 @@
+// swift-tools-version:6.0
+// cs: threat-advisory feeds into ATT&CK-mapped NDJSON. See README.md and docs/.
+import PackageDescription
+
+// C libraries come in as system-library targets: one module per library, each with a small shim
+// header for what Swift cannot call directly (variadic functions, function-like macros).
+let cLibraries: [Target] = [
+    .systemLibrary(name: "CJansson", pkgConfig: "jansson", providers: [.apt(["libjansson-dev"])]),
+    .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
+    .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
+    .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // Signal handling and other POSIX glue that needs C (async-signal-safe flags).
+    .target(name: "CSPosix"),
+]
+
+let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
+
+let package = Package(
+    name: "cs",
+    products: [
+        .executable(name: "cs", targets: ["cs"]),
+        .executable(name: "cs-fetch", targets: ["cs-fetch"]),
+        .executable(name: "cs-normalize", targets: ["cs-normalize"]),
+        .executable(name: "cs-enrich", targets: ["cs-enrich"]),
+        .executable(name: "cs-filter", targets: ["cs-filter"]),
+        .executable(name: "cs-sink", targets: ["cs-sink"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+    ],
+    targets: cLibraries + [
+        // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, options, exit policy.
+        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", argumentParser]),
+        // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
+        .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
+        // libcurl, wrapped once, for the stages that speak HTTP.
+        .target(name: "CSHTTP", dependencies: ["CCurl", "CSCore"]),
+        .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSQLite"]),
+        // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
+        .target(name: "CSAttack"),
+        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson"]),
+        .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSQLite", "CJansson"]),
+
+        // Thin executables: argument parsing, then a call into a library.
+        .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSCore", argumentParser]),
+        // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
+        .executableTarget(name: "attack-tables", dependencies: ["CSCore"]),
+
+        .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
+        .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),
+        .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
+        .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore"]),
+        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"]),
+        // Runs the built executables the way users do: pipes, exit codes, stderr.
+        .testTarget(name: "CLITests", dependencies: ["CSCore"]),
+    ]
+)

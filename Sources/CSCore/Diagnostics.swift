@@ -1,0 +1,137 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import ArgumentParser
+
+/// Status codes of diagnostics, named after gRPC's status codes.
+public enum StatusCode: String, Sendable {
+    case invalidArgument = "INVALID_ARGUMENT"
+    case notFound = "NOT_FOUND"
+    case deadlineExceeded = "DEADLINE_EXCEEDED"
+    case unavailable = "UNAVAILABLE"
+    case resourceExhausted = "RESOURCE_EXHAUSTED"
+    case dataLoss = "DATA_LOSS"
+    case `internal` = "INTERNAL"
+    case failedPrecondition = "FAILED_PRECONDITION"
+    case permissionDenied = "PERMISSION_DENIED"
+    case unauthenticated = "UNAUTHENTICATED"
+    case cancelled = "CANCELLED"
+    case unknown = "UNKNOWN"
+    case ok = "OK"
+}
+
+public enum LogLevel: String, Sendable, Comparable {
+    case debug, info, warning, error
+    var rank: Int { switch self { case .debug: 0; case .info: 1; case .warning: 2; case .error: 3 } }
+    public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rank < b.rank }
+}
+
+public enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+}
+
+/// Where a diagnostic points: an input (file name, URL, or "-" for stdin) and a line in it.
+public struct Position: Sendable {
+    public var input: String?
+    public var line: Int?
+    public init(input: String? = nil, line: Int? = nil) { self.input = input; self.line = line }
+}
+
+/// Diagnostics on stderr: readable text by default, one JSON object per line with `--log-format json`.
+/// Every message is written with a single write(2) so that lines from parallel stages do not interleave.
+public final class Diagnostics {
+    public let stage: String
+    public let format: LogFormat
+    /// The lowest level shown (`-q` raises it to `.error`).
+    public let threshold: LogLevel
+    public private(set) var counts: [LogLevel: Int] = [:]
+
+    public init(stage: String, format: LogFormat = .text, quiet: Bool = false) {
+        self.stage = stage
+        self.format = format
+        self.threshold = quiet ? .error : .info
+    }
+
+    public func emit(_ level: LogLevel, _ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil,
+                     extra: [(String, JSON)] = []) {
+        counts[level, default: 0] += 1
+        guard level >= threshold else { return }
+        var text: String
+        switch format {
+        case .text:
+            var where_ = ""
+            if let input = position.input { where_ = input == "-" ? "<stdin>" : input }
+            if let line = position.line { where_ += where_.isEmpty ? "line \(line)" : ":\(line)" }
+            text = "\(stage): \(level.rawValue)"
+            if !where_.isEmpty { text += ": \(where_)" }
+            text += ": \(message)"
+            if let id { text += " [id \(id)]" }
+            if code != .ok { text += " (\(code.rawValue))" }
+            text += "\n"
+        case .json:
+            let o = JSON.object()
+            o.set("level", .string(level.rawValue))
+            o.set("stage", .string(stage))
+            o.set("code", .string(code.rawValue))
+            o.set("message", .string(message))
+            if let input = position.input { o.set("input", .string(input)) }
+            if let line = position.line { o.set("line", .int(line)) }
+            if let id { o.set("id", .string(id)) }
+            for (k, v) in extra { o.set(k, v) }
+            text = o.text + "\n"
+        }
+        text.withUTF8 { buf in
+            var off = 0
+            while off < buf.count {
+                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
+                if n > 0 { off += n } else if n < 0 && errno == EINTR { continue } else { break }
+            }
+        }
+    }
+
+    public func error(_ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil) {
+        emit(.error, code, message, at: position, id: id)
+    }
+    public func warning(_ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil) {
+        emit(.warning, code, message, at: position, id: id)
+    }
+    public func info(_ message: String, at position: Position = Position()) {
+        emit(.info, .ok, message, at: position)
+    }
+}
+
+/// `--dead-letter FILE`: each rejected input line, verbatim, appended with one write(2).
+public final class DeadLetter {
+    public let path: String
+    private let fd: Int32
+
+    public init(path: String) throws(StageError) {
+        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        self.path = path
+        if fd < 0 { throw StageError(.permissionDenied, "cannot open dead-letter file \(path): \(String(cString: strerror(errno)))") }
+    }
+
+    deinit { close(fd) }
+
+    public func keep(_ bytes: UnsafeBufferPointer<UInt8>) {
+        var line = [UInt8](bytes)
+        line.append(0x0A)
+        line.withUnsafeBytes { buf in
+            _ = Glibc.write(fd, buf.baseAddress!, buf.count)
+        }
+    }
+    public func keep(_ text: String) {
+        var text = text
+        text.withUTF8 { keep($0) }
+    }
+}
+
+/// An error that stops a stage, with the status code its diagnostic carries.
+public struct StageError: Error, CustomStringConvertible {
+    public let code: StatusCode
+    public let message: String
+    public init(_ code: StatusCode, _ message: String) { self.code = code; self.message = message }
+    public var description: String { message }
+}

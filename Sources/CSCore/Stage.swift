@@ -1,0 +1,117 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CSPosix
+
+/// The running stage: its diagnostics, output, dead-letter file, counters and exit policy.
+/// Executables parse their arguments, make a `Stage`, hand it to their library, and call `finish()`.
+public final class Stage {
+    public let name: String
+    public let diagnostics: Diagnostics
+    public let output: OutputWriter
+    public let deadLetter: DeadLetter?
+    public let maxLineBytes: Int
+    /// Input lines (or documents, records, feeds) that were reported and skipped.
+    public private(set) var rejected = 0
+    public private(set) var linesRead = 0
+
+    public init(name: String, options: StageOptions, output: OutputWriter? = nil) {
+        cs_install_signal_handlers()
+        ProcessInfoLite.stageName = name
+        self.name = name
+        diagnostics = Diagnostics(stage: name, format: options.logFormat, quiet: options.quiet)
+        self.output = output ?? OutputWriter(fd: 1, lineBuffered: options.lineBuffered)
+        maxLineBytes = max(1024, options.maxLineBytes)
+        if let path = options.deadLetter {
+            do { deadLetter = try DeadLetter(path: path) } catch {
+                diagnostics.error(error.code, error.message)
+                _exit(ExitStatus.failure.rawValue)
+            }
+        } else {
+            deadLetter = nil
+        }
+    }
+
+    /// Reads every input ("-" is stdin; no inputs means stdin) line by line. Blank lines are skipped;
+    /// lines over `--max-line`, unreadable files and read errors are reported and counted.
+    public func forEachLine(of inputs: [String], _ body: (InputLine, Position) -> Void) {
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            guard let fd = openInput(input) else { continue }
+            defer { if fd != 0 { close(fd) } }
+            let reader = LineReader(fd: fd, maxLineBytes: maxLineBytes)
+            while true {
+                do {
+                    guard let line = try reader.next() else { break }
+                    linesRead += 1
+                    if cs_stop_signal() != 0 { interrupted(cs_stop_signal()) }
+                    if isBlank(line.bytes) { continue }
+                    body(line, Position(input: input, line: line.number))
+                } catch {
+                    switch error {
+                    case let .lineTooLong(number, limit):
+                        reject(nil, at: Position(input: input, line: number), .resourceExhausted,
+                               "line longer than \(limit) bytes (raise --max-line); skipped, not kept in the dead-letter file")
+                    case let .interrupted(signal):
+                        interrupted(signal)
+                    case let .readFailed(e):
+                        reject(nil, at: Position(input: input), .dataLoss, "read failed: \(String(cString: strerror(e)))")
+                        break
+                    }
+                    if case .readFailed = error { break }
+                }
+            }
+        }
+    }
+
+    /// Opens an input for reading; "-" is stdin. A missing or unreadable file is reported and counted.
+    public func openInput(_ input: String) -> Int32? {
+        if input == "-" { return 0 }
+        let fd = open(input, O_RDONLY | O_CLOEXEC)
+        if fd < 0 {
+            let e = errno
+            reject(nil, at: Position(input: input), e == ENOENT ? .notFound : .permissionDenied,
+                   "cannot open: \(String(cString: strerror(e)))")
+            return nil
+        }
+        return fd
+    }
+
+    /// Reports a rejected line (or input), keeps it verbatim in the dead-letter file, and counts it.
+    public func reject(_ line: UnsafeBufferPointer<UInt8>?, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
+        rejected += 1
+        diagnostics.error(code, message, at: position, id: id)
+        if let line, let deadLetter { deadLetter.keep(line) }
+    }
+
+    /// Flushes, reports what was rejected, and exits with the status policy's code.
+    public func finish(noMatch: Bool = false) -> Never {
+        output.flush()
+        if rejected > 0 {
+            diagnostics.emit(.warning, .dataLoss, "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
+                + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
+            exit(ExitStatus.partial.rawValue)
+        }
+        exit(noMatch ? ExitStatus.noMatch.rawValue : ExitStatus.success.rawValue)
+    }
+
+    /// A fatal error: report it, flush what was produced, exit with `failure`.
+    public func fail(_ error: StageError) -> Never {
+        output.flush()
+        diagnostics.error(error.code, error.message)
+        exit(ExitStatus.failure.rawValue)
+    }
+
+    /// SIGINT/SIGTERM: flush what is complete and exit with 128 + signal.
+    public func interrupted(_ signal: Int32) -> Never {
+        output.flush()
+        exit(ExitStatus.interrupted(by: signal))
+    }
+
+    @inline(__always)
+    private func isBlank(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        for c in bytes where !(c == 0x20 || c == 0x09 || c == 0x0D) { return false }
+        return true
+    }
+}

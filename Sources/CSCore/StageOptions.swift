@@ -1,0 +1,31 @@
+import ArgumentParser
+
+/// The options every stage shares (`@OptionGroup var common: StageOptions`).
+/// `--version` comes from each command's `CommandConfiguration(version:)`.
+public struct StageOptions: ParsableArguments {
+    @Flag(help: "Print this stage's contract (inputs, output, schema, options) as one JSON object and exit.")
+    public var describe = false
+
+    @Option(name: .customLong("log-format"), help: "Diagnostics on stderr as readable 'text' or NDJSON 'json'.")
+    public var logFormat: LogFormat = .text
+
+    @Option(name: .customLong("dead-letter"), help: ArgumentHelp("Append every rejected input line, verbatim, to this file.", valueName: "file"))
+    public var deadLetter: String?
+
+    @Flag(name: .customLong("line-buffered"), help: "Flush after every record (the default on a terminal).")
+    public var lineBuffered = false
+
+    @Flag(name: [.short, .long], help: "Show only errors on stderr.")
+    public var quiet = false
+
+    @Option(name: .customLong("max-line"), help: ArgumentHelp("Longest input line accepted, in bytes; longer lines are rejected.", valueName: "bytes"))
+    public var maxLineBytes: Int = LineReader.defaultMaxLineBytes
+
+    public init() {}
+}
+
+public enum CSVersion {
+    public static let string = "0.1.0"
+    public static let schema = "cs.advisory/1"
+    public static let contract = "cs.stage/1"
+}
