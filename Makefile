@@ -58,6 +58,7 @@ run: build
 # The same inputs through cs and through the peers (jq, Python feedparser): ratios and peak memory.
 bench: build
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
+	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
 	python3 Tests/bench/bench.py --bin "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)" --out .build/bench
 
 # Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
