@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import CSCore
 
 /// The sections a detection engineer looks for in an advisory body.

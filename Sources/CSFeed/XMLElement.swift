@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CLibXML2
+internal import CLibXML2
 import CSCore
 
 /// Namespaces that feeds use for the elements cs models.

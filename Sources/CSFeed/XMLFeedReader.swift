@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 import CSCore
 
 /// RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2's streaming reader. Each item is expanded into a

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import CLibXML2
+internal import CLibXML2
 import CSCore
 
 /// Repairs an XML feed document before libxml2 sees it, for the faults real feeds have and libxml2 would
