@@ -1,0 +1,27 @@
+import CLibXML2
+
+/// Relative references resolved with libxml2's RFC 3986 resolver (xmlBuildURI).
+enum URLResolver {
+    /// `reference` resolved against `base`; unchanged when there is no base, it is already absolute,
+    /// or either side cannot be parsed.
+    static func resolve(_ reference: String, against base: String?) -> String {
+        let ref = reference.trimmingSpaces
+        guard let base, !base.isEmpty, !ref.isEmpty, !isAbsolute(ref) else { return ref }
+        guard let built = xmlBuildURI(ref, base) else { return ref }
+        defer { cs_xml_free(built) }
+        return String(cString: built)
+    }
+
+    /// Has a scheme (`https:`, `mailto:`...): nothing to resolve.
+    static func isAbsolute(_ s: String) -> Bool {
+        var first = true
+        for c in s.utf8 {
+            if c == UInt8(ascii: ":") { return !first }
+            let alpha = (c >= 65 && c <= 90) || (c >= 97 && c <= 122)
+            let other = (c >= 48 && c <= 57) || c == UInt8(ascii: "+") || c == UInt8(ascii: "-") || c == UInt8(ascii: ".")
+            if !(alpha || (!first && other)) { return false }
+            first = false
+        }
+        return false
+    }
+}
