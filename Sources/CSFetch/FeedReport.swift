@@ -2,6 +2,8 @@ import CSCore
 
 /// What happened to one feed, for `--stats` and the progress line.
 struct FeedReport {
+    /// The feed's place in the run's input order.
+    var index: Int
     var url: String
     var status: Int?
     var code: StatusCode = .ok

@@ -59,12 +59,12 @@ public final class Fetcher {
         progress?.clear()
         if let stateError { throw stateError }
         if !completed { stage.interrupted(cs_stop_signal()) }
-        if options.stats { for report in reports { report.emit(to: stage.diagnostics) } }
+        if options.stats { for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) } }
     }
 
     private func handle(_ outcome: HTTPOutcome) throws(StageError) {
         let url = outcome.request.url
-        var report = FeedReport(url: url, ms: outcome.elapsedMs, attempts: outcome.attempts)
+        var report = FeedReport(index: outcome.request.tag, url: url, ms: outcome.elapsedMs, attempts: outcome.attempts)
         defer {
             reports.append(report)
             totals.items += report.items

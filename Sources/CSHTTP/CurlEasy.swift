@@ -69,6 +69,8 @@ final class CurlEasy {
             cs_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
         }
         for (name, value) in r.headers {
+            // A line break in a value would end the header block early (request smuggling): drop them.
+            let value = String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
             // "Name;" is curl's way to send a header with an empty value.
             let line = value.isEmpty ? name + ";" : name + ": " + value
             headerList = curl_slist_append(headerList, line)
@@ -120,7 +122,8 @@ final class CurlEasy {
 
     private func receiveHeader(_ bytes: UnsafeRawBufferPointer) {
         var line = Substring(String(decoding: bytes, as: UTF8.self))
-        while let last = line.last, last == "\r" || last == "\n" { line = line.dropLast() }
+        // "\r\n" is one Character in Swift: test for any newline, not for "\r" and "\n" apart.
+        while let last = line.last, last.isNewline { line = line.dropLast() }
         if line.hasPrefix("HTTP/") {
             responseHeaders = []  // a new response (after a redirect or a 100 Continue) starts
             return
@@ -172,8 +175,10 @@ final class CurlEasy {
             return HTTPError(.tls, "TLS failed: \(detail)", curlCode: curlCode)
         case CURLE_FILE_COULDNT_READ_FILE, CURLE_REMOTE_FILE_NOT_FOUND:
             return HTTPError(.notFound, "cannot read: \(detail)", curlCode: curlCode)
-        case CURLE_UNSUPPORTED_PROTOCOL, CURLE_URL_MALFORMAT:
+        case CURLE_URL_MALFORMAT:
             return HTTPError(.invalidURL, "bad URL: \(detail)", curlCode: curlCode)
+        case CURLE_UNSUPPORTED_PROTOCOL:
+            return HTTPError(.invalidURL, "unsupported protocol or response: \(detail)", curlCode: curlCode)
         case CURLE_BAD_CONTENT_ENCODING:
             return HTTPError(.badEncoding, "cannot decode the body: \(detail)", curlCode: curlCode)
         case CURLE_ABORTED_BY_CALLBACK:
