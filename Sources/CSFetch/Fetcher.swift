@@ -92,8 +92,9 @@ public final class Fetcher {
             var code = HTTPStatus.code(for: response.status)
             if code == .ok { code = .unknown }
             report.code = code
-            let after = response.finalURL != url ? " from \(response.finalURL)" : ""
-            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(after)\(retried)")
+            var detail = response.finalURL != url ? " from \(response.finalURL)" : ""
+            if let wait = response.header("Retry-After") { detail += " (Retry-After: \(wait))" }
+            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(detail)\(retried)")
             return
         }
 

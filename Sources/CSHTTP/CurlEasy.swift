@@ -77,18 +77,24 @@ final class CurlEasy {
         }
         if let headerList { cs_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, headerList) }
 
-        switch r.method.uppercased() {
+        let method = r.method.uppercased()
+        switch method {
         case "GET": break
         case "HEAD": cs_curl_easy_setopt_long(h, CURLOPT_NOBODY, 1)
         case "POST": cs_curl_easy_setopt_long(h, CURLOPT_POST, 1)
         default: cs_curl_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, r.method)
         }
-        if let body = r.body {
+        // A method that carries a body always gets one (empty if none was given): otherwise
+        // libcurl would read the body from stdin.
+        if let body = r.body ?? (method == "GET" || method == "HEAD" ? nil : []) {
             cs_curl_easy_setopt_off(h, CURLOPT_POSTFIELDSIZE_LARGE, curl_off_t(body.count))
             // COPYPOSTFIELDS copies the bytes (binary-safe once the size is set): no lifetime to manage.
-            body.withUnsafeBytes { buf in
-                _ = cs_curl_easy_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS,
-                                                UnsafeMutableRawPointer(mutating: buf.baseAddress ?? UnsafeRawPointer(errorBuffer)))
+            if body.isEmpty {
+                cs_curl_easy_setopt_string(h, CURLOPT_COPYPOSTFIELDS, "")
+            } else {
+                body.withUnsafeBytes { buf in
+                    _ = cs_curl_easy_setopt_pointer(h, CURLOPT_COPYPOSTFIELDS, UnsafeMutableRawPointer(mutating: buf.baseAddress!))
+                }
             }
         }
 
@@ -155,6 +161,9 @@ final class CurlEasy {
         var detail = String(cString: errorBuffer)
         if detail.isEmpty { detail = String(cString: curl_easy_strerror(code)) }
         let curlCode = Int(code.rawValue)
+        var connectMicroseconds: curl_off_t = 0
+        _ = cs_curl_easy_getinfo_off(handle, CURLINFO_CONNECT_TIME_T, &connectMicroseconds)
+        let connected = connectMicroseconds > 0
         switch code {
         case CURLE_COULDNT_RESOLVE_HOST, CURLE_COULDNT_RESOLVE_PROXY:
             return HTTPError(.resolve, "cannot resolve host: \(detail)", curlCode: curlCode)
@@ -162,6 +171,8 @@ final class CurlEasy {
             return HTTPError(.connect, "cannot connect: \(detail)", curlCode: curlCode)
         case CURLE_SEND_ERROR, CURLE_RECV_ERROR, CURLE_GOT_NOTHING, CURLE_PARTIAL_FILE, CURLE_HTTP2, CURLE_HTTP2_STREAM:
             return HTTPError(.connectionLost, "connection lost: \(detail)", curlCode: curlCode)
+        case CURLE_OPERATION_TIMEDOUT where !connected && !request.url.lowercased().hasPrefix("file:"):
+            return HTTPError(.connectTimeout, "no connection within \(elapsedMs) ms (connect limit \(formatSeconds(request.connectTimeout)) s): \(detail)", curlCode: curlCode)
         case CURLE_OPERATION_TIMEDOUT:
             return HTTPError(.timeout, "timed out after \(elapsedMs) ms (limit \(formatSeconds(request.timeout)) s, connect \(formatSeconds(request.connectTimeout)) s): \(detail)", curlCode: curlCode)
         case CURLE_FILESIZE_EXCEEDED:

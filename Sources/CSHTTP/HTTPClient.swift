@@ -1,5 +1,5 @@
 /// The result of one request after all its attempts.
-public struct HTTPOutcome {
+public struct HTTPOutcome: Sendable {
     public var request: HTTPRequest
     /// A response (any status) or a transport failure, from the last attempt.
     public var result: Result<HTTPResponse, HTTPError>

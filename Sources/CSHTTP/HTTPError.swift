@@ -6,7 +6,8 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         case resolve           // host name not found
         case connect           // connection refused or unreachable
         case connectionLost    // reset, closed early, nothing received
-        case timeout           // --timeout or --connect-timeout
+        case connectTimeout    // no connection within the connect timeout
+        case timeout           // the whole transfer took longer than its timeout
         case tooLarge          // body over maxBodyBytes (decoded size)
         case tooManyRedirects
         case tls               // handshake or certificate verification
@@ -34,7 +35,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     public var code: StatusCode {
         switch kind {
         case .resolve, .connect, .connectionLost, .tls: return .unavailable
-        case .timeout: return .deadlineExceeded
+        case .timeout, .connectTimeout: return .deadlineExceeded
         case .tooLarge: return .resourceExhausted
         case .tooManyRedirects: return .failedPrecondition
         case .notFound: return .notFound
@@ -48,7 +49,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
     /// Connection-level failures that another attempt may well get past.
     public var isRetryable: Bool {
         switch kind {
-        case .resolve, .connect, .connectionLost: return true
+        case .resolve, .connect, .connectTimeout, .connectionLost: return true
         default: return false
         }
     }

@@ -180,6 +180,22 @@ class Handler(BaseHTTPRequestHandler):
         return self.send(404, b"no such route")
 
 
+    def echo(self):
+        """Any method on /echo: what arrived, as JSON (for HTTPClient's POST path, which cs-sink uses)."""
+        length = int(self.headers.get("Content-Length") or 0)
+        body = self.rfile.read(length) if length else b""
+        key = urlsplit(self.path).path
+        n = self.count(key)
+        if "fail-once" in self.path and n == 1:
+            return self.send(503, b"try again", [("Retry-After", "0")])
+        answer = {"method": self.command, "body": body.decode("utf-8", "replace"), "length": length,
+                  "content_type": self.headers.get("Content-Type"), "x_test": self.headers.get("X-Test"),
+                  "attempt": n}
+        return self.send(200, json.dumps(answer).encode(), [("Content-Type", "application/json"), ("X-Reply", "yes")])
+
+    do_POST = do_PUT = do_DELETE = echo
+
+
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
