@@ -163,18 +163,20 @@ public final class Fetcher {
 
 /// The live "feeds done/total" line on a terminal's stderr, redrawn in place.
 final class ProgressLine {
-    private var shown = false
+    private var shown: String?
 
     func show(done: Int, total: Int, bytes: Int, items: Int, failed: Int) {
-        let text = "\r\u{1B}[Kcs-fetch: \(done)/\(total) feeds, \(ProgressLine.size(bytes)), \(items) items, \(failed) failed"
-        write(text)
-        shown = true
+        let text = "cs-fetch: \(done)/\(total) feeds, \(ProgressLine.size(bytes)), \(items) items, \(failed) failed"
+        guard text != shown else { return }
+        write("\r\u{1B}[K" + text)
+        shown = text
     }
 
+    /// Erases the line (before a diagnostic is written, and at the end).
     func clear() {
-        guard shown else { return }
+        guard shown != nil else { return }
         write("\r\u{1B}[K")
-        shown = false
+        shown = nil
     }
 
     private func write(_ text: String) {

@@ -111,10 +111,11 @@ struct CSFetchRun {
     }
 
     /// Runs cs-fetch; a run that has not ended after `limit` seconds is killed and fails the test.
-    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Double = 120) throws -> CSFetchRun {
+    /// `--no-progress` is added unless `progress` (the line would only show on a terminal anyway).
+    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Double = 120, progress: Bool = false) throws -> CSFetchRun {
         let process = Process()
         process.executableURL = try binary()
-        process.arguments = ["--no-progress"] + arguments
+        process.arguments = (progress ? [] : ["--no-progress"]) + arguments
         var env = ProcessInfo.processInfo.environment
         for key in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] { env.removeValue(forKey: key) }
         env.merge(environment) { $1 }

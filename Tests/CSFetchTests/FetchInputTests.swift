@@ -138,3 +138,28 @@ final class FetchInputTests: FetchTestCase {
         XCTAssertTrue(help.stdout.contains("EXAMPLES:") && help.stdout.contains("cs-fetch https://"), help.stdout)
     }
 }
+
+/// The live progress line: on a terminal's stderr only.
+final class FetchProgressTests: FetchTestCase {
+    func testProgressLineOnATerminalOnly() throws {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/script") else { throw XCTSkip("script(1) is needed for a pseudo-terminal") }
+        let binary = try CSFetchRun.binary().path
+        let url = server.url("/slow/\(key)?seconds=0.5")
+        // script(1) gives cs-fetch a pseudo-terminal as stderr; stdout goes to /dev/null.
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/script")
+        process.arguments = ["-qfec", "'\(binary)' '\(url)' > /dev/null", "/dev/null"]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardInput = FileHandle.nullDevice
+        try process.run()
+        let data = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        let text = String(decoding: data, as: UTF8.self)
+        XCTAssertTrue(text.contains("/1 feeds"), text)
+        XCTAssertTrue(text.hasSuffix("\r\u{1B}[K"), "the line is erased at the end: \(text.debugDescription)")
+
+        let piped = try CSFetchRun.run([url + "&piped"], progress: true)
+        XCTAssertFalse(piped.stderr.contains("feeds,"), "no progress line into a pipe")
+    }
+}
