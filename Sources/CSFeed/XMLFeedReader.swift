@@ -1,10 +1,165 @@
 import CLibXML2
 import CSCore
 
-/// RSS and Atom through libxml2's streaming reader.
+/// RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2's streaming reader. Each item is expanded into a
+/// small subtree, turned into a record, emitted, and left behind (the reader frees it), so memory does
+/// not grow with the number of items and the first record leaves before the document is read.
+///
+/// Parser flags: recovery on, no network, CDATA merged into text. Never XML_PARSE_NOENT or
+/// XML_PARSE_DTDLOAD: external entities and DTDs are not loaded, and entity text is expanded only by
+/// cs, within a per-item budget, on top of libxml2's own entity-amplification checks.
 enum XMLFeedReader {
+    /// Bytes of text one item may expand to (entities included).
+    static let itemTextBudget = 32 << 20
+
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
-        throw FeedError(.internal, "XML feeds: in progress")
+        let override = XMLRepair.encodingOverride(document, contentType: source.contentType)
+        var repair = XMLRepair()
+        var repaired: [UInt8]?
+        if !XMLRepair.isWide(document) {
+            let encoding = override ?? XMLRepair.declaredEncoding(document)
+            repaired = repair.repair(document, utf8: Charset.isUTF8(encoding))
+        }
+        if repair.repairedUTF8 > 0 {
+            report(FeedIssue(level: .warning, code: .dataLoss,
+                             message: "\(repair.repairedUTF8) invalid UTF-8 byte\(repair.repairedUTF8 == 1 ? "" : "s") replaced by U+FFFD"))
+        }
+        if repair.removedControls > 0 {
+            report(FeedIssue(level: .warning, code: .invalidArgument,
+                             message: "\(repair.removedControls) control character\(repair.removedControls == 1 ? "" : "s") not allowed in XML removed"))
+        }
+        if repair.escapedAmpersands > 0 {
+            report(FeedIssue(level: .info, code: .invalidArgument,
+                             message: "\(repair.escapedAmpersands) bare '&' read as text"))
+        }
+        if let repaired {
+            let result: Result<Void, FeedError> = repaired.withUnsafeBytes { buf in
+                Result { () throws(FeedError) in try read(buf, encoding: override, source: source, report: report, emit: emit) }
+            }
+            try result.get()
+        } else {
+            try read(document, encoding: override, source: source, report: report, emit: emit)
+        }
+    }
+
+    private static func read(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource,
+                             report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+                            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
+        guard let base = document.baseAddress,
+              let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
+                                              source.url, encoding, options)
+        else { throw FeedError(.invalidArgument, "libxml2 could not start reading the document") }
+        defer { xmlFreeTextReader(reader) }
+        let errors = XMLErrorLog()
+        let context = Unmanaged.passUnretained(errors).toOpaque()
+        xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
+            guard let ctx, let error else { return }
+            Unmanaged<XMLErrorLog>.fromOpaque(ctx).takeUnretainedValue().record(error.pointee)
+        }, context)
+
+        var session: FeedSession?
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            if errors.entityLoop { break }
+            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            let depth = xmlTextReaderDepth(reader)
+            let local = String(cString: xmlTextReaderConstLocalName(reader))
+            let ns = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+            guard let s = session else {
+                // The root element says what the document is.
+                guard let dialect = FeedDialect.detect(root: local, namespace: ns, version: attribute(reader, "version")) else {
+                    throw FeedError(.invalidArgument, "not a feed: the root element is <\(local)>"
+                                    + (ns.map { " in namespace \($0)" } ?? ""))
+                }
+                session = FeedSession(dialect: dialect, source: source)
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            let isItem = local == s.dialect.itemName && (depth == 1 || depth == 2)
+            let isContainer = local == "channel" && depth == 1
+            if isContainer {
+                if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: ns) {
+                    s.setDialect(refined)
+                }
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            // Depth-1 elements other than the channel, and depth-2 elements (only reached inside the channel,
+            // since every other depth-1 element is skipped whole), are items or feed-level elements.
+            if isItem || depth == 1 || depth == 2 {
+                // Expand this element into a subtree (one item, or one feed-level element), use it, skip past it.
+                guard let node = xmlTextReaderExpand(reader) else { status = -1; break }
+                if isItem {
+                    s.item(XMLElement(node: node), report: report, emit: emit)
+                } else {
+                    s.feedElement(XMLElement(node: node))
+                }
+                status = xmlTextReaderNext(reader)
+                continue
+            }
+            status = xmlTextReaderRead(reader)
+        }
+
+        if errors.entityLoop {
+            throw FeedError(.resourceExhausted, "entity expansion limit exceeded at line \(errors.entityLoopLine)"
+                            + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(session?.emitted ?? 0) items emitted before it")
+        }
+        guard let s = session else {
+            throw FeedError(.invalidArgument, errors.first.map { "not a feed: XML error at line \($0.line): \($0.message)" }
+                            ?? "not a feed: no root element")
+        }
+        if status < 0 || errors.truncated {
+            let detail = errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? ""
+            report(FeedIssue(level: .error, code: .dataLoss,
+                             message: "document broken off\(detail); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"))
+        } else if errors.fatalCount > 0, let first = errors.firstFatal {
+            report(FeedIssue(level: .warning, code: .invalidArgument,
+                             message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
+        }
+    }
+
+    private static func attribute(_ reader: xmlTextReaderPtr, _ name: String) -> String? {
+        guard let v = xmlTextReaderGetAttribute(reader, name) else { return nil }
+        defer { cs_xml_free(v) }
+        return String(cString: v)
+    }
+}
+
+/// libxml2's errors while reading one document.
+final class XMLErrorLog {
+    struct Entry { let line: Int; let message: String; let code: Int32 }
+    private(set) var first: Entry?
+    private(set) var firstFatal: Entry?
+    private(set) var lastFatal: Entry?
+    private(set) var fatalCount = 0
+    private(set) var truncated = false
+    private(set) var entityLoop = false
+    private(set) var entityLoopLine = 0
+
+    func record(_ e: xmlError) {
+        var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
+        while message.last == "\n" { message.removeLast() }
+        let entry = Entry(line: Int(e.line), message: message, code: e.code)
+        if first == nil { first = entry }
+        guard e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
+        fatalCount += 1
+        if firstFatal == nil { firstFatal = entry }
+        lastFatal = entry
+        switch UInt32(e.code) {
+        case XML_ERR_ENTITY_LOOP.rawValue:
+            if !entityLoop { entityLoopLine = entry.line }
+            entityLoop = true
+        case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
+            break
+        case XML_ERR_TAG_NOT_FINISHED.rawValue, XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
+            truncated = true
+        default:
+            if message.hasPrefix("Premature end") { truncated = true }
+        }
     }
 }

@@ -1,0 +1,133 @@
+import CSCore
+
+/// An Atom 1.0 or 0.3 `<entry>` into a draft.
+enum AtomEntryMapper {
+    static func draft(_ entry: XMLElement, index: Int, budget: inout Int) throws(EntityBudgetExceeded) -> AdvisoryDraft {
+        var d = AdvisoryDraft(index: index)
+        d.baseURL = entry.baseURL
+        for child in entry.children {
+            let ns = child.namespace
+            if ns == XMLNamespace.atom10 || ns == XMLNamespace.atom03 || ns == nil {
+                if try apply(child, to: &d, budget: &budget) { continue }
+            } else if ns == XMLNamespace.content, child.localName == "encoded", d.contentHTML == nil {
+                d.contentHTML = try child.text(budget: &budget)
+                continue
+            } else if try SharedElements.apply(child, to: &d, budget: &budget) {
+                continue
+            }
+            ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
+        }
+        return d
+    }
+
+    private static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
+        switch e.localName {
+        case "id":
+            d.id = try e.text(budget: &budget)
+        case "title":
+            d.title = AtomText.plain(e, text: try e.text(budget: &budget))
+        case "link":
+            let rel = e.attribute("rel")?.trimmingSpaces ?? "alternate"
+            guard rel == "alternate", d.url == nil, let href = e.attribute("href") else { return false }
+            d.url = URLResolver.resolve(href, against: e.baseURL)
+        case "summary":
+            d.summary = AtomText.markup(e, text: try e.text(budget: &budget))
+        case "content":
+            return try content(e, into: &d, budget: &budget)
+        case "published", "issued", "created":
+            if d.published != nil { return false }
+            d.published = (e.qualifiedName, try e.text(budget: &budget))
+        case "updated", "modified":
+            if d.modified != nil { return false }
+            d.modified = (e.qualifiedName, try e.text(budget: &budget))
+        case "author":
+            if let a = AtomPerson.author(e) { d.authors.append(a) }
+        case "category":
+            let attributeTerm = e.attribute("term") ?? e.attribute("label")
+            let term: String
+            if let attributeTerm { term = attributeTerm.trimmingSpaces } else { term = try e.text(budget: &budget).trimmingSpaces }
+            let scheme = (e.attribute("scheme") ?? "").trimmingSpaces.lowercased()
+            if scheme == "severity" || scheme.hasSuffix("/severity") || scheme.hasSuffix("#severity") {
+                d.severities.append(term)
+            } else if scheme == "type" || scheme.hasSuffix("/type") || scheme.hasSuffix("#type") {
+                d.type = term
+            } else {
+                d.tags.append(term)
+            }
+        default:
+            return false
+        }
+        return true
+    }
+
+    /// Atom content by its type (and 0.3 mode): html, xhtml, text, or base64-encoded text.
+    private static func content(_ e: XMLElement, into d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
+        if d.contentHTML != nil || d.contentText != nil || e.attribute("src") != nil { return false }
+        let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
+        let mode = e.attribute("mode")?.trimmingSpaces.lowercased()
+        let isHTML = type == "html" || type == "text/html"
+        let isXHTML = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml"
+        let isText = type == "text" || type == "text/plain"
+        if mode == "base64" || !(isHTML || isXHTML || isText || type.hasSuffix("+xml") || type.hasSuffix("/xml")) {
+            guard let bytes = Base64.decode(try e.text(budget: &budget).utf8),
+                  let decoded = String(validating: bytes, as: UTF8.self) else { return false }
+            if isHTML || isXHTML { d.contentHTML = decoded } else if isText || type.hasPrefix("text/") { d.contentText = decoded }
+            else { return false }
+            return true
+        }
+        if isXHTML { d.contentHTML = AtomText.xhtmlInner(e) }
+        else if isHTML { d.contentHTML = try e.text(budget: &budget) }
+        else if isText { d.contentText = try e.text(budget: &budget) }
+        else { return false }
+        return true
+    }
+}
+
+/// Atom text constructs (type="text" | "html" | "xhtml").
+enum AtomText {
+    /// As plain text (titles).
+    static func plain(_ e: XMLElement, text: String) -> String {
+        switch (e.attribute("type") ?? "text").lowercased() {
+        case "html", "text/html": return HTMLText.singleLine(text)
+        case "xhtml", "application/xhtml+xml": return HTMLText.singleLine(xhtmlInner(e))
+        default: return text
+        }
+    }
+
+    /// As the feed wrote it, markup kept (summaries).
+    static func markup(_ e: XMLElement, text: String) -> String {
+        switch (e.attribute("type") ?? "text").lowercased() {
+        case "xhtml", "application/xhtml+xml": return xhtmlInner(e)
+        default: return text
+        }
+    }
+
+    /// The markup inside xhtml content: the children of its wrapping `<div>`.
+    static func xhtmlInner(_ e: XMLElement) -> String {
+        let kids = e.children
+        if kids.count == 1, kids[0].localName == "div" { return kids[0].innerXML.trimmingSpaces }
+        return e.innerXML.trimmingSpaces
+    }
+}
+
+/// Atom person constructs (author, contributor).
+enum AtomPerson {
+    static func author(_ e: XMLElement) -> Author? {
+        var a = Author(name: nil, email: nil, url: nil)
+        var budget = 1 << 16
+        for c in e.children {
+            let value = ((try? c.text(budget: &budget)) ?? "").trimmingSpaces
+            if value.isEmpty { continue }
+            switch c.localName {
+            case "name": a.name = value
+            case "email": a.email = value
+            case "uri", "url": a.url = URLResolver.resolve(value, against: c.baseURL)
+            default: break
+            }
+        }
+        if a.isEmpty, !e.hasElementChildren, let text = try? e.text(budget: &budget), !text.trimmingSpaces.isEmpty {
+            a.name = text.trimmingSpaces   // some feeds write the name directly
+        }
+        return a.isEmpty ? nil : a
+    }
+}

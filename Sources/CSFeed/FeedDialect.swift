@@ -1,0 +1,37 @@
+/// Which feed format a document is, from its root element (and, for RDF, the channel's namespace).
+struct FeedDialect {
+    enum Family { case rss, atom }
+    let family: Family
+    /// `source.format`: "rss-2.0", "rss-1.0", "rss-0.90", "rss-0.91", "atom-1.0", "atom-0.3".
+    let format: String
+    /// The element that holds one item.
+    var itemName: String { family == .rss ? "item" : "entry" }
+
+    static func detect(root: String, namespace: String?, version: String?) -> FeedDialect? {
+        switch root {
+        case "rss":
+            let v = version?.trimmingSpaces ?? ""
+            let known = ["0.91", "0.92", "0.93", "0.94", "2.0", "2.0.1", "2.01"]
+            let format = known.contains(v) ? (v.hasPrefix("2") ? "rss-2.0" : "rss-" + v) : "rss-2.0"
+            return FeedDialect(family: .rss, format: format)
+        case "RDF" where namespace == XMLNamespace.rdf || namespace == nil:
+            return FeedDialect(family: .rss, format: "rss-1.0")
+        case "feed":
+            if namespace == XMLNamespace.atom03 || version?.trimmingSpaces == "0.3" {
+                return FeedDialect(family: .atom, format: "atom-0.3")
+            }
+            if namespace == XMLNamespace.atom10 || namespace == nil {
+                return FeedDialect(family: .atom, format: "atom-1.0")
+            }
+            return nil
+        default:
+            return nil
+        }
+    }
+
+    /// RSS 0.90 is RDF with Netscape's namespace on the channel.
+    static func refine(_ d: FeedDialect, channelNamespace: String?) -> FeedDialect? {
+        guard d.format == "rss-1.0", channelNamespace == XMLNamespace.rss090 else { return nil }
+        return FeedDialect(family: .rss, format: "rss-0.90")
+    }
+}

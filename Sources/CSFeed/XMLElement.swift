@@ -1,0 +1,179 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLibXML2
+import CSCore
+
+/// Namespaces that feeds use for the elements cs models.
+enum XMLNamespace {
+    static let atom10 = "http://www.w3.org/2005/Atom"
+    static let atom03 = "http://purl.org/atom/ns#"
+    static let rss10 = "http://purl.org/rss/1.0/"
+    static let rss090 = "http://my.netscape.com/rdf/simple/0.9/"
+    static let rdf = "http://www.w3.org/1999/02/22-rdf-syntax-ns#"
+    static let content = "http://purl.org/rss/1.0/modules/content/"
+    static let dc = "http://purl.org/dc/elements/1.1/"
+    static let dcterms = "http://purl.org/dc/terms/"
+    static let xhtml = "http://www.w3.org/1999/xhtml"
+}
+
+/// Entity expansion went past the per-item budget (a billion-laughs document).
+struct EntityBudgetExceeded: Error {}
+
+/// An element of an expanded item subtree. Valid while the streaming reader is on that item.
+struct XMLElement {
+    let node: UnsafeMutablePointer<xmlNode>
+
+    var localName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
+    var namespace: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
+    /// The name as the document wrote it (`dc:creator`), the key under `extensions`.
+    var qualifiedName: String {
+        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + localName }
+        return localName
+    }
+
+    func attribute(_ name: String) -> String? {
+        guard let v = xmlGetNoNsProp(node, name) else { return nil }
+        defer { cs_xml_free(v) }
+        return String(cString: v)
+    }
+
+    func attribute(_ name: String, namespace: String) -> String? {
+        guard let v = xmlGetNsProp(node, name, namespace) else { return nil }
+        defer { cs_xml_free(v) }
+        return String(cString: v)
+    }
+
+    /// The base URI in effect for this element: `xml:base` on it or its ancestors, resolved against the document URL.
+    var baseURL: String? {
+        guard let b = xmlNodeGetBase(node.pointee.doc, node) else { return nil }
+        defer { cs_xml_free(b) }
+        return String(cString: b)
+    }
+
+    var children: [XMLElement] {
+        var out: [XMLElement] = []
+        var c = node.pointee.children
+        while let n = c {
+            if n.pointee.type == XML_ELEMENT_NODE { out.append(XMLElement(node: n)) }
+            c = n.pointee.next
+        }
+        return out
+    }
+
+    func child(_ localName: String) -> XMLElement? { children.first { $0.localName == localName } }
+
+    var hasElementChildren: Bool {
+        var c = node.pointee.children
+        while let n = c {
+            if n.pointee.type == XML_ELEMENT_NODE { return true }
+            c = n.pointee.next
+        }
+        return false
+    }
+
+    /// All text inside the element, entities expanded within `budget` bytes.
+    func text(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+        var out: [UInt8] = []
+        try Self.collectText(node.pointee.children, doc: node.pointee.doc, into: &out, budget: &budget, depth: 0)
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    private static func collectText(_ first: UnsafeMutablePointer<xmlNode>?, doc: UnsafeMutablePointer<xmlDoc>?,
+                                    into out: inout [UInt8], budget: inout Int, depth: Int) throws(EntityBudgetExceeded) {
+        var c = first
+        while let n = c {
+            switch n.pointee.type {
+            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
+                if let content = n.pointee.content {
+                    let len = Int(strlen(content))
+                    budget -= len
+                    if budget < 0 { throw EntityBudgetExceeded() }
+                    out.append(contentsOf: UnsafeBufferPointer(start: content, count: len))
+                }
+            case XML_ELEMENT_NODE:
+                try collectText(n.pointee.children, doc: doc, into: &out, budget: &budget, depth: depth)
+            case XML_ENTITY_REF_NODE:
+                if depth > 40 { throw EntityBudgetExceeded() }
+                if let name = n.pointee.name, let entity = xmlGetDocEntity(doc, name) {
+                    if let children = entity.pointee.children {
+                        try collectText(children, doc: doc, into: &out, budget: &budget, depth: depth + 1)
+                    } else if let content = entity.pointee.content {
+                        let len = Int(strlen(content))
+                        budget -= len
+                        if budget < 0 { throw EntityBudgetExceeded() }
+                        out.append(contentsOf: UnsafeBufferPointer(start: content, count: len))
+                    }
+                } else if let name = n.pointee.name, let desc = htmlEntityLookup(name) {
+                    out.append(contentsOf: Array(String(Unicode.Scalar(desc.pointee.value).map(Character.init) ?? " ").utf8))
+                }
+            default:
+                break
+            }
+            c = n.pointee.next
+        }
+    }
+
+    /// The markup inside the element (Atom xhtml content), serialized by libxml2.
+    var innerXML: String {
+        guard let buffer = xmlBufferCreate() else { return "" }
+        defer { xmlBufferFree(buffer) }
+        var c = node.pointee.children
+        while let n = c {
+            xmlNodeDump(buffer, node.pointee.doc, n, 0, 0)
+            c = n.pointee.next
+        }
+        guard let content = xmlBufferContent(buffer) else { return "" }
+        return String(cString: content)
+    }
+
+    /// The element as an `extensions` value: its text when it has neither attributes nor child elements,
+    /// else an object of `@attribute`s, child elements by name (repeated ones as arrays) and `#text`.
+    func extensionValue(budget: inout Int) throws(EntityBudgetExceeded) -> JSON {
+        let attributes = node.pointee.properties
+        if attributes == nil && !hasElementChildren { return .string(try text(budget: &budget)) }
+        let o = JSON.object()
+        var a = attributes
+        while let attr = a {
+            let name = (attr.pointee.ns?.pointee.prefix.map { String(cString: $0) + ":" } ?? "")
+                + (attr.pointee.name.map { String(cString: $0) } ?? "")
+            if let v = xmlNodeListGetString(node.pointee.doc, attr.pointee.children, 1) {
+                o.set("@" + name, .string(String(cString: v)))
+                cs_xml_free(v)
+            }
+            a = attr.pointee.next
+        }
+        var ownText: [UInt8] = []
+        var c = node.pointee.children
+        while let n = c {
+            if n.pointee.type == XML_ELEMENT_NODE {
+                let child = XMLElement(node: n)
+                ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: o)
+            } else if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE, let content = n.pointee.content {
+                ownText.append(contentsOf: UnsafeBufferPointer(start: content, count: Int(strlen(content))))
+            }
+            c = n.pointee.next
+        }
+        let text = String(decoding: ownText, as: UTF8.self)
+        if !text.trimmingSpaces.isEmpty { o.set("#text", .string(text)) }
+        return o
+    }
+}
+
+/// Adds values under a key, turning a repeated key into an array in document order. Element values are
+/// strings or objects, so an array under a key can only be one made here.
+enum ExtensionBag {
+    static func add(_ key: String, _ value: JSON, to object: JSON) {
+        guard let existing = object[key] else { object.set(key, value); return }
+        if existing.kind == .array {
+            existing.append(value)
+        } else {
+            let list = JSON.array()
+            list.append(existing)
+            list.append(value)
+            object.set(key, list)
+        }
+    }
+}

@@ -1,0 +1,234 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CLibXML2
+import CSCore
+
+/// Repairs an XML feed document before libxml2 sees it, for the faults real feeds have and libxml2 would
+/// stop at or silently drop:
+/// - invalid UTF-8 (in a UTF-8 document) becomes U+FFFD;
+/// - control characters that XML forbids are removed;
+/// - a bare `&` (not starting an entity or character reference) becomes `&amp;`;
+/// - HTML entities such as `&nbsp;` become character references, unless the document declares entities.
+/// CDATA sections are copied unchanged. The document is copied only when something needs repair.
+struct XMLRepair {
+    var repairedUTF8 = 0
+    var removedControls = 0
+    var escapedAmpersands = 0
+    var replacedEntities = 0
+
+    /// The encoding libxml2 should be told (HTTP charset when the document has no BOM), or nil to let it
+    /// use the BOM or XML declaration.
+    static func encodingOverride(_ d: UnsafeRawBufferPointer, contentType: String?) -> String? {
+        if hasBOM(d) { return nil }
+        guard let charset = Charset.from(contentType: contentType) else { return nil }
+        return charset
+    }
+
+    static func hasBOM(_ d: UnsafeRawBufferPointer) -> Bool {
+        if d.count >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { return true }
+        if d.count >= 2, (d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0xFF && d[1] == 0xFE) { return true }
+        return false
+    }
+
+    /// True when the document is UTF-16 or UTF-32 (BOM or NUL-interleaved `<`): byte-level repair does not apply.
+    static func isWide(_ d: UnsafeRawBufferPointer) -> Bool {
+        if d.count >= 2, (d[0] == 0xFE && d[1] == 0xFF) || (d[0] == 0xFF && d[1] == 0xFE) { return true }
+        if d.count >= 2, d[0] == 0 || d[1] == 0 { return true }
+        return false
+    }
+
+    /// The encoding named in the XML declaration, lowercased, or nil.
+    static func declaredEncoding(_ d: UnsafeRawBufferPointer) -> String? {
+        var start = 0
+        if d.count >= 3, d[0] == 0xEF, d[1] == 0xBB, d[2] == 0xBF { start = 3 }
+        guard d.count >= start + 5, d[start] == UInt8(ascii: "<"), d[start + 1] == UInt8(ascii: "?") else { return nil }
+        let end = min(d.count, start + 256)
+        var decl: [UInt8] = []
+        for i in start..<end {
+            decl.append(d[i])
+            if d[i] == UInt8(ascii: ">") { break }
+        }
+        let key = Array("encoding".utf8)
+        guard let at = (0..<max(0, decl.count - key.count)).first(where: { Array(decl[$0..<$0 + key.count]) == key })
+        else { return nil }
+        var value: [UInt8] = []
+        var quote: UInt8 = 0
+        for c in decl[(at + key.count)...] {
+            if quote == 0 {
+                if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c }
+                continue
+            }
+            if c == quote { break }
+            value.append(c >= 65 && c <= 90 ? c + 32 : c)
+        }
+        return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
+    }
+
+    /// Repairs `d` as described above. `utf8` says whether the document's bytes are UTF-8 (only then
+    /// are byte sequences checked). Returns nil when nothing needed repair.
+    mutating func repair(_ d: UnsafeRawBufferPointer, utf8: Bool) -> [UInt8]? {
+        let declaresEntities = Self.contains(d, "<!ENTITY")
+        var out: [UInt8] = []
+        var copied = 0          // bytes of d already in `out`
+        var copying = false
+        let n = d.count
+        var i = 0
+
+        func flush(upTo k: Int) {
+            if !copying { out.reserveCapacity(n + n / 64 + 64); copying = true }
+            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<k]))
+        }
+
+        while i < n {
+            let c = d[i]
+            if c >= 0x20 && c < 0x80 && c != UInt8(ascii: "&") && c != UInt8(ascii: "<") { i += 1; continue }
+            if c == UInt8(ascii: "<") {
+                // CDATA sections are taken as they are.
+                if i + 9 <= n, d[i + 1] == UInt8(ascii: "!"), d[i + 2] == UInt8(ascii: "["), d[i + 3] == UInt8(ascii: "C"),
+                   Self.matches(d, at: i, "<![CDATA[") {
+                    var k = i + 9
+                    while k + 2 < n, !(d[k] == UInt8(ascii: "]") && d[k + 1] == UInt8(ascii: "]") && d[k + 2] == UInt8(ascii: ">")) {
+                        // Still check bytes inside CDATA for UTF-8 and control characters.
+                        k += 1
+                    }
+                    if k + 2 >= n { k = n } else { k += 3 }
+                    // Validate the CDATA bytes one by one below, but skip `&` handling.
+                    i = scanRaw(d, from: i + 9, to: k, utf8: utf8, out: &out, copied: &copied, copying: &copying)
+                    continue
+                }
+                i += 1
+                continue
+            }
+            if c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+            if c < 0x20 {
+                flush(upTo: i); copied = i + 1; removedControls += 1; i += 1; continue
+            }
+            if c == UInt8(ascii: "&") {
+                switch Self.reference(d, at: i) {
+                case .valid(let length):
+                    i += length
+                case .bare:
+                    flush(upTo: i); out.append(contentsOf: Array("&amp;".utf8)); copied = i + 1
+                    escapedAmpersands += 1
+                    i += 1
+                case .named(let name, let length):
+                    if declaresEntities || ["amp", "lt", "gt", "quot", "apos"].contains(name) { i += length; continue }
+                    if let desc = htmlEntityLookup(name) {
+                        flush(upTo: i); out.append(contentsOf: Array("&#\(desc.pointee.value);".utf8)); copied = i + length
+                        replacedEntities += 1
+                    } else {
+                        // Unknown name: keep it visible as text rather than lose it.
+                        flush(upTo: i); out.append(contentsOf: Array("&amp;".utf8)); copied = i + 1
+                        escapedAmpersands += 1
+                    }
+                    i += length
+                }
+                continue
+            }
+            // c >= 0x80
+            if !utf8 { i += 1; continue }
+            let len = Self.utf8SequenceLength(d, at: i)
+            if len > 0 { i += len; continue }
+            flush(upTo: i); out.append(contentsOf: [0xEF, 0xBF, 0xBD]); copied = i + 1
+            repairedUTF8 += 1
+            i += 1
+        }
+        guard copying else { return nil }
+        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<n]))
+        return out
+    }
+
+    /// Checks bytes without `&` handling (inside CDATA); returns the index after them.
+    private mutating func scanRaw(_ d: UnsafeRawBufferPointer, from: Int, to: Int, utf8: Bool,
+                                  out: inout [UInt8], copied: inout Int, copying: inout Bool) -> Int {
+        var i = from
+        while i < to {
+            let c = d[i]
+            if c >= 0x20 && c < 0x80 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+            if c < 0x20 || (utf8 && Self.utf8SequenceLength(d, at: i) == 0) {
+                if !copying { out.reserveCapacity(d.count + 64); copying = true }
+                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<i]))
+                if c < 0x20 { removedControls += 1 } else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]); repairedUTF8 += 1 }
+                copied = i + 1
+                i += 1
+                continue
+            }
+            i += utf8 ? Self.utf8SequenceLength(d, at: i) : 1
+        }
+        return to
+    }
+
+    enum Reference { case valid(Int), bare, named(String, Int) }
+
+    /// What follows an `&`: a character reference or one of XML's names (valid as is), another
+    /// entity name, or nothing that makes a reference (a bare ampersand).
+    static func reference(_ d: UnsafeRawBufferPointer, at i: Int) -> Reference {
+        var k = i + 1
+        if k < d.count, d[k] == UInt8(ascii: "#") {
+            k += 1
+            var hex = false
+            if k < d.count, d[k] == UInt8(ascii: "x") || d[k] == UInt8(ascii: "X") { hex = true; k += 1 }
+            let digitsStart = k
+            while k < d.count, k - digitsStart < 10 {
+                let c = d[k]
+                let isDigit = c >= 48 && c <= 57
+                let isHex = isDigit || (c >= 97 && c <= 102) || (c >= 65 && c <= 70)
+                if hex ? isHex : isDigit { k += 1 } else { break }
+            }
+            if k > digitsStart, k < d.count, d[k] == UInt8(ascii: ";") { return .valid(k + 1 - i) }
+            return .bare
+        }
+        let nameStart = k
+        while k < d.count, k - nameStart < 40 {
+            let c = d[k]
+            let ok = (c >= 97 && c <= 122) || (c >= 65 && c <= 90) || (k > nameStart && (c >= 48 && c <= 57 || c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: "_"))) || c == UInt8(ascii: "_") || c == UInt8(ascii: ":")
+            if ok { k += 1 } else { break }
+        }
+        guard k > nameStart, k < d.count, d[k] == UInt8(ascii: ";") else { return .bare }
+        let name = String(decoding: UnsafeRawBufferPointer(rebasing: d[nameStart..<k]), as: UTF8.self)
+        return .named(name, k + 1 - i)
+    }
+
+    /// Length of a valid UTF-8 sequence starting at `i`, or 0 when it is invalid (overlong, surrogate,
+    /// out of range, truncated).
+    static func utf8SequenceLength(_ d: UnsafeRawBufferPointer, at i: Int) -> Int {
+        let c = d[i]
+        let n = d.count
+        func cont(_ k: Int) -> Bool { k < n && d[k] & 0xC0 == 0x80 }
+        switch c {
+        case 0xC2...0xDF: return cont(i + 1) ? 2 : 0
+        case 0xE0: return i + 1 < n && d[i + 1] >= 0xA0 && d[i + 1] <= 0xBF && cont(i + 2) ? 3 : 0
+        case 0xE1...0xEC, 0xEE...0xEF: return cont(i + 1) && cont(i + 2) ? 3 : 0
+        case 0xED: return i + 1 < n && d[i + 1] >= 0x80 && d[i + 1] <= 0x9F && cont(i + 2) ? 3 : 0
+        case 0xF0: return i + 1 < n && d[i + 1] >= 0x90 && d[i + 1] <= 0xBF && cont(i + 2) && cont(i + 3) ? 4 : 0
+        case 0xF1...0xF3: return cont(i + 1) && cont(i + 2) && cont(i + 3) ? 4 : 0
+        case 0xF4: return i + 1 < n && d[i + 1] >= 0x80 && d[i + 1] <= 0x8F && cont(i + 2) && cont(i + 3) ? 4 : 0
+        default: return 0
+        }
+    }
+
+    static func matches(_ d: UnsafeRawBufferPointer, at i: Int, _ s: StaticString) -> Bool {
+        let count = s.utf8CodeUnitCount
+        guard i + count <= d.count else { return false }
+        let p = s.utf8Start
+        for k in 0..<count where d[i + k] != p[k] { return false }
+        return true
+    }
+
+    static func contains(_ d: UnsafeRawBufferPointer, _ s: StaticString) -> Bool {
+        let count = s.utf8CodeUnitCount
+        guard let base = d.baseAddress, d.count >= count else { return false }
+        let first = Int32(s.utf8Start[0])
+        var i = 0
+        while i + count <= d.count {
+            guard let hit = memchr(base + i, first, d.count - count + 1 - i) else { return false }
+            i = base.distance(to: UnsafeRawPointer(hit))
+            if matches(d, at: i, s) { return true }
+            i += 1
+        }
+        return false
+    }
+}
