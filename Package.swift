@@ -60,6 +60,8 @@ let package = Package(
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore"]),
         .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
+        // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
+        .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore"]),
     ]

@@ -1,0 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CSCore
+import CSHTTP
+
+/// The feeds of one run, from arguments and `--feeds` files (a URL a line with `#` comments, or
+/// an OPML subscription list, told apart by content). Each URL appears once, in first-seen order.
+public struct FeedList {
+    public private(set) var urls: [String] = []
+    private var seen: Set<String> = []
+
+    public init() {}
+
+    static let schemes: Set<String> = ["http", "https", "file"]
+
+    /// A command-line argument: a URL, or the path of a local feed file (made a file:// URL).
+    public mutating func addArgument(_ argument: String, stage: Stage) {
+        if let split = argument.schemeSplit {
+            guard FeedList.schemes.contains(split.scheme.lowercased()) else {
+                stage.reject(nil, at: Position(input: argument), .invalidArgument, "unsupported URL scheme '\(split.scheme)' (http, https, file)")
+                return
+            }
+            add(argument)
+            return
+        }
+        var st = stat()
+        guard stat(argument, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            stage.reject(nil, at: Position(input: argument), .notFound, "neither a URL nor a readable file")
+            return
+        }
+        add(FeedList.fileURL(for: argument))
+    }
+
+    /// `--feeds FILE`: a plain list or OPML.
+    public mutating func addList(path: String, stage: Stage) {
+        guard let fd = stage.openInput(path) else { return }
+        defer { if fd != 0 { close(fd) } }
+        let bytes: [UInt8]
+        do { bytes = try LineReader(fd: fd).readAll(limit: 64 << 20) } catch {
+            stage.reject(nil, at: Position(input: path), .dataLoss, "cannot read the feed list: \(error)")
+            return
+        }
+        let text = String(decoding: bytes, as: UTF8.self)
+        if text.first(where: { !$0.isWhitespace }) == "<" {
+            let found = OPML.feedURLs(in: text)
+            if found.isEmpty { stage.diagnostics.warning(.invalidArgument, "OPML file lists no feed (no outline with xmlUrl)", at: Position(input: path)) }
+            for url in found { addListed(url, at: Position(input: path), stage: stage) }
+            return
+        }
+        var number = 0
+        for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+            number += 1
+            var line = Substring(rawLine)
+            if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
+            let entry = String(line).trimmingSpaces
+            if entry.isEmpty { continue }
+            addListed(entry, at: Position(input: path, line: number), stage: stage)
+        }
+    }
+
+    private mutating func addListed(_ url: String, at position: Position, stage: Stage) {
+        guard let split = url.schemeSplit, FeedList.schemes.contains(split.scheme.lowercased()) else {
+            stage.reject(nil, at: position, .invalidArgument, "not an http, https or file URL: \(url)")
+            return
+        }
+        add(url)
+    }
+
+    private mutating func add(_ url: String) {
+        if seen.insert(url).inserted { urls.append(url) }
+    }
+
+    /// file:// URL of a local path (made absolute; bytes outside the unreserved set percent-encoded).
+    static func fileURL(for path: String) -> String {
+        var absolute = path
+        if !path.hasPrefix("/") {
+            var buffer = [CChar](repeating: 0, count: Int(PATH_MAX) + 1)
+            if getcwd(&buffer, buffer.count) != nil {
+                let cwd = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                absolute = cwd + "/" + path
+            }
+        }
+        var out = "file://"
+        for byte in absolute.utf8 {
+            let c = Character(Unicode.Scalar(byte))
+            if byte < 0x80, c.isLetter || c.isNumber || "/-._~".contains(c) {
+                out.append(c)
+            } else {
+                let hex = Array("0123456789ABCDEF")
+                out += "%" + String(hex[Int(byte >> 4)]) + String(hex[Int(byte & 15)])
+            }
+        }
+        return out
+    }
+}
+
+/// OPML subscription lists: the `xmlUrl` of every `<outline>`. A tag scanner is enough here:
+/// OPML carries its data in attributes of flat elements.
+enum OPML {
+    static func feedURLs(in text: String) -> [String] {
+        var urls: [String] = []
+        var rest = Substring(text)
+        while let start = rest.firstRange(of: "<outline") {
+            rest = rest[start.upperBound...]
+            guard let end = rest.firstIndex(of: ">") else { break }
+            let tag = rest[..<end]
+            if let value = attribute("xmlUrl", in: tag) { urls.append(value) }
+            rest = rest[end...]
+        }
+        return urls
+    }
+
+    private static func attribute(_ name: String, in tag: Substring) -> String? {
+        var rest = tag
+        while let r = rest.firstRange(of: name) {
+            let before = rest[..<r.lowerBound].last
+            var after = rest[r.upperBound...].drop { $0 == " " }
+            rest = rest[r.upperBound...]
+            guard before == nil || before!.isWhitespace, after.first == "=" else { continue }
+            after = after.dropFirst().drop { $0 == " " }
+            guard let quote = after.first, quote == "\"" || quote == "'" else { continue }
+            let value = after.dropFirst().prefix { $0 != quote }
+            return decodeEntities(String(value)).trimmingSpaces
+        }
+        return nil
+    }
+
+    private static func decodeEntities(_ s: String) -> String {
+        guard s.contains("&") else { return s }
+        var out = ""
+        var rest = Substring(s)
+        while let amp = rest.firstIndex(of: "&") {
+            out += rest[..<amp]
+            rest = rest[amp...]
+            guard let semi = rest.firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else { out += "&"; rest = rest.dropFirst(); continue }
+            let entity = rest[rest.index(after: amp)..<semi]
+            switch entity {
+            case "amp": out += "&"
+            case "lt": out += "<"
+            case "gt": out += ">"
+            case "quot": out += "\""
+            case "apos": out += "'"
+            default:
+                if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let v = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
+                else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
+                else { out += rest[...semi] }
+            }
+            rest = rest[rest.index(after: semi)...]
+        }
+        return out + rest
+    }
+}

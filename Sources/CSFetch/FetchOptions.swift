@@ -1,0 +1,41 @@
+import CSCore
+import CSHTTP
+
+/// Everything a run of cs-fetch was asked to do, already validated.
+public struct FetchOptions {
+    public var parallel = 8
+    public var perHost = 4
+    public var timeout = 60.0
+    public var connectTimeout = 15.0
+    public var retry = RetryPolicy(retries: 2, baseDelay: 1)
+    public var maxBodyBytes = 64 << 20
+    /// Extra request headers. Values may be secrets: never logged.
+    public var headers: [(name: String, value: String)] = []
+    public var insecure = false
+    public var raw = false
+    public var statePath: String?
+    public var newOnly = false
+    public var stats = false
+    /// Live progress line on stderr (only honoured when stderr is a terminal).
+    public var progress = true
+
+    public init() {}
+
+    public static let userAgent = "cs-fetch/\(CSVersion.string)"
+
+    /// `Name: value` from `--header`.
+    public static func header(parsing text: String) -> (name: String, value: String)? {
+        guard let colon = text.firstIndex(of: ":") else { return nil }
+        let name = String(text[..<colon]).trimmingSpaces
+        let value = String(text[text.index(after: colon)...]).trimmingSpaces
+        guard isToken(name), !value.contains(where: { $0 == "\r" || $0 == "\n" }) else { return nil }
+        return (name, value)
+    }
+
+    /// HTTP field names are tokens: letters, digits and a few symbols, no spaces.
+    static func isToken(_ s: String) -> Bool {
+        !s.isEmpty && s.unicodeScalars.allSatisfy { c in
+            c.isASCII && (c.properties.isAlphabetic || ("0"..."9").contains(c) || "!#$%&'*+-.^_`|~".unicodeScalars.contains(c))
+        }
+    }
+}

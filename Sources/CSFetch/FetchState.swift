@@ -1,0 +1,69 @@
+import CSCore
+
+/// `--state PATH`: what earlier runs saw. Per feed its validators (ETag, Last-Modified) for a
+/// conditional GET; per item its uid and a hash of its content for `--new-only`.
+///
+/// Two runs may share a file: WAL lets readers go on while one writes, a busy timeout waits for
+/// the other writer, and each feed's update is one `BEGIN IMMEDIATE` transaction. The caller
+/// records a feed only after its records were written out, so a crash re-emits rather than loses.
+public final class FetchState {
+    public struct Validators: Sendable {
+        public var etag: String?
+        public var lastModified: String?
+    }
+
+    private let db: SQLiteDatabase
+    private let selectFeed: SQLiteStatement
+    private let selectItem: SQLiteStatement
+    private let upsertFeed: SQLiteStatement
+    private let upsertItem: SQLiteStatement
+
+    public init(path: String) throws(StageError) {
+        let db = try SQLiteDatabase(path: path, busyTimeoutMs: 60_000)
+        self.db = db
+        try db.execute("PRAGMA journal_mode=WAL")
+        try db.execute("PRAGMA synchronous=NORMAL")
+        try db.transaction { () throws(StageError) in
+            try db.execute("""
+                CREATE TABLE IF NOT EXISTS feeds (
+                    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, checked_at TEXT);
+                CREATE TABLE IF NOT EXISTS items (
+                    feed_url TEXT NOT NULL, uid TEXT NOT NULL, hash TEXT NOT NULL,
+                    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+                    PRIMARY KEY (feed_url, uid)) WITHOUT ROWID;
+                """)
+        }
+        selectFeed = try db.prepare("SELECT etag, last_modified FROM feeds WHERE url = ?1")
+        selectItem = try db.prepare("SELECT hash FROM items WHERE feed_url = ?1 AND uid = ?2")
+        upsertFeed = try db.prepare("""
+            INSERT INTO feeds (url, etag, last_modified, final_url, checked_at) VALUES (?1, ?2, ?3, ?4, ?5)
+            ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3, final_url = ?4, checked_at = ?5
+            """)
+        upsertItem = try db.prepare("""
+            INSERT INTO items (feed_url, uid, hash, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)
+            ON CONFLICT (feed_url, uid) DO UPDATE SET hash = ?3, last_seen = ?4
+            """)
+    }
+
+    public func validators(feed url: String) throws(StageError) -> Validators? {
+        selectFeed.bind([url])
+        guard try selectFeed.step() else { return nil }
+        return Validators(etag: selectFeed.text(0), lastModified: selectFeed.text(1))
+    }
+
+    /// The content hash stored for an item, or nil when the item was never seen.
+    public func itemHash(feed url: String, uid: String) throws(StageError) -> String? {
+        selectItem.bind([url, uid])
+        guard try selectItem.step() else { return nil }
+        return selectItem.text(0)
+    }
+
+    /// Records one feed's outcome in one transaction: its new validators and the items it carried.
+    public func record(feed url: String, finalURL: String, validators: Validators, items: [(uid: String, hash: String)],
+                       at time: String) throws(StageError) {
+        try db.transaction { () throws(StageError) in
+            try upsertFeed.run([url, validators.etag, validators.lastModified, finalURL, time])
+            for item in items { try upsertItem.run([url, item.uid, item.hash, time]) }
+        }
+    }
+}

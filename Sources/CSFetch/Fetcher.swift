@@ -1,0 +1,192 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CSCore
+import CSFeed
+import CSHTTP
+import CSPosix
+
+/// One run of cs-fetch: fetch every feed concurrently, and as each one completes, write its
+/// records (or its `--raw` envelope), then remember it in `--state`. A feed that fails is reported
+/// with its URL and a status code and counted as rejected; the others go on.
+public final class Fetcher {
+    let stage: Stage
+    let options: FetchOptions
+    let state: FetchState?
+    private var reports: [FeedReport] = []
+    private var progress: ProgressLine?
+    private var totals = (items: 0, failed: 0, bytes: 0)
+
+    public init(stage: Stage, options: FetchOptions) throws(StageError) {
+        self.stage = stage
+        self.options = options
+        state = try options.statePath.map { path throws(StageError) in try FetchState(path: path) }
+        if options.progress, cs_isatty(2) != 0, stage.diagnostics.format == .text, stage.diagnostics.threshold <= .info {
+            progress = ProgressLine()
+        }
+    }
+
+    public func run(urls: [String]) throws(StageError) {
+        if options.insecure {
+            stage.diagnostics.warning(.ok, "--insecure: TLS certificates and host names are NOT verified")
+        }
+        var requests: [HTTPRequest] = []
+        for (index, url) in urls.enumerated() {
+            var headers = options.headers
+            if let validators = try state?.validators(feed: url) {
+                if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
+                if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }
+            }
+            requests.append(HTTPRequest(url: url, headers: headers, timeout: options.timeout, connectTimeout: options.connectTimeout,
+                                        maxBodyBytes: options.maxBodyBytes, userAgent: FetchOptions.userAgent,
+                                        insecure: options.insecure, tag: index))
+        }
+
+        let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)
+        client.shouldStop = { cs_stop_signal() != 0 }
+        if let progress {
+            client.onProgress = { [unowned self] done, total, bytes in
+                progress.show(done: done, total: total, bytes: self.totals.bytes + bytes, items: self.totals.items, failed: self.totals.failed)
+            }
+        }
+        var stateError: StageError?
+        let completed = client.run(requests) { outcome in
+            progress?.clear()
+            do throws(StageError) { try handle(outcome) } catch { stateError = stateError ?? error }
+        }
+        progress?.clear()
+        if let stateError { throw stateError }
+        if !completed { stage.interrupted(cs_stop_signal()) }
+        if options.stats { for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) } }
+    }
+
+    private func handle(_ outcome: HTTPOutcome) throws(StageError) {
+        let url = outcome.request.url
+        var report = FeedReport(index: outcome.request.tag, url: url, ms: outcome.elapsedMs, attempts: outcome.attempts)
+        defer {
+            reports.append(report)
+            totals.items += report.items
+            totals.bytes += report.bytes
+            if report.code != .ok { totals.failed += 1 }
+        }
+        let retried = outcome.attempts > 1 ? " (after \(outcome.attempts) attempts)" : ""
+        let response: HTTPResponse
+        switch outcome.result {
+        case .failure(let error):
+            report.code = error.code
+            stage.reject(nil, at: Position(input: url), error.code, error.message + retried)
+            return
+        case .success(let r):
+            response = r
+        }
+        report.status = response.status == 0 ? nil : response.status
+        report.bytes = response.body.count
+
+        if response.status == 304 {
+            report.notModified = true
+            return  // unchanged since the last run: nothing to parse, nothing new to emit
+        }
+        guard response.isSuccess else {
+            var code = HTTPStatus.code(for: response.status)
+            if code == .ok { code = .unknown }
+            report.code = code
+            var detail = response.finalURL != url ? " from \(response.finalURL)" : ""
+            if let wait = response.header("Retry-After") { detail += " (Retry-After: \(wait))" }
+            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(detail)\(retried)")
+            return
+        }
+
+        let fetchedAt = RFC3339.now()
+        var seen: [(uid: String, hash: String)] = []
+        if options.raw {
+            stage.output.writeRecord(FetchEnvelope.make(url: url, response: response, fetchedAt: fetchedAt))
+        } else {
+            let source = FeedSource(url: response.finalURL, contentType: response.contentType, fetchedAt: fetchedAt)
+            var parseError: FeedError?
+            var lookupError: StageError?
+            do throws(FeedError) {
+                try FeedParser.parse(response.body, source: source, report: { issue in
+                    self.report(issue, url: url)
+                }, emit: { record in
+                    report.items += 1
+                    do throws(StageError) {
+                        if try self.isNew(record, url: url, seen: &seen) || !options.newOnly {
+                            report.newItems += 1
+                            stage.output.writeRecord(record)
+                        }
+                    } catch { lookupError = lookupError ?? error }
+                })
+            } catch { parseError = error }
+            if let lookupError { throw lookupError }
+            if let parseError {
+                report.code = parseError.code
+                stage.reject(nil, at: Position(input: url), parseError.code, "not parsed: \(parseError.message)")
+                return
+            }
+        }
+        // The records are out before the state says they were seen: a crash in between re-emits.
+        guard let state else { return }
+        stage.output.flush()
+        let validators = FetchState.Validators(etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        try state.record(feed: url, finalURL: response.finalURL, validators: validators, items: seen, at: fetchedAt)
+    }
+
+    /// Whether the item is new or changed since the state last saw it; remembers its hash in `seen`.
+    /// Without `--state` every item is new.
+    private func isNew(_ record: JSON, url: String, seen: inout [(uid: String, hash: String)]) throws(StageError) -> Bool {
+        guard let state, let uid = record["uid"]?.stringValue else { return true }
+        let hash = Fetcher.contentHash(record)
+        seen.append((uid, hash))
+        return try state.itemHash(feed: url, uid: uid) != hash
+    }
+
+    /// SHA-256 of the record without `source.fetched_at`, which changes on every run.
+    static func contentHash(_ record: JSON) -> String {
+        guard let source = record["source"], let fetchedAt = source["fetched_at"] else { return SHA256.hex(record.serialized()) }
+        source.set("fetched_at", .null)
+        let hash = SHA256.hex(record.serialized())
+        source.set("fetched_at", fetchedAt)
+        return hash
+    }
+
+    private func report(_ issue: FeedIssue, url: String) {
+        let position = Position(input: url)
+        switch issue.level {
+        case .error: stage.reject(nil, at: position, issue.code, issue.text, id: issue.id)
+        case .warning: stage.diagnostics.warning(issue.code, issue.text, at: position, id: issue.id)
+        default: stage.diagnostics.emit(issue.level, issue.code, issue.text, at: position, id: issue.id)
+        }
+    }
+}
+
+/// The live "feeds done/total" line on a terminal's stderr, redrawn in place.
+final class ProgressLine {
+    private var shown: String?
+
+    func show(done: Int, total: Int, bytes: Int, items: Int, failed: Int) {
+        let text = "cs-fetch: \(done)/\(total) feeds, \(ProgressLine.size(bytes)), \(items) items, \(failed) failed"
+        guard text != shown else { return }
+        write("\r\u{1B}[K" + text)
+        shown = text
+    }
+
+    /// Erases the line (before a diagnostic is written, and at the end).
+    func clear() {
+        guard shown != nil else { return }
+        write("\r\u{1B}[K")
+        shown = nil
+    }
+
+    private func write(_ text: String) {
+        var text = text
+        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
+    }
+
+    static func size(_ bytes: Int) -> String {
+        if bytes < 1 << 10 { return "\(bytes) B" }
+        if bytes < 1 << 20 { return "\(bytes >> 10) KB" }
+        return "\(bytes >> 20) MB"
+    }
+}

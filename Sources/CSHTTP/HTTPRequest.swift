@@ -1,0 +1,69 @@
+/// One HTTP(S) or file:// request, described independently of libcurl so that callers (cs-fetch,
+/// cs-sink) never see a curl handle.
+public struct HTTPRequest: Sendable {
+    public var url: String
+    /// "GET", "POST", "PUT", "HEAD", ...
+    public var method: String
+    /// Sent as given, in order. Values may be secrets: CSHTTP never logs or echoes them.
+    public var headers: [(name: String, value: String)]
+    public var body: [UInt8]?
+    /// Whole transfer, connection included (seconds; 0 = no limit).
+    public var timeout: Double
+    public var connectTimeout: Double
+    /// The transfer is aborted once the body (after decompression) would exceed this many bytes.
+    public var maxBodyBytes: Int?
+    public var followRedirects: Bool
+    public var maxRedirects: Int
+    /// Offer every encoding libcurl can decode (gzip, deflate, brotli, zstd) and decode the body.
+    public var acceptEncoding: Bool
+    public var userAgent: String?
+    /// Skip TLS certificate and host-name verification (callers must warn when they set this).
+    public var insecure: Bool
+    /// A caller's tag carried through to the outcome (for example the index of a feed).
+    public var tag: Int
+
+    public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
+                timeout: Double = 60, connectTimeout: Double = 15, maxBodyBytes: Int? = nil,
+                followRedirects: Bool = true, maxRedirects: Int = 10, acceptEncoding: Bool = true,
+                userAgent: String? = nil, insecure: Bool = false, tag: Int = 0) {
+        self.url = url
+        self.method = method
+        self.headers = headers
+        self.body = body
+        self.timeout = timeout
+        self.connectTimeout = connectTimeout
+        self.maxBodyBytes = maxBodyBytes
+        self.followRedirects = followRedirects
+        self.maxRedirects = maxRedirects
+        self.acceptEncoding = acceptEncoding
+        self.userAgent = userAgent
+        self.insecure = insecure
+        self.tag = tag
+    }
+
+    /// "scheme://host:port" in lower case: the unit of the per-host connection cap.
+    public var hostKey: String {
+        var rest = Substring(url)
+        var scheme = "http"
+        if let split = url.schemeSplit {
+            scheme = split.scheme.lowercased()
+            rest = split.rest
+        }
+        if scheme == "file" { return "file://" }
+        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
+        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
+        return scheme + "://" + hostPort.lowercased()
+    }
+}
+
+extension String {
+    /// "https://x/y" -> ("https", "x/y"); nil when there is no "scheme://".
+    public var schemeSplit: (scheme: Substring, rest: Substring)? {
+        guard let colon = firstIndex(of: ":") else { return nil }
+        let scheme = self[..<colon]
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isASCII && ($0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == ".") }) else { return nil }
+        let after = self[index(after: colon)...]
+        guard after.hasPrefix("//") else { return nil }
+        return (scheme, after.dropFirst(2))
+    }
+}

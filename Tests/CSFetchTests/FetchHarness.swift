@@ -1,0 +1,156 @@
+import Foundation
+import XCTest
+
+/// The loopback server in Fixtures/feed_server.py, started for a test case and stopped with it.
+/// It also stops by itself when its stdin closes or after ten minutes, so nothing outlives the tests.
+final class FeedServer {
+    let process = Process()
+    let stdin = Pipe()
+    let root: URL
+    let port: Int
+
+    init() throws {
+        root = FileManager.default.temporaryDirectory.appendingPathComponent("cs-fetch-tests-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
+        let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/feed_server.py")
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        process.arguments = ["python3", script.path, root.path]
+        let stdout = Pipe()
+        process.standardOutput = stdout
+        process.standardInput = stdin
+        try process.run()
+
+        // The first line is "PORT <n>"; a server that does not say so within 60 s is a broken fixture.
+        let line = Locked<String?>(nil)
+        let reader = Thread {
+            var bytes: [UInt8] = []
+            while true {
+                let chunk = stdout.fileHandleForReading.readData(ofLength: 1)
+                if chunk.isEmpty || chunk.first == 0x0A { break }
+                bytes.append(contentsOf: chunk)
+            }
+            line.set(String(decoding: bytes, as: UTF8.self))
+        }
+        reader.start()
+        let deadline = Date().addingTimeInterval(60)
+        while line.get() == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        guard let text = line.get() ?? nil, text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+            process.terminate()
+            throw XCTSkip("python3 loopback server did not start (is python3 installed?)")
+        }
+        self.port = port
+    }
+
+    func stop() {
+        try? stdin.fileHandleForWriting.close()
+        if process.isRunning { process.terminate() }
+        process.waitUntilExit()
+        try? FileManager.default.removeItem(at: root)
+    }
+
+    func url(_ path: String) -> String { "http://127.0.0.1:\(port)\(path)" }
+
+    /// Writes a JSON Feed 1.1 under /files/.
+    @discardableResult
+    func writeFeed(_ name: String, title: String = "Test feed", items: [(id: String, title: String)]) throws -> String {
+        let feed: [String: Any] = [
+            "version": "https://jsonfeed.org/version/1.1",
+            "title": title,
+            "items": items.map { ["id": $0.id, "title": $0.title, "content_html": "<p>\($0.title)</p>"] },
+        ]
+        try JSONSerialization.data(withJSONObject: feed, options: [.sortedKeys]).write(to: root.appendingPathComponent(name))
+        return url("/files/" + name)
+    }
+
+    /// A small GET for the server's introspection routes.
+    func control(_ path: String) throws -> String {
+        let result = try CSFetchRun.run([url(path), "--raw", "--retries", "0"])
+        guard let record = result.records.first, let body = record["body"] as? String else {
+            throw NSError(domain: "FeedServer", code: 1, userInfo: [NSLocalizedDescriptionKey: "control \(path) failed: \(result.stderr)"])
+        }
+        return body
+    }
+}
+
+/// One run of the built cs-fetch: its stdout records, stderr, exit status and wall time.
+struct CSFetchRun {
+    var stdout: String
+    var stderr: String
+    var status: Int32
+    var seconds: Double
+
+    var records: [[String: Any]] {
+        stdout.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+    var titles: [String] { records.compactMap { $0["title"] as? String } }
+
+    /// `--log-format json` diagnostics.
+    var diagnostics: [[String: Any]] {
+        stderr.split(separator: "\n").compactMap {
+            (try? JSONSerialization.jsonObject(with: Data($0.utf8))) as? [String: Any]
+        }
+    }
+
+    static func binary() throws -> URL {
+        var candidates: [URL] = []
+        if let dir = ProcessInfo.processInfo.environment["CS_BIN_DIR"] { candidates.append(URL(fileURLWithPath: dir)) }
+        let bundle = Bundle.main.bundleURL
+        candidates += [bundle.deletingLastPathComponent(), bundle]
+        for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
+            candidates.append(bundle.bundleURL.deletingLastPathComponent())
+        }
+        candidates.append(URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent())
+        for dir in candidates {
+            let url = dir.appendingPathComponent("cs-fetch")
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
+        }
+        throw NSError(domain: "CSFetchRun", code: 1, userInfo: [NSLocalizedDescriptionKey:
+            "cs-fetch not found (build it, or set CS_BIN_DIR); looked in \(candidates.map(\.path))"])
+    }
+
+    /// Runs cs-fetch; a run that has not ended after `limit` seconds is killed and fails the test.
+    /// `--no-progress` is added unless `progress` (the line would only show on a terminal anyway).
+    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Double = 120, progress: Bool = false) throws -> CSFetchRun {
+        let process = Process()
+        process.executableURL = try binary()
+        process.arguments = (progress ? [] : ["--no-progress"]) + arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] { env.removeValue(forKey: key) }
+        env.merge(environment) { $1 }
+        process.environment = env
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        process.standardInput = FileHandle.nullDevice
+        let started = Date()
+        try process.run()
+        let stdout = Locked(Data()), stderr = Locked(Data())
+        let group = DispatchGroup()
+        for (pipe, sink) in [(out, stdout), (err, stderr)] {
+            group.enter()
+            DispatchQueue.global().async {
+                sink.set(pipe.fileHandleForReading.readDataToEndOfFile())
+                group.leave()
+            }
+        }
+        if group.wait(timeout: .now() + limit) == .timedOut {
+            process.terminate()
+            process.waitUntilExit()
+            XCTFail("cs-fetch \(arguments) still running after \(limit) s")
+            _ = group.wait(timeout: .now() + 10)
+        }
+        process.waitUntilExit()
+        return CSFetchRun(stdout: String(decoding: stdout.get(), as: UTF8.self), stderr: String(decoding: stderr.get(), as: UTF8.self),
+                          status: process.terminationStatus, seconds: Date().timeIntervalSince(started))
+    }
+}
+
+final class Locked<T>: @unchecked Sendable {
+    private var value: T
+    private let lock = NSLock()
+    init(_ value: T) { self.value = value }
+    func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
+    func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+}

@@ -1,0 +1,92 @@
+import Foundation
+import XCTest
+import CSCore
+@testable import CSHTTP
+
+/// CSHTTP on its own: the request/response API that cs-sink uses too.
+final class HTTPClientTests: FetchTestCase {
+    func testPostSendsMethodHeadersAndBody() throws {
+        let client = HTTPClient(retry: .none)
+        let body = Array(#"{"event":"x","bytes":"\u00e9"}"#.utf8)
+        let outcome = client.perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "POST",
+                                                 headers: [("Content-Type", "application/json"), ("X-Test", "yes\r\nInjected: 1")],
+                                                 body: body))
+        let response = try outcome.result.get()
+        XCTAssertEqual(response.status, 200)
+        XCTAssertEqual(response.header("x-reply"), "yes", "header lookup ignores case and drops the CRLF")
+        let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(response.body)) as? [String: Any])
+        XCTAssertEqual(echo["method"] as? String, "POST")
+        XCTAssertEqual(echo["length"] as? Int, body.count)
+        XCTAssertEqual(echo["content_type"] as? String, "application/json")
+        XCTAssertEqual(echo["x_test"] as? String, "yesInjected: 1", "line breaks in values cannot start a new header")
+    }
+
+    func testPutWithoutBodySendsAnEmptyBody() throws {
+        let outcome = HTTPClient(retry: .none).perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "PUT", timeout: 30))
+        let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try outcome.result.get().body)) as? [String: Any])
+        XCTAssertEqual(echo["method"] as? String, "PUT")
+        XCTAssertEqual(echo["length"] as? Int, 0)
+    }
+
+    func testPostIsRetriedOn503() throws {
+        let client = HTTPClient(retry: RetryPolicy(retries: 2, baseDelay: 0.01))
+        let outcome = client.perform(HTTPRequest(url: server.url("/echo/\(key)-fail-once"), method: "POST", body: Array("x".utf8)))
+        XCTAssertEqual(outcome.attempts, 2)
+        XCTAssertEqual(try outcome.result.get().status, 200)
+    }
+
+    func testManyRequestsCompleteOnceEach() throws {
+        for i in 0..<5 { try server.writeFeed("\(key)-\(i).json", items: [("\(i)", "Item \(i)")]) }
+        let requests = (0..<5).map { HTTPRequest(url: server.url("/files/\(key)-\($0).json"), tag: $0) }
+        var seen: [Int] = []
+        HTTPClient(parallel: 2, perHost: 2, retry: .none).run(requests) { outcome in
+            XCTAssertEqual((try? outcome.result.get())?.status, 200)
+            seen.append(outcome.request.tag)
+        }
+        XCTAssertEqual(seen.sorted(), [0, 1, 2, 3, 4])
+    }
+
+    func testRetryAfterForms() {
+        let now = RFC3339Clock.now()
+        XCTAssertEqual(RetryAfter.seconds("120", now: 0), 120)
+        XCTAssertEqual(RetryAfter.seconds(" 7 ", now: 0), 7)
+        XCTAssertEqual(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777)
+        XCTAssertEqual(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:47 GMT", now: 784111777), 10)
+        XCTAssertEqual(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:47 GMT", now: Int(now)), 0, "a date in the past means now")
+        XCTAssertNil(RetryAfter.seconds("soon", now: 0))
+    }
+
+    func testRetryPolicyDecisions() {
+        let policy = RetryPolicy(retries: 2, baseDelay: 1, maxDelay: 30, maxRetryAfter: 60)
+        func response(_ status: Int, _ headers: [(name: String, value: String)] = []) -> Result<HTTPResponse, HTTPError> {
+            .success(HTTPResponse(status: status, headers: headers, body: [], finalURL: "", redirects: 0, elapsedMs: 0))
+        }
+        XCTAssertNil(policy.delay(after: response(200), attempt: 1))
+        XCTAssertNil(policy.delay(after: response(404), attempt: 1))
+        XCTAssertNotNil(policy.delay(after: response(500), attempt: 1))
+        XCTAssertNil(policy.delay(after: response(500), attempt: 3), "two retries, then the outcome is final")
+        XCTAssertEqual(policy.delay(after: response(429, [("Retry-After", "5")]), attempt: 1), 5)
+        XCTAssertNil(policy.delay(after: response(429, [("Retry-After", "3600")]), attempt: 1), "longer than maxRetryAfter: give up")
+        XCTAssertNotNil(policy.delay(after: .failure(HTTPError(.connect, "refused")), attempt: 1))
+        XCTAssertNil(policy.delay(after: .failure(HTTPError(.tooLarge, "big")), attempt: 1))
+        for attempt in 1...6 {
+            let step = min(30, Double(1 << (attempt - 1)))
+            let d = policy.backoff(attempt: attempt)
+            XCTAssertTrue(d >= step / 2 && d <= step, "attempt \(attempt): \(d)")
+        }
+    }
+
+    func testHostKey() {
+        XCTAssertEqual(HTTPRequest(url: "HTTPS://User@Feed.Example.org:8443/a?b").hostKey, "https://feed.example.org:8443")
+        XCTAssertEqual(HTTPRequest(url: "http://example.org").hostKey, "http://example.org")
+        XCTAssertEqual(HTTPRequest(url: "file:///tmp/x.json").hostKey, "file://")
+    }
+
+    func testStatusCodes() {
+        XCTAssertEqual(HTTPStatus.code(for: 404), .notFound)
+        XCTAssertEqual(HTTPStatus.code(for: 401), .unauthenticated)
+        XCTAssertEqual(HTTPStatus.code(for: 403), .permissionDenied)
+        XCTAssertEqual(HTTPStatus.code(for: 429), .resourceExhausted)
+        XCTAssertEqual(HTTPStatus.code(for: 502), .unavailable)
+    }
+}
