@@ -1,1 +1,101 @@
-print("todo")
+import ArgumentParser
+import CSCore
+import CSSink
+
+@main
+struct SinkCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cs-sink",
+        abstract: "Deliver cs.advisory/1 records to a terminal, a file or SQLite.",
+        discussion: """
+            FORMATS (--format):
+              ndjson    records unchanged, byte for byte (default)
+              json      one JSON array of the records
+              csv, tsv  one row per record with --fields (csv: RFC 4180); cells that a spreadsheet
+                        would run as a formula (= + - @ tab CR first) get a leading single quote
+              table     aligned columns (severity, published, title, tactics) sorted by --sort,
+                        severity in colour on a terminal (NO_COLOR or --color never turn it off),
+                        as wide as the terminal (else COLUMNS, else 100; --width overrides)
+              markdown  a digest grouped by severity with tactics, techniques, CVEs and links
+
+            DESTINATIONS (--to):
+              (none), -     stdout
+              FILE          appended; each record leaves whole in one write(2), safe to tail
+              sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave the same rows);
+                            columns uid, id, severity, severity_rank, published, modified, title,
+                            url, type, exploited, feed_url, record (the JSON), ingested_at
+
+            Lines that are not JSON objects or not cs.advisory/1 records are reported with their
+            line number and counted (exit 2). table and markdown collect every record before
+            printing; the other formats stream.
+
+            EXAMPLES:
+              cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table
+              cs-sink --to /var/log/cs/advisories.ndjson < advisories.ndjson
+              cs-sink --format csv --fields severity,published,title,url,tactics > report.csv
+              cs-sink --format markdown --to digest.md
+              cs-sink --to sqlite:advisories.db
+            """,
+        version: CSVersion.string)
+
+    @OptionGroup var common: StageOptions
+
+    @Argument(help: "Input files ('-' for stdin; default stdin).")
+    var inputs: [String] = []
+
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown.", valueName: "format"))
+    var format: SinkFormat = .ndjson
+
+    @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (appended), sqlite:PATH, or - for stdout.", valueName: "dest"))
+    var to: String?
+
+    @Option(name: .customLong("fields"), help: ArgumentHelp("csv/tsv columns: record paths or tactics, techniques, tactic_names, technique_names, groups, feed_url.", valueName: "list"))
+    var fields: String = FieldList.defaultFields
+
+    @Flag(name: .customLong("no-header"), help: "csv/tsv without the header row.")
+    var noHeader = false
+
+    @Option(name: .customLong("sort"), help: ArgumentHelp("table/markdown order: severity (most severe, then newest first), published, none.", valueName: "order"))
+    var sort: SinkSort?
+
+    @Option(name: .customLong("color"), help: ArgumentHelp("Colour in tables: auto (terminal without NO_COLOR), always, never.", valueName: "when"))
+    var color: Terminal.ColorMode = .auto
+
+    @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
+    var width: Int?
+
+    mutating func validate() throws {
+        if sort != nil && format != .table && format != .markdown {
+            throw ValidationError("--sort applies to --format table and markdown (the other formats stream in input order)")
+        }
+        if let width, width < 40 { throw ValidationError("--width must be at least 40") }
+    }
+
+    mutating func run() throws {
+        if common.describe { print(SinkLibrary.description.json(for: Self.self).text); return }
+        var options = SinkOptions()
+        options.format = format
+        do {
+            options.destination = try SinkDestination(parsing: to)
+            if format == .csv || format == .tsv { _ = try FieldList(parsing: fields) }
+        } catch {
+            throw ValidationError(error.message)
+        }
+        if case .sqlite = options.destination, format != .ndjson {
+            throw ValidationError("--to sqlite: stores records; --format does not apply")
+        }
+        options.fields = fields
+        options.header = !noHeader
+        options.sort = sort
+        options.color = color
+        options.width = width
+        let stage = Stage(name: "cs-sink", options: common)
+        SinkRunner.run(stage: stage, inputs: inputs, options: options)
+        stage.finish()
+    }
+}
+
+// Flag values straight from the library enums.
+extension SinkFormat: ExpressibleByArgument {}
+extension SinkSort: ExpressibleByArgument {}
+extension Terminal.ColorMode: ExpressibleByArgument {}

@@ -1,0 +1,29 @@
+/// What a user asked cs-filter to select, as given on the command line (before compiling).
+///
+/// Different criteria AND together; the values of one repeated flag OR together; each `not*`
+/// list excludes records matching any of its values. `wheres` AND together.
+public struct FilterSpec: Sendable {
+    /// `--sev` ranges (see `SeverityRange`); a record passes when its severity is in any of them.
+    public var severities: [String] = []
+    /// With `--sev`, also keep records whose severity is null or missing.
+    public var includeUnrated = false
+    public var tags: [String] = [], notTags: [String] = []
+    public var tactics: [String] = [], notTactics: [String] = []
+    public var techniques: [String] = [], notTechniques: [String] = []
+    public var cves: [String] = [], notCves: [String] = []
+    public var vendors: [String] = [], notVendors: [String] = []
+    public var products: [String] = [], notProducts: [String] = []
+    public var actors: [String] = [], notActors: [String] = []
+    public var types: [String] = [], notTypes: [String] = []
+    /// true: `exploited` is true; false: `exploited` is not true (false or unknown).
+    public var exploited: Bool? = nil
+    public var since: String? = nil
+    public var until: String? = nil
+    /// The date `--since`/`--until` look at: "published" or "modified".
+    public var dateField: String = "published"
+    public var grep: [String] = [], notGrep: [String] = []
+    public var grepCaseSensitive = false
+    public var wheres: [String] = []
+
+    public init() {}
+}

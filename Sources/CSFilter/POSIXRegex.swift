@@ -1,0 +1,46 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
+/// A POSIX extended regular expression (the C library's `regcomp`/`regexec`), matched against
+/// NUL-terminated byte buffers. Matching is byte-wise in the C locale: case folding (`REG_ICASE`)
+/// covers ASCII letters. Patterns are bounded in length so that a command line cannot ask for
+/// an automaton of unbounded size.
+final class POSIXRegex {
+    static let maxPatternBytes = 4096
+    private let re: UnsafeMutablePointer<regex_t>
+
+    /// Throws the C library's own description of what is wrong with the pattern.
+    init(_ pattern: String, caseInsensitive: Bool) throws(FilterSpecError) {
+        guard pattern.utf8.count <= POSIXRegex.maxPatternBytes else {
+            throw FilterSpecError("regular expression longer than \(POSIXRegex.maxPatternBytes) bytes")
+        }
+        guard !pattern.utf8.contains(0) else { throw FilterSpecError("regular expression contains a NUL byte") }
+        re = .allocate(capacity: 1)
+        let flags = REG_EXTENDED | REG_NOSUB | (caseInsensitive ? REG_ICASE : 0)
+        let rc = regcomp(re, pattern, flags)
+        if rc != 0 {
+            var buffer = [CChar](repeating: 0, count: 256)
+            regerror(rc, re, &buffer, buffer.count)
+            re.deallocate()
+            let reason = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
+            throw FilterSpecError("invalid regular expression '\(pattern)': \(reason)")
+        }
+    }
+
+    deinit {
+        regfree(re)
+        re.deallocate()
+    }
+
+    /// `text` gets a NUL appended (and removed again) for the C call.
+    func matches(_ text: inout [UInt8]) -> Bool {
+        text.append(0)
+        defer { text.removeLast() }
+        return text.withUnsafeBufferPointer { buf in
+            buf.baseAddress!.withMemoryRebound(to: CChar.self, capacity: buf.count) { regexec(re, $0, 0, nil, 0) == 0 }
+        }
+    }
+}

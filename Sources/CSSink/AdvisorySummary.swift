@@ -1,0 +1,89 @@
+import CSCore
+
+/// The fields people read in a table or a digest, taken from a scanned record. Held for every
+/// record only by the formats that must see all records before printing (table, markdown).
+public struct AdvisorySummary: Sendable {
+    public struct Mapping: Sendable, Equatable {
+        public var id: String
+        public var name: String
+    }
+    public var uid: String?
+    public var title: String
+    public var url: String?
+    public var summary: String?
+    public var severity: Severity?
+    public var published: String?
+    public var type: String?
+    public var exploited: Bool?
+    public var tactics: [Mapping]
+    public var techniques: [Mapping]
+    public var cves: [String]
+    /// Input order, to keep sorting stable.
+    public var sequence: Int
+
+    public init(_ r: RecordScanner, sequence: Int) {
+        self.sequence = sequence
+        uid = r.value("uid")?.string
+        title = (r.value("title")?.string).map { $0.trimmingSpaces } ?? ""
+        url = r.value("url")?.string
+        summary = r.value("summary")?.string
+        severity = r.value("severity")?.string.flatMap { Severity(parsing: $0) }
+        published = r.value("published")?.string
+        type = r.value("type")?.string
+        exploited = r.value("exploited").flatMap { $0.isTrue ? true : ($0.isFalse ? false : nil) }
+        let attack = r.value("attack")
+        tactics = AdvisorySummary.mappings(attack?.member("tactics"))
+        techniques = AdvisorySummary.mappings(attack?.member("techniques"))
+        var cves: [String] = []
+        for source in [r.value("cves"), r.value("indicators")?.member("cves")] {
+            for c in source?.strings ?? [] where !cves.contains(c) { cves.append(c) }
+        }
+        self.cves = cves
+    }
+
+    static func mappings(_ list: JSONRef?) -> [Mapping] {
+        var out: [Mapping] = []
+        list?.forEachElement { e in
+            if let s = e.string {
+                out.append(Mapping(id: s, name: s))
+            } else {
+                let id = e.member("id")?.string ?? ""
+                let name = e.member("name")?.string ?? id
+                if !id.isEmpty || !name.isEmpty { out.append(Mapping(id: id, name: name)) }
+            }
+            return true
+        }
+        return out
+    }
+
+    /// The date part of `published` (`2026-04-22`), or "" when there is none.
+    public var publishedDate: String { published.map { String($0.prefix(10)) } ?? "" }
+}
+
+/// How table and markdown order their records.
+public enum SinkSort: String, Sendable, CaseIterable {
+    /// Most severe first (unrated last), then newest first, then input order.
+    case severity
+    /// Newest first, then input order.
+    case published
+    /// Input order.
+    case none
+
+    func sorted(_ items: [AdvisorySummary]) -> [AdvisorySummary] {
+        switch self {
+        case .none: return items
+        case .published:
+            return items.sorted { a, b in
+                let pa = a.published ?? "", pb = b.published ?? ""
+                return pa != pb ? pa > pb : a.sequence < b.sequence
+            }
+        case .severity:
+            return items.sorted { a, b in
+                let sa = a.severity?.rawValue ?? -1, sb = b.severity?.rawValue ?? -1
+                if sa != sb { return sa > sb }
+                let pa = a.published ?? "", pb = b.published ?? ""
+                return pa != pb ? pa > pb : a.sequence < b.sequence
+            }
+        }
+    }
+}
