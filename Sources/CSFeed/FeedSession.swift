@@ -6,7 +6,8 @@ final class FeedSession {
     private(set) var dialect: FeedDialect
     let feed: FeedContext
     private(set) var emitted = 0
-    private var index = 0
+    /// Items seen so far (emitted or skipped), for resuming after a recovery.
+    private(set) var index = 0
 
     init(dialect: FeedDialect, source: FeedSource) {
         self.dialect = dialect

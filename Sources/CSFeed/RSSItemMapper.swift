@@ -19,7 +19,7 @@ enum RSSItemMapper {
                     let link = try child.text(budget: &budget).trimmingSpaces
                     if d.url == nil, !link.isEmpty { d.url = URLResolver.resolve(link, against: child.baseURL) }
                     continue
-                case "description": description = try child.text(budget: &budget); continue
+                case "description": description = try child.htmlText(budget: &budget); continue
                 case "guid":
                     guid = try child.text(budget: &budget).trimmingSpaces
                     guidIsPermalink = (child.attribute("isPermaLink") ?? "true").trimmingSpaces.lowercased() != "false"
@@ -40,7 +40,7 @@ enum RSSItemMapper {
                 default: break
                 }
             } else if ns == XMLNamespace.content, child.localName == "encoded" {
-                encoded = try child.text(budget: &budget)
+                encoded = try child.htmlText(budget: &budget)
                 continue
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue

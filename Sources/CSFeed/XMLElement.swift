@@ -116,6 +116,12 @@ struct XMLElement {
         }
     }
 
+    /// An element meant to hold escaped HTML: its text, or, when a feed put the markup in unescaped
+    /// (`<description>line<br/>next</description>`), that markup serialized.
+    func htmlText(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+        hasElementChildren ? innerXML : try text(budget: &budget)
+    }
+
     /// The markup inside the element (Atom xhtml content), serialized by libxml2.
     var innerXML: String {
         guard let buffer = xmlBufferCreate() else { return "" }

@@ -29,6 +29,10 @@ enum XMLFeedReader {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "\(repair.removedControls) control character\(repair.removedControls == 1 ? "" : "s") not allowed in XML removed"))
         }
+        if repair.closedVoidElements > 0 {
+            report(FeedIssue(level: .info, code: .invalidArgument,
+                             message: "\(repair.closedVoidElements) unclosed HTML element\(repair.closedVoidElements == 1 ? "" : "s") such as <br> closed"))
+        }
         if repair.escapedAmpersands > 0 {
             report(FeedIssue(level: .info, code: .invalidArgument,
                              message: "\(repair.escapedAmpersands) bare '&' read as text"))
@@ -45,8 +49,7 @@ enum XMLFeedReader {
 
     private static func read(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
-        let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
-                            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
+        let options = parserOptions
         guard let base = document.baseAddress,
               let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
                                               source.url, encoding, options)
@@ -105,23 +108,31 @@ enum XMLFeedReader {
             status = xmlTextReaderRead(reader)
         }
 
-        if errors.entityLoop {
-            throw FeedError(.resourceExhausted, "entity expansion limit exceeded at line \(errors.entityLoopLine)"
-                            + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(session?.emitted ?? 0) items emitted before it")
+        if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
+        if status < 0 {
+            // libxml2's streaming reader stops at the first well-formedness error. Read the document again
+            // with the recovering tree parser and emit the items the stream did not reach.
+            try XMLRecovery.recover(document, encoding: encoding, source: source, session: session,
+                                    streamError: errors.lastFatal, report: report, emit: emit)
+            return
         }
-        guard let s = session else {
+        guard session != nil else {
             throw FeedError(.invalidArgument, errors.first.map { "not a feed: XML error at line \($0.line): \($0.message)" }
                             ?? "not a feed: no root element")
         }
-        if status < 0 || errors.truncated {
-            let detail = errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? ""
-            report(FeedIssue(level: .error, code: .dataLoss,
-                             message: "document broken off\(detail); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"))
-        } else if errors.fatalCount > 0, let first = errors.firstFatal {
+        if errors.fatalCount > 0, let first = errors.firstFatal {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
         }
     }
+
+    static func entityError(_ errors: XMLErrorLog, emitted: Int) -> FeedError {
+        FeedError(.resourceExhausted, "entity expansion limit exceeded at line \(errors.entityLoopLine)"
+                  + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(emitted) items emitted before it")
+    }
+
+    static let parserOptions = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+                                     | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
 
     private static func attribute(_ reader: xmlTextReaderPtr, _ name: String) -> String? {
         guard let v = xmlTextReaderGetAttribute(reader, name) else { return nil }
@@ -140,6 +151,8 @@ final class XMLErrorLog {
     private(set) var truncated = false
     private(set) var entityLoop = false
     private(set) var entityLoopLine = 0
+    /// Elements still open when the document ended (truncation).
+    private(set) var unfinished: [String] = []
 
     func record(_ e: xmlError) {
         var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
@@ -156,7 +169,10 @@ final class XMLErrorLog {
             entityLoop = true
         case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
             break
-        case XML_ERR_TAG_NOT_FINISHED.rawValue, XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
+        case XML_ERR_TAG_NOT_FINISHED.rawValue:
+            truncated = true
+            if let name = e.str1 { unfinished.append(String(cString: name)) }
+        case XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
             truncated = true
         default:
             if message.hasPrefix("Premature end") { truncated = true }

@@ -18,6 +18,7 @@ struct XMLRepair {
     var removedControls = 0
     var escapedAmpersands = 0
     var replacedEntities = 0
+    var closedVoidElements = 0
 
     /// The encoding libxml2 should be told (HTTP charset when the document has no BOM), or nil to let it
     /// use the BOM or XML declaration.
@@ -97,6 +98,14 @@ struct XMLRepair {
                     if k + 2 >= n { k = n } else { k += 3 }
                     // Validate the CDATA bytes one by one below, but skip `&` handling.
                     i = scanRaw(d, from: i + 9, to: k, utf8: utf8, out: &out, copied: &copied, copying: &copying)
+                    continue
+                }
+                // HTML void elements written unclosed inside unescaped markup (`<br>`): close them, or
+                // every later item would end up nested inside this one.
+                if let end = Self.unclosedVoidElementEnd(d, at: i) {
+                    flush(upTo: end); out.append(UInt8(ascii: "/")); copied = end
+                    closedVoidElements += 1
+                    i = end
                     continue
                 }
                 i += 1
@@ -209,6 +218,32 @@ struct XMLRepair {
         default: return 0
         }
     }
+
+    /// For `<br>`, `<hr class="x">`, `<img src=...>` and the other HTML void elements (except those RSS
+    /// itself uses, such as `source`), the index of the closing `>` when it is not already `/>`.
+    static func unclosedVoidElementEnd(_ d: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        var k = i + 1
+        var name: [UInt8] = []
+        while k < d.count, name.count < 6, isNameByte(d[k]) { name.append(d[k] | 0x20); k += 1 }
+        guard k < d.count, d[k] == UInt8(ascii: ">") || d[k] == UInt8(ascii: " ") || d[k] == UInt8(ascii: "/") || d[k] == 0x09 || d[k] == 0x0A
+        else { return nil }
+        switch String(decoding: name, as: UTF8.self) {
+        case "br", "hr", "img", "wbr", "input", "area", "col", "embed", "param": break
+        default: return nil
+        }
+        var quote: UInt8 = 0
+        while k < d.count, k - i < 4096 {
+            let c = d[k]
+            if quote != 0 { if c == quote { quote = 0 } }
+            else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c }
+            else if c == UInt8(ascii: "<") { return nil }
+            else if c == UInt8(ascii: ">") { return d[k - 1] == UInt8(ascii: "/") ? nil : k }
+            k += 1
+        }
+        return nil
+    }
+
+    private static func isNameByte(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
 
     static func matches(_ d: UnsafeRawBufferPointer, at i: Int, _ s: StaticString) -> Bool {
         let count = s.utf8CodeUnitCount
