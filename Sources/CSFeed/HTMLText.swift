@@ -114,6 +114,12 @@ private struct Walker {
         case "br":
             text.lineBreak()
             return
+        case "td", "th":
+            // Cells of a row stay on one line, separated.
+            text.append(" ")
+            visitChildren(of: node)
+            text.append(" ")
+            return
         case "li", "dt", "dd":
             text.lineBreak()
             if section != .other && inListItem == 0 { listItems.append(Self.lineText(node)) }
