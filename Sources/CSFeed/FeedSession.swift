@@ -63,7 +63,12 @@ final class FeedSession {
                              item: index))
             return
         }
-        emit(draft.record(in: feed, report: report))
+        var resolved = draft
+        // No document URL or xml:base made the link absolute: the feed's home page is the next best base.
+        if let url = resolved.url, !URLResolver.isAbsolute(url), let home = feed.homePageURL {
+            resolved.url = URLResolver.resolve(url, against: home)
+        }
+        emit(resolved.record(in: feed, report: report))
         emitted += 1
     }
 }
