@@ -17,6 +17,8 @@ enum AtomEntryMapper {
             }
             ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
         }
+        // Atom requires `updated`; an entry without a publication date was published when it was last updated.
+        if d.published == nil, let modified = d.modified { d.published = modified }
         return d
     }
 

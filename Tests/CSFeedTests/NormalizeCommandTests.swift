@@ -40,7 +40,7 @@ final class NormalizeCommandTests: XCTestCase {
         let out = Pipe(), inp = Pipe()
         // stderr goes to a file, so that neither pipe can fill up while the other is read.
         let errURL = tmp.appendingPathComponent("stderr-\(UUID().uuidString)")
-        FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
         let err = try FileHandle(forWritingTo: errURL)
         p.standardOutput = out
         p.standardError = err
