@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CLibXML2
 import CSCore
 
@@ -14,13 +17,32 @@ enum XMLFeedReader {
 
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
-        let override = XMLRepair.encodingOverride(document, contentType: source.contentType)
-        var repair = XMLRepair()
-        var repaired: [UInt8]?
-        if !XMLRepair.isWide(document) {
-            let encoding = override ?? XMLRepair.declaredEncoding(document)
-            repaired = repair.repair(document, utf8: Charset.isUTF8(encoding))
+        let head = UnsafeRawBufferPointer(rebasing: document.prefix(512))
+        let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
+        let input = XMLInput(memory: document, utf8: repairsAsUTF8(head, encoding: encoding))
+        try read(input, encoding: encoding, source: source, report: report, emit: emit)
+    }
+
+    /// A document on a descriptor, of which `prefix` was already read: it streams through libxml2 as it
+    /// arrives, so the first records leave before the document ends.
+    static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource,
+                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        let (input, encoding) = prefix.withUnsafeBytes { head in
+            let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
+            return (XMLInput(descriptor: fd, prefix: prefix, utf8: repairsAsUTF8(head, encoding: encoding)), encoding)
         }
+        try read(input, encoding: encoding, source: source, report: report, emit: emit)
+    }
+
+    /// How the repair pass reads the bytes: as UTF-8 (checked), as a single-byte encoding (only markup
+    /// repaired), or not at all (nil: UTF-16/32).
+    private static func repairsAsUTF8(_ head: UnsafeRawBufferPointer, encoding: String?) -> Bool? {
+        if XMLRepair.isWide(head) { return nil }
+        return Charset.isUTF8(encoding ?? XMLRepair.declaredEncoding(head))
+    }
+
+    private static func reportRepairs(_ repair: XMLRepair?, report: (FeedIssue) -> Void) {
+        guard let repair else { return }
         if repair.repairedUTF8 > 0 {
             report(FeedIssue(level: .warning, code: .dataLoss,
                              message: "\(repair.repairedUTF8) invalid UTF-8 byte\(repair.repairedUTF8 == 1 ? "" : "s") replaced by U+FFFD"))
@@ -37,24 +59,19 @@ enum XMLFeedReader {
             report(FeedIssue(level: .info, code: .invalidArgument,
                              message: "\(repair.escapedAmpersands) bare '&' read as text"))
         }
-        if let repaired {
-            let result: Result<Void, FeedError> = repaired.withUnsafeBytes { buf in
-                Result { () throws(FeedError) in try read(buf, encoding: override, source: source, report: report, emit: emit) }
-            }
-            try result.get()
-        } else {
-            try read(document, encoding: override, source: source, report: report, emit: emit)
-        }
     }
 
-    private static func read(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource,
+    private static func read(_ input: XMLInput, encoding: String?, source: FeedSource,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
         let options = parserOptions
-        guard let base = document.baseAddress,
-              let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
-                                              source.url, encoding, options)
+        let inputContext = Unmanaged.passUnretained(input).toOpaque()
+        guard let reader = xmlReaderForIO({ ctx, buffer, len in
+            guard let ctx, let buffer else { return -1 }
+            return Unmanaged<XMLInput>.fromOpaque(ctx).takeUnretainedValue().read(into: buffer, count: Int(len))
+        }, nil, inputContext, source.url, encoding, options)
         else { throw FeedError(.invalidArgument, "libxml2 could not start reading the document") }
         defer { xmlFreeTextReader(reader) }
+        defer { reportRepairs(input.repair, report: report) }
         let errors = XMLErrorLog()
         let context = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
@@ -109,11 +126,29 @@ enum XMLFeedReader {
         }
 
         if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
+        if input.readError != 0 {
+            throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
+        }
         if status < 0 {
             // libxml2's streaming reader stops at the first well-formedness error. Read the document again
             // with the recovering tree parser and emit the items the stream did not reach.
-            try XMLRecovery.recover(document, encoding: encoding, source: source, session: session,
-                                    streamError: errors.lastFatal, report: report, emit: emit)
+            guard let whole = input.wholeDocument() else {
+                let s = session?.emitted ?? 0
+                report(FeedIssue(level: .error, code: .dataLoss, message: "malformed XML"
+                                 + (errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? "")
+                                 + "; \(s) item\(s == 1 ? "" : "s") before it emitted; the input cannot be read again to recover the rest"))
+                return
+            }
+            let head = whole.prefix(512).withUnsafeBytes { Array($0) }
+            let utf8 = head.withUnsafeBytes { repairsAsUTF8($0, encoding: encoding) }
+            let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
+            let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
+                Result { () throws(FeedError) in
+                    try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
+                                            streamError: errors.lastFatal, report: report, emit: emit)
+                }
+            }
+            try result.get()
             return
         }
         guard session != nil else {

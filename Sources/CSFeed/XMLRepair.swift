@@ -68,36 +68,73 @@ struct XMLRepair {
         return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
     }
 
-    /// Repairs `d` as described above. `utf8` says whether the document's bytes are UTF-8 (only then
-    /// are byte sequences checked). Returns nil when nothing needed repair.
-    mutating func repair(_ d: UnsafeRawBufferPointer, utf8: Bool) -> [UInt8]? {
-        let declaresEntities = Self.contains(d, "<!ENTITY")
+    /// Whether the document's bytes are UTF-8 (only then are byte sequences checked).
+    let utf8: Bool
+    /// Set from the first bytes processed: a document that declares its own entities keeps `&name;` as is.
+    private var declaresEntities = false
+    private var started = false
+    private var inCDATA = false
+    /// Bytes that must follow a position for every construct starting there to be seen whole.
+    static let lookahead = 4100
+
+    init(utf8: Bool) { self.utf8 = utf8 }
+
+    var changedAnything: Bool { repairedUTF8 + removedControls + escapedAmpersands + replacedEntities + closedVoidElements > 0 }
+
+    /// The whole document repaired, or nil when nothing needed repair.
+    static func repairAll(_ d: UnsafeRawBufferPointer, utf8: Bool) -> (bytes: [UInt8]?, repair: XMLRepair) {
+        var r = XMLRepair(utf8: utf8)
         var out: [UInt8] = []
-        var copied = 0          // bytes of d already in `out`
-        var copying = false
+        out.reserveCapacity(d.count + 64)
+        _ = r.process(d, final: true, into: &out)
+        return (r.changedAnything ? out : nil, r)
+    }
+
+    /// Repairs the bytes of `d` into `out` and returns how many were consumed. Unless `final`, the last
+    /// `lookahead` bytes are left for the next call, which must present them again followed by more input,
+    /// so that no construct is judged on a part of it.
+    mutating func process(_ d: UnsafeRawBufferPointer, final: Bool, into out: inout [UInt8]) -> Int {
         let n = d.count
-        var i = 0
-
-        func flush(upTo k: Int) {
-            if !copying { out.reserveCapacity(n + n / 64 + 64); copying = true }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<k]))
+        let limit = final ? n : n - Self.lookahead
+        guard limit > 0 else { return 0 }
+        if !started {
+            started = true
+            declaresEntities = Self.contains(d, "<!ENTITY")
         }
+        var copied = 0
+        var i = 0
+        func flush(upTo k: Int) {
+            if k > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<k])) }
+        }
+        let amp = UInt8(ascii: "&"), lt = UInt8(ascii: "<")
 
-        while i < n {
-            let c = d[i]
-            if c >= 0x20 && c < 0x80 && c != UInt8(ascii: "&") && c != UInt8(ascii: "<") { i += 1; continue }
-            if c == UInt8(ascii: "<") {
-                // CDATA sections are taken as they are.
-                if i + 9 <= n, d[i + 1] == UInt8(ascii: "!"), d[i + 2] == UInt8(ascii: "["), d[i + 3] == UInt8(ascii: "C"),
-                   Self.matches(d, at: i, "<![CDATA[") {
-                    var k = i + 9
-                    while k + 2 < n, !(d[k] == UInt8(ascii: "]") && d[k + 1] == UInt8(ascii: "]") && d[k + 2] == UInt8(ascii: ">")) {
-                        // Still check bytes inside CDATA for UTF-8 and control characters.
-                        k += 1
+        while i < limit {
+            if inCDATA {
+                // CDATA is taken as it is, except for bytes XML cannot carry at all.
+                while i < limit {
+                    let c = d[i]
+                    if c == UInt8(ascii: "]"), i + 2 < n, d[i + 1] == UInt8(ascii: "]"), d[i + 2] == UInt8(ascii: ">") {
+                        inCDATA = false
+                        i += 3
+                        break
                     }
-                    if k + 2 >= n { k = n } else { k += 3 }
-                    // Validate the CDATA bytes one by one below, but skip `&` handling.
-                    i = scanRaw(d, from: i + 9, to: k, utf8: utf8, out: &out, copied: &copied, copying: &copying)
+                    if (c >= 0x20 && c < 0x80) || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+                    if c < 0x20 { flush(upTo: i); copied = i + 1; removedControls += 1; i += 1; continue }
+                    if !utf8 { i += 1; continue }
+                    let len = Self.utf8SequenceLength(d, at: i)
+                    if len > 0 { i += len; continue }
+                    flush(upTo: i); out.append(contentsOf: [0xEF, 0xBF, 0xBD]); copied = i + 1
+                    repairedUTF8 += 1
+                    i += 1
+                }
+                continue
+            }
+            let c = d[i]
+            if c >= 0x20 && c < 0x80 && c != amp && c != lt { i += 1; continue }
+            if c == lt {
+                if i + 9 <= n, d[i + 1] == UInt8(ascii: "!"), d[i + 2] == UInt8(ascii: "["), Self.matches(d, at: i, "<![CDATA[") {
+                    inCDATA = true
+                    i += 9
                     continue
                 }
                 // HTML void elements written unclosed inside unescaped markup (`<br>`): close them, or
@@ -115,7 +152,7 @@ struct XMLRepair {
             if c < 0x20 {
                 flush(upTo: i); copied = i + 1; removedControls += 1; i += 1; continue
             }
-            if c == UInt8(ascii: "&") {
+            if c == amp {
                 switch Self.reference(d, at: i) {
                 case .valid(let length):
                     i += length
@@ -145,29 +182,9 @@ struct XMLRepair {
             repairedUTF8 += 1
             i += 1
         }
-        guard copying else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<n]))
-        return out
-    }
-
-    /// Checks bytes without `&` handling (inside CDATA); returns the index after them.
-    private mutating func scanRaw(_ d: UnsafeRawBufferPointer, from: Int, to: Int, utf8: Bool,
-                                  out: inout [UInt8], copied: inout Int, copying: inout Bool) -> Int {
-        var i = from
-        while i < to {
-            let c = d[i]
-            if c >= 0x20 && c < 0x80 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-            if c < 0x20 || (utf8 && Self.utf8SequenceLength(d, at: i) == 0) {
-                if !copying { out.reserveCapacity(d.count + 64); copying = true }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<i]))
-                if c < 0x20 { removedControls += 1 } else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]); repairedUTF8 += 1 }
-                copied = i + 1
-                i += 1
-                continue
-            }
-            i += utf8 ? Self.utf8SequenceLength(d, at: i) : 1
-        }
-        return to
+        let consumed = min(i, n)
+        flush(upTo: consumed)
+        return consumed
     }
 
     enum Reference { case valid(Int), bare, named(String, Int) }
