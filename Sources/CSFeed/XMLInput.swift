@@ -82,7 +82,8 @@ final class XMLInput {
             return true
         case .descriptor(let fd):
             var eof = false
-            while raw.count < Self.chunk + XMLRepair.lookahead {
+            // Enough for the repair's look-ahead, then go: a slow pipe must not hold back complete items.
+            while raw.count <= XMLRepair.lookahead || repair == nil && raw.isEmpty {
                 let before = raw.count
                 raw.reserveCapacity(before + Self.chunk)
                 var got = 0

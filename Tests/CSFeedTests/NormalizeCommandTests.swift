@@ -178,4 +178,36 @@ final class NormalizeCommandTests: XCTestCase {
         let diagnostics = r.stderr.split(separator: "\n").compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         XCTAssertTrue(diagnostics.contains { $0["code"] as? String == "DATA_LOSS" && ($0["input"] as? String)?.hasSuffix("t.xml") == true })
     }
+
+    func testFirstRecordLeavesBeforeTheDocumentEnds() throws {
+        let p = Process()
+        p.executableURL = try Self.binary
+        p.arguments = ["--line-buffered"]
+        let out = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = inp
+        try p.run()
+        let head = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>s</title>"
+            + "<item><title>early</title><guid>1</guid></item>" + String(repeating: " ", count: 8192)
+        inp.fileHandleForWriting.write(Data(head.utf8))
+        final class Box: @unchecked Sendable { var data = Data() }
+        let box = Box()
+        let arrived = DispatchSemaphore(value: 0)
+        let reader = out.fileHandleForReading
+        DispatchQueue.global().async {
+            box.data = reader.availableData
+            arrived.signal()
+        }
+        let early = arrived.wait(timeout: .now() + 10) == .success
+        inp.fileHandleForWriting.write(Data("<item><title>late</title><guid>2</guid></item></channel></rss>".utf8))
+        try inp.fileHandleForWriting.close()
+        if !early { _ = arrived.wait(timeout: .now() + 10) }
+        let rest = reader.readDataToEndOfFile()
+        p.waitUntilExit()
+        XCTAssertTrue(early, "no record before the document ended")
+        XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\"early\""))
+        XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""))
+        XCTAssertEqual(p.terminationStatus, 0)
+    }
 }

@@ -146,3 +146,33 @@ final class XMLRobustnessTests: XCTestCase {
         XCTAssertTrue(result.issues.isEmpty)
     }
 }
+
+/// Repairs that must hold wherever the document's chunk boundaries fall.
+final class XMLChunkBoundaryTests: XCTestCase {
+    func testRepairsAcrossChunksOfALargeDocument() throws {
+        var doc: [UInt8] = Array("<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>big</title>".utf8)
+        let count = 3000
+        for i in 0..<count {
+            let padding = String(repeating: "x", count: i % 97)   // shifts every construct against the chunk size
+            doc += Array("<item><guid>g\(i)</guid><title>AT&T\(padding)&nbsp;caf".utf8)
+            doc += [0xE9]                                          // invalid in UTF-8
+            doc += Array("</title><description>a<br>b &amp; c</description>".utf8)
+            doc += Array("<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\"><![CDATA[<p>x & y ]] z</p>]]></content:encoded></item>".utf8)
+        }
+        doc += Array("</channel></rss>".utf8)
+        XCTAssertGreaterThan(doc.count, 3 * (256 << 10), "spans several read chunks")
+        let result = parseFeed(doc)
+        XCTAssertNil(result.error)
+        XCTAssertEqual(result.records.count, count)
+        for (i, r) in result.records.enumerated() {
+            let padding = String(repeating: "x", count: i % 97)
+            guard r.str("title") == "AT&T\(padding)\u{A0}caf\u{FFFD}",
+                  r.str("summary") == "a<br/>b &amp; c",
+                  r.str("content_html") == "<p>x & y ]] z</p>" else {
+                XCTFail("item \(i): \(r.str("title") ?? "nil") | \(r.str("summary") ?? "nil") | \(r.str("content_html") ?? "nil")")
+                return
+            }
+        }
+        XCTAssertTrue(result.issues.contains { $0.message.hasPrefix("\(count) invalid UTF-8 bytes") }, "\(result.issues.map(\.message))")
+    }
+}
