@@ -24,7 +24,11 @@ final class InputReader {
     private var lineNumber = 0
     static let chunk = 256 << 10
 
+    /// read(2) lands here first, then is appended to `buffer`.
+    private let scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: InputReader.chunk, alignment: 16)
+
     init(fd: Int32) { self.fd = fd }
+    deinit { scratch.deallocate() }
 
     /// The buffered bytes not yet consumed.
     var buffered: ArraySlice<UInt8> { buffer[start...] }
@@ -110,22 +114,19 @@ final class InputReader {
             buffer.removeFirst(start)
             start = 0
         }
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: Self.chunk))
         while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + old, Self.chunk) }
+            let n = Glibc.read(fd, scratch.baseAddress!, scratch.count)
             if n >= 0 {
-                buffer.removeLast(Self.chunk - n)
+                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
                 if n == 0 { eof = true }
                 return nil
             }
             let e = errno
             if e == EINTR {
                 let signal = cs_stop_signal()
-                if signal != 0 { buffer.removeLast(Self.chunk); return .interrupted(signal: signal) }
+                if signal != 0 { return .interrupted(signal: signal) }
                 continue
             }
-            buffer.removeLast(Self.chunk)
             return .failed(errno: e)
         }
     }
