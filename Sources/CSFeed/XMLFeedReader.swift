@@ -129,6 +129,13 @@ enum XMLFeedReader {
         if input.readError != 0 {
             throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
         }
+        if status < 0, errors.truncated, let s = session {
+            // The document simply ends early: every complete item has been emitted already.
+            let detail = errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? ""
+            report(FeedIssue(level: .error, code: .dataLoss,
+                             message: "document broken off\(detail); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"))
+            return
+        }
         if status < 0 {
             // libxml2's streaming reader stops at the first well-formedness error. Read the document again
             // with the recovering tree parser and emit the items the stream did not reach.
