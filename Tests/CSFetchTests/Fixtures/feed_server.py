@@ -75,7 +75,8 @@ class Handler(BaseHTTPRequestHandler):
             self.count("validators:" + (self.headers.get("If-None-Match") or "-"))
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", [("ETag", etag)])
-            ctype = "application/octet-stream" if path.endswith(".bin") else "application/feed+json"
+            ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
+                os.path.splitext(path)[1], "application/feed+json")
             return self.send(200, body, [("Content-Type", ctype), ("ETag", etag), ("Last-Modified", modified)])
 
         if route == "flaky":        # fails ?fail=N times with 500, then serves a feed
@@ -199,6 +200,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # many parallel connects at once must not overflow the backlog (1 s SYN retries)
 
     def handle_error(self, request, client_address):
         # Connections reset or dropped on purpose (/reset, timeouts) are expected here.
