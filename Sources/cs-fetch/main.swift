@@ -134,6 +134,7 @@ struct FetchCommand: ParsableCommand {
         var feeds = FeedList()
         for url in urls { feeds.addArgument(url, stage: stage) }
         for list in feedLists { feeds.addList(path: list, stage: stage) }
+        if feeds.urls.isEmpty { stage.diagnostics.warning(.invalidArgument, "no feed to fetch") }
         do {
             let fetcher = try Fetcher(stage: stage, options: options)
             try fetcher.run(urls: feeds.urls)

@@ -72,7 +72,7 @@ class Handler(BaseHTTPRequestHandler):
                 body = f.read()
             etag = '"%s"' % hashlib.sha1(body).hexdigest()
             modified = formatdate(os.path.getmtime(path), usegmt=True)
-            self.count("validators:" + (self.headers.get("If-None-Match") or "-"))
+            self.count(url.path)
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", [("ETag", etag)])
             ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
