@@ -121,6 +121,7 @@ struct FetchCommand: ParsableCommand {
         for h in headerEnv {
             let parts = h.split(separator: "=", maxSplits: 1).map(String.init)
             options.headers.append((parts[0], String(cString: getenv(parts[1]))))
+            options.secretHeaderNames.insert(parts[0])
         }
         options.insecure = insecure
         options.raw = raw

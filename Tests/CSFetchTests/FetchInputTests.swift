@@ -216,3 +216,27 @@ final class FetchFormatTests: FetchTestCase {
         XCTAssertEqual(direct.records.count, 1)
     }
 }
+
+/// Secrets stay with their origin: a redirect to another host does not carry them.
+final class FetchSecretRedirectTests: FetchTestCase {
+    func testSecretHeadersAreDroppedOnARedirectToAnotherHost() throws {
+        let env = ["CS_TEST_SECRET": "s3cr3t-\(key)"]
+        let args = ["--header-env", "X-Secret=CS_TEST_SECRET", "--header", "Authorization: Bearer b3arer", "--header", "X-Plain: kept"]
+        // Same host: the secrets arrive (followed by HTTPClient itself, since secrets are present).
+        let same = try CSFetchRun.run(args + [server.url("/offsite?host=127.0.0.1&\(key)")], environment: env)
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertEqual(same.titles.sorted(), ["Authorization=Bearer b3arer", "X-Secret=s3cr3t-\(key)"])
+        // Another host name for the same server: neither secret goes along.
+        let away = try CSFetchRun.run(args + [server.url("/offsite?host=localhost&\(key)")], environment: env)
+        XCTAssertEqual(away.status, 0, away.stderr)
+        XCTAssertEqual(away.titles.sorted(), ["Authorization=", "X-Secret="])
+        let source = away.records.first?["source"] as? [String: Any]
+        XCTAssertTrue((source?["feed_url"] as? String ?? "").hasPrefix("http://localhost:"), "the final URL is reported: \(String(describing: source))")
+    }
+
+    func testRedirectLoopWithSecretsStillStops() throws {
+        let url = server.url("/loop/0?\(key)")
+        let run = try CSFetchRun.run(["--log-format", "json", "--header-env", "X-Secret=CS_TEST_SECRET", url], environment: ["CS_TEST_SECRET": "x"])
+        assertFailed(url, code: "FAILED_PRECONDITION", messageContains: "more than 10 redirects", in: run)
+    }
+}

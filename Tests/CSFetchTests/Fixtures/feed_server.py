@@ -122,6 +122,16 @@ class Handler(BaseHTTPRequestHandler):
         if route == "redirect":     # one redirect to a file
             return self.send(301, b"", [("Location", "/files/" + "/".join(parts[1:]))])
 
+        if route == "offsite":      # redirect to the same server under another host name
+            port = self.server.server_address[1]
+            host = q.get("host", "localhost")
+            return self.send(302, b"", [("Location", "http://%s:%d/secrets?%s" % (host, port, url.query))])
+
+        if route == "secrets":      # the credentials that arrived, as item titles
+            got = [("secret", "X-Secret=" + (self.headers.get("X-Secret") or "")),
+                   ("auth", "Authorization=" + (self.headers.get("Authorization") or ""))]
+            return self.send(200, feed("secrets", got), [json_type])
+
         if route == "big":          # a declared 8 MiB body
             return self.send(200, b"x" * (8 << 20), [json_type])
 
