@@ -99,7 +99,8 @@ struct AdvisoryDraft {
         r.set("title", string: title)
         r.set("url", string: url)
         r.set("summary", string: summary)
-        r.set("content_html", string: contentHTML)
+        // Plain-text content (JSON Feed content_text, Atom type="text") also gets its HTML form, escaped.
+        r.set("content_html", string: contentHTML ?? contentText.map(HTMLEscape.escape))
 
         var sections = Sections()
         if let html = contentHTML, !html.isEmpty {

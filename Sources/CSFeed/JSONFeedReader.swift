@@ -60,7 +60,8 @@ enum JSONFeedReader {
             case "id":
                 // The spec says string; numbers occur in the wild and are the same identity.
                 if let s = value.stringValue { d.id = s }
-                else if value.kind == .integer || value.kind == .real { d.id = value.text }
+                else if let n = value.intValue { d.id = String(n) }
+                else if let x = value.doubleValue { d.id = String(x) }
             case "url": d.url = value.stringValue.map { URLResolver.resolve($0, against: base) }
             case "title": d.title = value.stringValue
             case "summary": d.summary = value.stringValue

@@ -1,4 +1,4 @@
-import CLibXML2
+internal import CLibXML2
 
 /// Relative references resolved with libxml2's RFC 3986 resolver (xmlBuildURI).
 enum URLResolver {
