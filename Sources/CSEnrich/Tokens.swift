@@ -1,0 +1,82 @@
+/// Words of the text as hashes, so that names are matched by looking tokens up in tables built once,
+/// instead of searching the text for each of ~2,000 names.
+struct Token {
+    var start: Int32
+    var end: Int32
+    /// FNV-1a of the lowercased bytes (never 0).
+    var hash: UInt64
+    /// Only ASCII digits.
+    var isNumber: Bool
+}
+
+enum Tokenizer {
+    /// Letters, digits and any non-ASCII byte (so "Doppelgänging" stays one word).
+    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
+        (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) || c >= 0x80
+    }
+
+    static func tokenize(_ text: UnsafeBufferPointer<UInt8>, into tokens: inout ContiguousArray<Token>) {
+        tokens.removeAll(keepingCapacity: true)
+        guard let base = text.baseAddress else { return }
+        let n = text.count
+        var i = 0
+        while i < n {
+            var c = base[i]
+            if !isWordByte(c) { i += 1; continue }
+            let start = i
+            var h: UInt64 = 0xcbf2_9ce4_8422_2325
+            var digits = true
+            while true {
+                if c >= 65 && c <= 90 { c |= 0x20 }
+                if c < 48 || c > 57 { digits = false }
+                h = (h ^ UInt64(c)) &* 0x0000_0100_0000_01B3
+                i += 1
+                if i >= n { break }
+                c = base[i]
+                if !isWordByte(c) { break }
+            }
+            tokens.append(Token(start: Int32(start), end: Int32(i), hash: h | 1, isNumber: digits))
+        }
+    }
+
+    /// The token hashes of a name ("Brute Force: Password Spraying" -> 4 hashes) and the words as written.
+    static func words(_ s: String) -> (hashes: [UInt64], words: [[UInt8]]) {
+        var tokens = ContiguousArray<Token>()
+        let bytes = Array(s.utf8)
+        bytes.withUnsafeBufferPointer { tokenize($0, into: &tokens) }
+        return (tokens.map(\.hash), tokens.map { Array(bytes[Int($0.start)..<Int($0.end)]) })
+    }
+
+    static func hash(_ word: String) -> UInt64 { words(word).hashes.first ?? 0 }
+}
+
+/// An open-addressing map from token hash to a small integer: the hot lookup of the text pass.
+struct HashIndex {
+    private var keys: [UInt64]
+    private var values: [Int32]
+    private let mask: Int
+
+    init(_ pairs: [(UInt64, Int32)]) {
+        var size = 16
+        while size < pairs.count * 3 { size <<= 1 }
+        keys = [UInt64](repeating: 0, count: size)
+        values = [Int32](repeating: -1, count: size)
+        mask = size - 1
+        for (k, v) in pairs {
+            var i = Int(truncatingIfNeeded: k >> 7) & mask
+            while keys[i] != 0 && keys[i] != k { i = (i + 1) & mask }
+            keys[i] = k
+            values[i] = v
+        }
+    }
+
+    @inline(__always) func get(_ k: UInt64) -> Int32? {
+        var i = Int(truncatingIfNeeded: k >> 7) & mask
+        while true {
+            let key = keys[i]
+            if key == k { return values[i] }
+            if key == 0 { return nil }
+            i = (i + 1) & mask
+        }
+    }
+}
