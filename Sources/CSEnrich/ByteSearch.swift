@@ -14,7 +14,9 @@ enum ByteSearch {
         while i + n <= limit {
             guard let p = memchr(base + i, Int32(first), limit - n + 1 - i) else { return nil }
             let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
-            if needle.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, n) == 0 }) { return k }
+            if n == 1 || (base[k + 1] == needle[1] && needle.withUnsafeBufferPointer({ memcmp(base + k, $0.baseAddress!, n) == 0 })) {
+                return k
+            }
             i = k + 1
         }
         return nil

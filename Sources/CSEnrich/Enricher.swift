@@ -22,8 +22,9 @@ public final class Enricher {
     private let scanner = RecordScanner()
     private var text = TextBuffer()
     private var html = TextBuffer()
-    private var tokens = ContiguousArray<Token>()
+    private let tokenStorage = TokenStorage()
     private var writer = JSONWriter(capacity: 4096)
+    private let eventIDs = EventIDs()
     private var tagCache: [String: [(kind: Character, id: String, via: String)]] = [:]
 
     public init(userMap: UserMap = UserMap()) {
@@ -34,7 +35,6 @@ public final class Enricher {
         }
         table.seal()
         phrases = table
-        tokens.reserveCapacity(4096)
     }
 
     // MARK: lines
@@ -164,23 +164,24 @@ public final class Enricher {
         text.append(scanner.value("summary"))
         text.append(scanner.value("content_text"))
         text.refang()
-        let tokens = analyzeText(&e)
-        self.tokens = tokens
+        analyzeText(&e)
         e.addImpliedTactics()
         e.sort()
         return e
     }
 
-    private func analyzeText(_ e: inout Enrichment) -> ContiguousArray<Token> {
-        var tokens = self.tokens
+    private func analyzeText(_ e: inout Enrichment) {
         let phrases = self.phrases
+        let eventIDs = self.eventIDs
+        let storage = tokenStorage
         var needHTML = false
         text.withMutableBytes { b in
             let readOnly = UnsafeBufferPointer(b)
             SigmaTitles.fromText(readOnly, into: &e.indicators.sigmaRules)
             needHTML = e.indicators.sigmaRules.values.isEmpty && SigmaTitles.containsMention(readOnly)
-            IndicatorScanner.scan(b, into: &e)
-            Tokenizer.tokenize(readOnly, into: &tokens)
+            let tokenPointer = storage.reserve(forText: b.count)
+            let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer)
+            let tokens = UnsafeBufferPointer(start: tokenPointer, count: count)
             phrases.match(tokens, in: readOnly) { p in
                 for target in p.targets {
                     switch target {
@@ -191,14 +192,13 @@ public final class Enricher {
                     }
                 }
             }
-            EventIDs.scan(tokens, in: readOnly, into: &e.indicators.eventIDs)
+            eventIDs.scan(tokens, in: readOnly, into: &e.indicators.eventIDs)
         }
         if needHTML {
             html.reset()
             html.append(scanner.value("content_html"))
             html.withMutableBytes { b in SigmaTitles.fromHTML(UnsafeBufferPointer(b), into: &e.indicators.sigmaRules) }
         }
-        return tokens
     }
 
     /// A tag onto tactics, techniques, groups or software; results are cached per tag spelling.

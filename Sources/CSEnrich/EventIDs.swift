@@ -1,17 +1,19 @@
 /// Windows and Sysmon event IDs and sign-in error codes the text names: "EventID 1", "Event ID 4688",
 /// "event IDs 4624, 4625 and 4648", "events with ID 4688", "Sysmon Event 1", "error code 50053",
 /// "AADSTS50053". Only numbers introduced by such words count, so dates and counts stay out.
-enum EventIDs {
-    private static let eventid = Tokenizer.hash("eventid"), eventids = Tokenizer.hash("eventids")
-    private static let eventcode = Tokenizer.hash("eventcode")
-    private static let event = Tokenizer.hash("event"), events = Tokenizer.hash("events")
-    private static let id = Tokenizer.hash("id"), ids = Tokenizer.hash("ids")
-    private static let code = Tokenizer.hash("code"), codes = Tokenizer.hash("codes")
-    private static let with = Tokenizer.hash("with"), error = Tokenizer.hash("error"), errors = Tokenizer.hash("errors")
-    private static let sysmon = Tokenizer.hash("sysmon"), security = Tokenizer.hash("security")
-    private static let and = Tokenizer.hash("and"), or = Tokenizer.hash("or")
+/// A value, not static lets: the word hashes are read for every token.
+struct EventIDs {
+    private let eventid = Tokenizer.hash("eventid"), eventids = Tokenizer.hash("eventids")
+    private let eventcode = Tokenizer.hash("eventcode")
+    private let event = Tokenizer.hash("event"), events = Tokenizer.hash("events")
+    private let id = Tokenizer.hash("id"), ids = Tokenizer.hash("ids")
+    private let code = Tokenizer.hash("code"), codes = Tokenizer.hash("codes")
+    private let with = Tokenizer.hash("with"), error = Tokenizer.hash("error"), errors = Tokenizer.hash("errors")
+    private let sysmon = Tokenizer.hash("sysmon"), security = Tokenizer.hash("security")
+    private let and = Tokenizer.hash("and"), or = Tokenizer.hash("or")
+    private let prefix: [UInt8] = Array("aadsts".utf8)
 
-    static func scan(_ tokens: ContiguousArray<Token>, in text: UnsafeBufferPointer<UInt8>, into out: inout OrderedSet) {
+    func scan(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, into out: inout OrderedSet) {
         let n = tokens.count
         @inline(__always) func h(_ k: Int) -> UInt64 { k < n ? tokens[k].hash : 0 }
         var i = 0
@@ -28,7 +30,7 @@ enum EventIDs {
                 if h(i + 1) == event || h(i + 1) == events { numbersAt = h(i + 2) == id || h(i + 2) == ids ? i + 3 : i + 2 }
             } else if t == error || t == errors {
                 if h(i + 1) == code || h(i + 1) == codes { numbersAt = i + 2 }
-            } else if let number = aadsts(tokens[i], text) {
+            } else if tokens[i].end - tokens[i].start >= 8, let number = aadsts(tokens[i], text) {
                 out.insert(number)
             }
             guard numbersAt > 0 else { i += 1; continue }
@@ -49,11 +51,11 @@ enum EventIDs {
     }
 
     /// "AADSTS50053" -> "50053".
-    private static func aadsts(_ t: Token, _ text: UnsafeBufferPointer<UInt8>) -> String? {
+    private func aadsts(_ t: Token, _ text: UnsafeBufferPointer<UInt8>) -> String? {
         let len = Int(t.end - t.start)
         guard len >= 8, len <= 13 else { return nil }
         let s = Int(t.start)
-        let prefix: [UInt8] = Array("aadsts".utf8)
+        guard text[s] | 0x20 == UInt8(ascii: "a") else { return nil }
         for k in 0..<6 where text[s + k] | 0x20 != prefix[k] { return nil }
         for k in 6..<len where !(text[s + k] >= 48 && text[s + k] <= 57) { return nil }
         return String(decoding: UnsafeBufferPointer(rebasing: text[(s + 6)..<(s + len)]), as: UTF8.self)

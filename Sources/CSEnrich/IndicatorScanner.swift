@@ -12,9 +12,11 @@ import CSAttack
 enum IndicatorScanner {
     typealias Buffer = UnsafeMutableBufferPointer<UInt8>
 
-    static func scan(_ b: Buffer, into e: inout Enrichment) {
+    /// Takes the indicators out of `b` and returns the number of word tokens written to `tokens`
+    /// (which must have room for `b.count / 2 + 2`).
+    static func scan(_ b: Buffer, into e: inout Enrichment, tokens: UnsafeMutablePointer<Token>) -> Int {
         scanURLs(b, &e)
-        scanChunks(b, &e)
+        return scanChunks(b, &e, tokens: tokens)
     }
 
     // MARK: URLs
@@ -105,41 +107,58 @@ enum IndicatorScanner {
 
     // MARK: chunks
 
-    @inline(__always) static func isChunkByte(_ c: UInt8) -> Bool {
-        (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) || c == UInt8(ascii: ".") || c == UInt8(ascii: "-")
-            || c == UInt8(ascii: "_") || c == UInt8(ascii: ":") || c == UInt8(ascii: "/") || c == UInt8(ascii: "@")
-            || c == UInt8(ascii: "=")
-    }
-
-    static func scanChunks(_ b: Buffer, _ e: inout Enrichment) {
+    /// One pass over the text (after `scanURLs`): splits it into chunks, takes the indicators among them,
+    /// and writes the words of everything else to `tokens` (capacity: text length / 2 + 2). Returns the
+    /// number of tokens.
+    static func scanChunks(_ b: Buffer, _ e: inout Enrichment, tokens: UnsafeMutablePointer<Token>) -> Int {
         let n = b.count
-        var i = 0
-        while i < n {
-            if !isChunkByte(b[i]) { i += 1; continue }
-            let start = i
-            var digit = false, dot = false, colon = false, at = false
-            while i < n {
-                let c = b[i]
-                if !isChunkByte(c) { break }
-                if c >= 48 && c <= 57 { digit = true }
-                else if c == UInt8(ascii: ".") { dot = true }
-                else if c == UInt8(ascii: ":") { colon = true }
-                else if c == UInt8(ascii: "@") { at = true }
-                i += 1
+        var count = 0
+        ByteClass.table.withUnsafeBufferPointer { classes in
+            ByteClass.lower.withUnsafeBufferPointer { lower in
+                var i = 0
+                while i < n {
+                    if classes[Int(b[i])] & ByteClass.chunk == 0 { i += 1; continue }
+                    let start = i, tokensBefore = count
+                    var seen: UInt8 = 0
+                    var h: UInt64 = 0, wordStart = -1, digits = true
+                    repeat {
+                        let c = b[i], k = classes[Int(c)]
+                        seen |= k
+                        if k & ByteClass.word != 0 {
+                            if wordStart < 0 { wordStart = i; h = Tokenizer.offsetBasis; digits = true }
+                            if k & ByteClass.digit == 0 { digits = false }
+                            h = (h ^ UInt64(lower[Int(c)])) &* Tokenizer.prime
+                        } else if wordStart >= 0 {
+                            tokens[count] = Token(start: Int32(wordStart), end: Int32(i), hash: h | 1, isNumber: digits)
+                            count += 1
+                            wordStart = -1
+                        }
+                        i += 1
+                    } while i < n && classes[Int(b[i])] & ByteClass.chunk != 0
+                    if wordStart >= 0 {
+                        tokens[count] = Token(start: Int32(wordStart), end: Int32(i), hash: h | 1, isNumber: digits)
+                        count += 1
+                    }
+                    // Most chunks are plain words: nothing more to look at.
+                    guard seen & (ByteClass.digit | ByteClass.dot) != 0, seen & (ByteClass.at | ByteClass.nonASCII) == 0 else { continue }
+                    var s = start, end = i
+                    while s < end, isEdgePunctuation(b[s]) { s += 1 }
+                    while end > s, isEdgePunctuation(b[end - 1]) { end -= 1 }
+                    guard s < end else { continue }
+                    if seen & ByteClass.colon != 0, let v6 = ipv6Chunk(b, s, end) {
+                        e.indicators.ipv6.insert(v6)
+                        blank(b, s, end)
+                        count = tokensBefore
+                        continue
+                    }
+                    if classifyParts(b, s, end, &e) {
+                        // Some of the chunk was taken and blanked: its words are what is left.
+                        count = tokensBefore + Tokenizer.tokenize(UnsafeBufferPointer(rebasing: b[start..<i]), offset: start, into: tokens + tokensBefore)
+                    }
+                }
             }
-            // Most chunks are plain words: nothing to look at.
-            guard digit || dot, !at else { continue }
-            var s = start, end = i
-            while s < end, isEdgePunctuation(b[s]) { s += 1 }
-            while end > s, isEdgePunctuation(b[end - 1]) { end -= 1 }
-            guard s < end else { continue }
-            if colon, let v6 = ipv6Chunk(b, s, end) {
-                e.indicators.ipv6.insert(v6)
-                blank(b, s, end)
-                continue
-            }
-            classifyParts(b, s, end, &e)
         }
+        return count
     }
 
     @inline(__always) static func isEdgePunctuation(_ c: UInt8) -> Bool {
@@ -149,16 +168,19 @@ enum IndicatorScanner {
 
     /// Splits a chunk at ':', '/' and '=' ("1.2.3.4:443", "sha256:ab12…", "T1110/T1078", "evil.com/x")
     /// and classifies each part.
-    static func classifyParts(_ b: Buffer, _ s: Int, _ end: Int, _ e: inout Enrichment) {
+    /// Returns whether any part was taken (and blanked).
+    static func classifyParts(_ b: Buffer, _ s: Int, _ end: Int, _ e: inout Enrichment) -> Bool {
         var p = s
         var first = true
+        var taken = false
         while p < end {
             var q = p
             while q < end, b[q] != UInt8(ascii: ":"), b[q] != UInt8(ascii: "/"), b[q] != UInt8(ascii: "=") { q += 1 }
-            if q > p, classify(b, p, q, chunkStart: s, isFirstPart: first, &e) { blank(b, p, q) }
+            if q > p, classify(b, p, q, chunkStart: s, isFirstPart: first, &e) { blank(b, p, q); taken = true }
             first = false
             p = q + 1
         }
+        return taken
     }
 
     /// One part: an ATT&CK ID, a CVE, an IPv4 address, a hash or a domain. True when taken.

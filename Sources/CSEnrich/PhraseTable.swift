@@ -63,7 +63,7 @@ final class PhraseTable {
     }
 
     /// Calls `found` with each phrase matched in `tokens` of `text`.
-    func match(_ tokens: ContiguousArray<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
+    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
         var i = 0
         let n = tokens.count
         outer: while i < n {
@@ -85,7 +85,7 @@ final class PhraseTable {
         }
     }
 
-    private func sameCase(_ p: Phrase, _ tokens: ContiguousArray<Token>, _ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    private func sameCase(_ p: Phrase, _ tokens: UnsafeBufferPointer<Token>, _ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         for (k, word) in p.words.enumerated() {
             let t = tokens[at + k]
             let len = Int(t.end - t.start)

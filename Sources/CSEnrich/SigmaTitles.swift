@@ -10,17 +10,18 @@ enum SigmaTitles {
     /// Byte offsets just past each "Sigma rule" / "Sigma rules", with whether it was plural.
     static func mentions(_ b: Bytes) -> [(start: Int, end: Int, plural: Bool)] {
         var out: [(Int, Int, Bool)] = []
-        let needle = Array("igma rule".utf8)
-        var i = 1
+        let needle = Array("gma rule".utf8)
+        var i = 2
         while i + needle.count <= b.count {
             guard let k = ByteSearch.find(needle, in: b, from: i, limit: b.count) else { break }
             i = k + needle.count
-            guard b[k - 1] | 0x20 == UInt8(ascii: "s"), k < 2 || !Tokenizer.isWordByte(b[k - 2]) else { continue }
+            guard k >= 2, b[k - 1] | 0x20 == UInt8(ascii: "i"), b[k - 2] | 0x20 == UInt8(ascii: "s"),
+                  k < 3 || !Tokenizer.isWordByte(b[k - 3]) else { continue }
             var end = k + needle.count
             let plural = end < b.count && b[end] | 0x20 == UInt8(ascii: "s")
             if plural { end += 1 }
             if end < b.count, Tokenizer.isWordByte(b[end]) { continue }
-            out.append((k - 1, end, plural))
+            out.append((k - 2, end, plural))
         }
         return out
     }

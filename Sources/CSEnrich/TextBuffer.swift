@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CSCore
 
 /// The text a record is matched against (title, summary, content_text), decoded from the JSON string
@@ -43,9 +48,12 @@ struct TextBuffer {
             }
             return v
         }
+        let base = raw.baseAddress!
         while i < n {
-            let c = raw[i]
-            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
+            // Copy the run up to the next backslash in one go.
+            let stop = memchr(base + i, Int32(UInt8(ascii: "\\")), n - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? n
+            if stop > i { out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: stop - i)) }
+            i = stop
             guard i + 1 < n else { break }
             let e = raw[i + 1]
             i += 2
@@ -91,12 +99,7 @@ struct TextBuffer {
     /// Rewrites defanged forms in place. Cheap when there is nothing to do: one pass that looks for the
     /// bytes that start a defanged form.
     mutating func refang() {
-        var needed = false
-        for c in bytes where c == UInt8(ascii: "[") || c == UInt8(ascii: "(") || c == UInt8(ascii: "{") || c | 0x20 == UInt8(ascii: "x") {
-            needed = true
-            break
-        }
-        guard needed else { return }
+        guard needsRefang() else { return }
         let kept = bytes.withUnsafeMutableBufferPointer { b -> Int in
             let n = b.count
             var r = 0, w = 0
@@ -131,6 +134,31 @@ struct TextBuffer {
             return w
         }
         bytes.removeSubrange(kept...)
+    }
+
+    /// A defanged form is somewhere: "[.", "(.", "{.", "[:", "[/", "[dot", "(dot", or "hxx".
+    /// memchr per opening byte: these bytes are rare in prose, so this costs little.
+    private func needsRefang() -> Bool {
+        bytes.withUnsafeBufferPointer { b in
+            guard let base = b.baseAddress, b.count >= 3 else { return false }
+            let n = b.count
+            for open in [UInt8(ascii: "["), UInt8(ascii: "("), UInt8(ascii: "{"), UInt8(ascii: "x"), UInt8(ascii: "X")] {
+                var i = 0
+                while i < n - 2, let p = memchr(base + i, Int32(open), n - 2 - i) {
+                    let k = base.distance(to: p.assumingMemoryBound(to: UInt8.self))
+                    let x = b[k + 1]
+                    if open | 0x20 == UInt8(ascii: "x") {
+                        if x | 0x20 == UInt8(ascii: "x"), k > 0, b[k - 1] | 0x20 == UInt8(ascii: "h") { return true }
+                    } else if x == UInt8(ascii: ".") || x == UInt8(ascii: ":") || x == UInt8(ascii: "/") {
+                        return true
+                    } else if x | 0x20 == UInt8(ascii: "d"), k + 3 < n, b[k + 2] | 0x20 == UInt8(ascii: "o"), b[k + 3] | 0x20 == UInt8(ascii: "t") {
+                        return true
+                    }
+                    i = k + 1
+                }
+            }
+            return false
+        }
     }
 
     @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
