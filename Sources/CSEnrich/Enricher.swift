@@ -147,8 +147,9 @@ public final class Enricher {
         }
         scanner.value("actors")?.forEachElement { actor in
             if let name = actor.string {
+                // A group first: "Cozy Bear" is APT29 (and, spaced differently, an alias of its malware CozyCar).
                 if let g = ATTACK.group(named: name) { e.addGroup(g.id, via: "actor:" + name) }
-                if let s = ATTACK.software(named: name) { e.addSoftware(s.id, via: "actor:" + name) }
+                else if let s = ATTACK.software(named: name) { e.addSoftware(s.id, via: "actor:" + name) }
             }
             return true
         }
@@ -229,10 +230,9 @@ public final class Enricher {
         let via = "tag:" + tag
         if let t = ATTACK.tactic(matching: tag) { return [("a", t.id, via)] }
         if let t = ATTACK.technique(matchingTag: tag) { return [("t", t.id, via)] }
-        var out: [(Character, String, String)] = []
-        if let g = ATTACK.group(named: tag), tagMayName(g.name, tag) { out.append(("g", g.id, via)) }
-        if let s = ATTACK.software(named: tag), tagMayName(s.name, tag) { out.append(("s", s.id, via)) }
-        return out
+        if let g = ATTACK.group(named: tag), tagMayName(g.name, tag) { return [("g", g.id, via)] }
+        if let s = ATTACK.software(named: tag), tagMayName(s.name, tag) { return [("s", s.id, via)] }
+        return []
     }
 
     /// Tags like "net" or "ping" are words, not the software of that name (see NamePolicy).

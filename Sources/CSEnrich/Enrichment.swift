@@ -118,7 +118,8 @@ public struct Enrichment {
     }
 }
 
-/// Indicators found in the text, each list in order of first appearance without duplicates.
+/// Indicators found in the text, each list without duplicates: hosts of URLs first (URLs are read
+/// first), then in order of appearance.
 public struct Indicators: Equatable {
     public var cves = OrderedSet()
     public var ipv4 = OrderedSet()

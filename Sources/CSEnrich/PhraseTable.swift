@@ -18,6 +18,9 @@ final class PhraseTable {
         /// The words as written, compared byte for byte when `exactCase`.
         var words: [[UInt8]]
         var exactCase: Bool
+        /// An English word that is also a name ("Silence", "Empire"): capitalized at the start of a
+        /// sentence it is just the word, so it counts only inside a sentence.
+        var notAtSentenceStart: Bool
         /// Text for `via`, e.g. "phrase:password spraying".
         var via: String
         var targets: [Target]
@@ -31,7 +34,7 @@ final class PhraseTable {
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
 
-    func add(_ name: String, exactCase: Bool, via: String, target: Target) {
+    func add(_ name: String, exactCase: Bool, notAtSentenceStart: Bool = false, via: String, target: Target) {
         let (hashes, words) = Tokenizer.words(name)
         guard !hashes.isEmpty else { return }
         let key = (exactCase ? "=" : "~") + hashes.map { String($0) }.joined(separator: " ")
@@ -40,7 +43,8 @@ final class PhraseTable {
             return
         }
         byText[key] = phrases.count
-        phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, via: via, targets: [target]))
+        phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, notAtSentenceStart: notAtSentenceStart,
+                              via: via, targets: [target]))
     }
 
     /// Builds the first-word index; call after the last `add`.
@@ -76,6 +80,7 @@ final class PhraseTable {
                 while k < count && tokens[i + k].hash == p.hashes[k] { k += 1 }
                 guard k == count else { continue }
                 if p.exactCase && !sameCase(p, tokens, i, text) { continue }
+                if p.notAtSentenceStart && Self.startsSentence(Int(tokens[i].start), text) { continue }
                 if i + count < n, tokens[i + count].hash == resistantHash { continue }
                 found(p)
                 i += count
@@ -83,6 +88,19 @@ final class PhraseTable {
             }
             i += 1
         }
+    }
+
+    /// Nothing but spaces, quotes or brackets between the start of the text, a line break or
+    /// sentence-ending punctuation and `at`.
+    static func startsSentence(_ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = at - 1
+        while k >= 0 {
+            let c = text[k]
+            if c == 0x20 || c == 0x09 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "(") || c == UInt8(ascii: "'") { k -= 1; continue }
+            return c == 0x0A || c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
+                || c == UInt8(ascii: ";")
+        }
+        return true
     }
 
     private func sameCase(_ p: Phrase, _ tokens: UnsafeBufferPointer<Token>, _ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
@@ -129,7 +147,8 @@ final class PhraseTable {
         for o in objects {
             for name in Set(o.names) where NamePolicy.allowed(name) && owners[name]?.count == 1 {
                 let wordCount = Tokenizer.words(name).hashes.count
-                add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount), via: "phrase:" + name, target: target(o.id))
+                add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount),
+                    notAtSentenceStart: NamePolicy.exactCase.contains(name), via: "phrase:" + name, target: target(o.id))
             }
         }
     }
