@@ -27,13 +27,52 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertTrue(missingDir.stderr.contains("cannot open /nonexistent-dir/x.ndjson"), missingDir.stderr)
     }
 
+    /// Two cs-sink processes appending large records to one file at the same time: every line of
+    /// the file is a whole record (one write(2) per record on O_APPEND), none lost.
+    func testConcurrentAppendsNeverInterleave() throws {
+        let file = ToolRunner.temporaryFile("shared.ndjson")
+        defer { try? FileManager.default.removeItem(at: file) }
+        func input(_ tag: String) throws -> URL {
+            let url = ToolRunner.temporaryFile("\(tag).ndjson")
+            // Larger than a 256 KiB stdio-style buffer, so a writer that split records would show it.
+            let lines = (0..<40).map { i in
+                SinkFixtures.line(SinkFixtures.record(i, severity: "low", title: "\(tag) \(i) " + String(repeating: tag, count: 300_000)))
+            }
+            try Data((lines.joined(separator: "\n") + "\n").utf8).write(to: url)
+            return url
+        }
+        let a = try input("A"), b = try input("B")
+        defer { try? FileManager.default.removeItem(at: a); try? FileManager.default.removeItem(at: b) }
+        let sink = try ToolRunner.executable("cs-sink")
+        let procs = try [a, b].map { url -> Process in
+            let p = Process()
+            p.executableURL = sink
+            p.arguments = ["--to", file.path, url.path]
+            try p.run()
+            return p
+        }
+        for p in procs { p.waitUntilExit(); XCTAssertEqual(p.terminationStatus, 0) }
+        let lines = try String(contentsOf: file, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 80)
+        var perTag: [String: Int] = [:]
+        for l in lines {
+            let o = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(l.utf8)) as? [String: Any], "a torn line")
+            let title = try XCTUnwrap(o["title"] as? String)
+            let tag = String(title.prefix(1))
+            XCTAssertTrue(title.hasSuffix(" " + String(repeating: tag, count: 300_000)))
+            XCTAssertFalse(title.contains(tag == "A" ? "B" : "A"))
+            perTag[tag, default: 0] += 1
+        }
+        XCTAssertEqual(perTag, ["A": 40, "B": 40])
+    }
+
     func testBadLinesAreReportedAndGoodOnesDelivered() throws {
         let lines = SinkFixtures.lines
         let input = Data((lines[0] + "\nnot json at all\n" + lines[1] + "\n" + #"{"title":"no schema"}"# + "\n").utf8)
         let r = try ToolRunner.run("cs-sink", [], stdin: input)
         XCTAssertEqual(r.status, 2)
         XCTAssertEqual(r.lines, [lines[0], lines[1]])
-        XCTAssertTrue(r.stderr.contains("<stdin>:2: not a JSON object: expected a JSON object, found 'n' at column 1"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("<stdin>:2: expected a JSON object, found 'n' at column 1"), r.stderr)
         XCTAssertTrue(r.stderr.contains("<stdin>:4: not a cs.advisory/1 record"), r.stderr)
     }
 
