@@ -90,6 +90,7 @@ final class FilterCommandTests: XCTestCase {
             $0.published.map { $0 >= "2026-03-31T22:00:00Z" && $0 < "2026-06-01T00:00:00Z" } ?? false
         }
         try expectSelection(["--since", "2026-05-01", "--date-field", "modified"]) { ($0.modified ?? "") >= "2026-05-01T00:00:00Z" }
+        try expectSelection(["--since", "2026-05-01", "--date-field", "updated"]) { ($0.modified ?? $0.published ?? "") >= "2026-05-01T00:00:00Z" }
         // Durations count back from now: every fixture date is in 2026, so a huge window keeps all dated records.
         let all = try ToolRunner.run("cs-filter", ["--since", "100000d", "--count"], stdin: Self.input)
         XCTAssertEqual(all.text, "\(Self.records.filter { $0.published != nil }.count)\n")

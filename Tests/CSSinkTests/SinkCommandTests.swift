@@ -159,13 +159,37 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertGreaterThan(widths.max() ?? 0, 60)
     }
 
+    /// SIGTERM while input is still open: exit 143, and what was read is still delivered whole
+    /// (the table printed, the JSON array closed).
+    func testTerminateDeliversWhatWasRead() throws {
+        for (format, check) in [("table", { (out: String) in out.hasPrefix("SEVERITY") && out.contains("critical  2026-04-12") }),
+                                ("json", { (out: String) in
+                                    ((try? JSONSerialization.jsonObject(with: Data(out.utf8))) as? [Any])?.count == SinkFixtures.records.count })] {
+            let p = Process()
+            p.executableURL = try ToolRunner.executable("cs-sink")
+            p.arguments = ["--format", format]
+            let stdin = Pipe(), stdout = Pipe()
+            p.standardInput = stdin
+            p.standardOutput = stdout
+            try p.run()
+            stdin.fileHandleForWriting.write(SinkFixtures.ndjson)
+            Thread.sleep(forTimeInterval: 1)
+            p.terminate()
+            let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            try? stdin.fileHandleForWriting.close()
+            XCTAssertEqual(p.terminationStatus, 143, format)
+            XCTAssertTrue(check(out), "\(format): \(out)")
+        }
+    }
+
     func testMarkdownDigest() throws {
         let file = ToolRunner.temporaryFile("digest.md")
         defer { try? FileManager.default.removeItem(at: file) }
-        let r = try ToolRunner.run("cs-sink", ["--format", "markdown", "--to", file.path], stdin: SinkFixtures.ndjson)
+        let r = try ToolRunner.run("cs-sink", ["--format", "markdown", "--to", file.path, "--title", "Week 17"], stdin: SinkFixtures.ndjson)
         XCTAssertEqual(r.status, 0, r.stderr)
         let md = try String(contentsOf: file, encoding: .utf8)
-        XCTAssertTrue(md.hasPrefix("# Advisory digest\n\n7 advisories"))
+        XCTAssertTrue(md.hasPrefix("# Week 17\n\n7 advisories"), md)
         XCTAssertLessThan(md.range(of: "## Critical")!.lowerBound, md.range(of: "## High")!.lowerBound)
         XCTAssertFalse(md.contains("<script>"))
     }
