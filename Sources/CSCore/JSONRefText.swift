@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+
 /// Decoding string values of a scanned record into byte buffers that callers reuse, so that
 /// hot paths (cs-filter's `--grep`, cs-sink's columns) do not allocate a `String` per field.
 extension JSONRef {
@@ -9,12 +15,14 @@ extension JSONRef {
             out.append(contentsOf: content)
             return true
         }
-        var i = 0
+        // Runs without a backslash are copied in bulk; only the escapes are handled byte by byte.
+        let base = content.baseAddress!
         let n = content.count
+        var i = 0
         func hex4(_ at: Int) -> UInt32 {
             var v: UInt32 = 0
             for k in 0..<4 {
-                let c = content[at + k]
+                let c = base[at + k]
                 v <<= 4
                 switch c {
                 case 48...57: v |= UInt32(c - 48)
@@ -25,10 +33,14 @@ extension JSONRef {
             return v
         }
         while i < n {
-            let c = content[i]
-            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
-            let e = content[i + 1]
-            i += 2
+            guard let hit = memchr(base + i, Int32(UInt8(ascii: "\\")), n - i) else {
+                out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: n - i))
+                break
+            }
+            let at = hit.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
+            if at > i { out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: at - i)) }
+            let e = base[at + 1]
+            i = at + 2
             switch e {
             case UInt8(ascii: "n"): out.append(10)
             case UInt8(ascii: "t"): out.append(9)
@@ -39,7 +51,7 @@ extension JSONRef {
                 var scalar = hex4(i)
                 i += 4
                 // A high surrogate followed by a low one is one scalar; a lone surrogate becomes U+FFFD.
-                if scalar >= 0xD800, scalar < 0xDC00, i + 6 <= n, content[i] == UInt8(ascii: "\\"), content[i + 1] == UInt8(ascii: "u") {
+                if scalar >= 0xD800, scalar < 0xDC00, i + 6 <= n, base[i] == UInt8(ascii: "\\"), base[i + 1] == UInt8(ascii: "u") {
                     let low = hex4(i + 2)
                     if low >= 0xDC00, low < 0xE000 {
                         scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)

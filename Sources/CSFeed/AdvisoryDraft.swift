@@ -99,10 +99,12 @@ struct AdvisoryDraft {
         r.set("title", string: title)
         r.set("url", string: url)
         r.set("summary", string: summary)
-        r.set("content_html", string: contentHTML)
+        // Plain-text content (JSON Feed content_text, Atom type="text") also gets its HTML form, escaped.
+        let html = contentHTML.map { ContentLinks.resolve($0, base: baseURL ?? feed.documentURL) }
+        r.set("content_html", string: html ?? contentText.map(HTMLEscape.escape))
 
         var sections = Sections()
-        if let html = contentHTML, !html.isEmpty {
+        if let html, !html.isEmpty {
             let extracted = HTMLText.extract(html)
             r.set("content_text", .string(extracted.text))
             sections = extracted.sections

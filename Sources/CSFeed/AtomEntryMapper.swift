@@ -10,13 +10,15 @@ enum AtomEntryMapper {
             if ns == XMLNamespace.atom10 || ns == XMLNamespace.atom03 || ns == nil {
                 if try apply(child, to: &d, budget: &budget) { continue }
             } else if ns == XMLNamespace.content, child.localName == "encoded", d.contentHTML == nil {
-                d.contentHTML = try child.text(budget: &budget)
+                d.contentHTML = try child.htmlText(budget: &budget)
                 continue
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue
             }
             ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
         }
+        // Atom requires `updated`; an entry without a publication date was published when it was last updated.
+        if d.published == nil, let modified = d.modified { d.published = modified }
         return d
     }
 
@@ -76,7 +78,7 @@ enum AtomEntryMapper {
             return true
         }
         if isXHTML { d.contentHTML = AtomText.xhtmlInner(e) }
-        else if isHTML { d.contentHTML = try e.text(budget: &budget) }
+        else if isHTML { d.contentHTML = try e.htmlText(budget: &budget) }
         else if isText { d.contentText = try e.text(budget: &budget) }
         else { return false }
         return true

@@ -7,8 +7,9 @@ import CSCore
 ///   (< 50 → 20xx), extra spaces and commas, numeric zones, named zones (`GMT`, `EST`, `CEST`...);
 ///   military letters count as UTC as RFC 2822 advises, since feeds disagree on their sign;
 /// - asctime (`Wed Apr 22 18:43:05 2026`) and month-first forms (`April 22, 2026 6:43 PM`).
-enum FeedDate {
-    static func parse(_ text: String) -> Int? {
+public enum FeedDate {
+    /// Epoch seconds, or nil when the text is not a date cs understands.
+    public static func parse(_ text: String) -> Int? {
         let b = Array(text.trimmingSpaces.utf8)
         guard !b.isEmpty else { return nil }
         if b.count >= 4, b[0...3].allSatisfy(isDigit) { return iso(b) }

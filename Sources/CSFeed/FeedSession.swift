@@ -6,7 +6,8 @@ final class FeedSession {
     private(set) var dialect: FeedDialect
     let feed: FeedContext
     private(set) var emitted = 0
-    private var index = 0
+    /// Items seen so far (emitted or skipped), for resuming after a recovery.
+    private(set) var index = 0
 
     init(dialect: FeedDialect, source: FeedSource) {
         self.dialect = dialect
@@ -62,7 +63,12 @@ final class FeedSession {
                              item: index))
             return
         }
-        emit(draft.record(in: feed, report: report))
+        var resolved = draft
+        // No document URL or xml:base made the link absolute: the feed's home page is the next best base.
+        if let url = resolved.url, !URLResolver.isAbsolute(url), let home = feed.homePageURL {
+            resolved.url = URLResolver.resolve(url, against: home)
+        }
+        emit(resolved.record(in: feed, report: report))
         emitted += 1
     }
 }

@@ -61,18 +61,62 @@ enum SectionKind {
                 words.append(lower)
             } else { space = true }
         }
-        let h = String(decoding: words, as: UTF8.self)
-        if h.isEmpty { return .other }
-        if h.contains("attack chain") || h.contains("kill chain") || h.hasPrefix("attack flow")
-            || h.hasPrefix("attack sequence") || h.hasPrefix("attack steps") { return .attackChain }
-        if h.hasPrefix("impact") || h.hasSuffix(" impact") { return .impact }
-        if h.hasPrefix("recommend") || h.hasSuffix("recommendations") || h.hasSuffix("recommendation")
-            || h.hasPrefix("mitigation") || h.hasPrefix("remediation") { return .recommendations }
+        if words.isEmpty { return .other }
+        func has(_ s: StaticString) -> Bool { find(s, in: words) != nil }
+        func starts(_ s: StaticString) -> Bool { find(s, in: words) == 0 }
+        func ends(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            return words.count >= n && find(s, in: words[(words.count - n)...]) != nil
+        }
+        if has("attack chain") || has("kill chain") || starts("attack flow") || starts("attack sequence")
+            || starts("attack steps") { return .attackChain }
+        if starts("impact") || ends(" impact") { return .impact }
+        if starts("recommend") || ends("recommendations") || ends("recommendation")
+            || starts("mitigation") || starts("remediation") { return .recommendations }
         return .other
     }
 }
 
-private struct Walker {
+/// Where `needle` first occurs in `hay` (an offset from its start), or nil.
+private func find<C: Collection>(_ needle: StaticString, in hay: C) -> Int? where C.Element == UInt8, C.Index == Int {
+    let n = needle.utf8CodeUnitCount
+    let p = needle.utf8Start
+    guard hay.count >= n else { return nil }
+    var i = hay.startIndex
+    while i + n <= hay.endIndex {
+        var k = 0
+        while k < n && hay[i + k] == p[k] { k += 1 }
+        if k == n { return i - hay.startIndex }
+        i += 1
+    }
+    return nil
+}
+
+/// The HTML elements the text walker treats specially, from libxml2's (already lowercase) element name
+/// without making a Swift string for each element.
+enum HTMLTag {
+    case dropped, heading(Int), br, cell, listItem, paragraph, block, inline
+
+    init(_ name: UnsafePointer<UInt8>?) {
+        guard let n = name else { self = .inline; return }
+        let a = n[0], b = a == 0 ? 0 : n[1], c = b == 0 ? 0 : n[2]
+        switch (a, b, c) {
+        case (0x68, 0x31...0x36, 0): self = .heading(Int(b - 0x30))                       // h1..h6
+        case (0x62, 0x72, 0): self = .br                                                   // br
+        case (0x74, 0x64, 0), (0x74, 0x68, 0): self = .cell                                // td th
+        case (0x6C, 0x69, 0), (0x64, 0x74, 0), (0x64, 0x64, 0): self = .listItem           // li dt dd
+        case (0x70, 0, _): self = .paragraph                                               // p
+        default:
+            let s = String(cString: n)
+            switch s {
+            case "script", "style", "noscript", "template", "head", "title": self = .dropped
+            default: self = Walker.isBlock(s) ? .block : .inline
+            }
+        }
+    }
+}
+
+struct Walker {
     var text = TextBuilder(capacity: 4096)
     var sections = Sections()
     private var section: SectionKind = .other
@@ -103,18 +147,23 @@ private struct Walker {
     }
 
     private mutating func element(_ node: UnsafeMutablePointer<xmlNode>) {
-        let name = Self.name(node)
-        switch name {
-        case "script", "style", "noscript", "template", "head", "title":
+        let tag = HTMLTag(node.pointee.name)
+        switch tag {
+        case .dropped:
             return
-        case "h1", "h2", "h3", "h4", "h5", "h6":
-            let level = Int(name.utf8.last! - 48)
+        case .heading(let level):
             heading(node, level: level)
             return
-        case "br":
+        case .br:
             text.lineBreak()
             return
-        case "li", "dt", "dd":
+        case .cell:
+            // Cells of a row stay on one line, separated.
+            text.append(" ")
+            visitChildren(of: node)
+            text.append(" ")
+            return
+        case .listItem:
             text.lineBreak()
             if section != .other && inListItem == 0 { listItems.append(Self.lineText(node)) }
             inListItem += 1
@@ -122,7 +171,7 @@ private struct Walker {
             inListItem -= 1
             text.lineBreak()
             return
-        case "p":
+        case .paragraph:
             // `<p><strong>Impact</strong></p>` is used as a heading by some feeds.
             if let label = Self.boldLabel(node), SectionKind.classify(label) != .other {
                 heading(node, level: 7)
@@ -132,7 +181,11 @@ private struct Walker {
         default:
             break
         }
-        let block = Self.isBlock(name)
+        let block: Bool
+        switch tag {
+        case .block, .paragraph: block = true
+        default: block = false
+        }
         if block { text.lineBreak() }
         visitChildren(of: node)
         if block { text.lineBreak() }
@@ -192,10 +245,11 @@ private struct Walker {
             case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
                 if let content = c.pointee.content { b.append(content) }
             case XML_ELEMENT_NODE:
-                let n = name(c)
-                if n == "script" || n == "style" { break }
-                if n == "br" || isBlock(n) { b.lineBreak() }
-                collect(c, into: &b)
+                switch HTMLTag(c.pointee.name) {
+                case .dropped: break
+                case .inline, .cell: collect(c, into: &b)
+                default: b.lineBreak(); collect(c, into: &b)
+                }
             case XML_ENTITY_REF_NODE:
                 collect(c, into: &b)
             default: break

@@ -29,39 +29,59 @@ public final class Normalizer {
     }
 
     private func normalize(fd: Int32, input: String) {
-        let reader = LineReader(fd: fd, maxLineBytes: maxDocumentBytes)
-        var consumed: [UInt8] = []
-        do {
-            // Sniff on the first line with content.
-            while let line = try reader.next() {
-                if isBlank(line.bytes) { consumed.append(0x0A); continue }
-                if isRecordLine(line.bytes) {
-                    handleLine(line, input: input)
-                    while let next = try reader.next() {
-                        checkSignal()
-                        if isBlank(next.bytes) { continue }
-                        handleLine(next, input: input)
-                    }
-                    return
-                }
-                consumed.append(contentsOf: line.bytes)
-                consumed.append(0x0A)
-                consumed.append(contentsOf: try reader.readAll(limit: maxDocumentBytes))
-                break
-            }
-        } catch {
-            switch error {
-            case .interrupted(let signal): stage.interrupted(signal)
-            case .lineTooLong(_, let limit):
-                stage.reject(nil, at: Position(input: input), .resourceExhausted, "document larger than \(limit) bytes; skipped")
-                return
-            case .readFailed(let e):
-                stage.reject(nil, at: Position(input: input), .dataLoss, "read failed: \(String(cString: strerror(e)))")
-                return
-            }
+        let reader = InputReader(fd: fd)
+        let position = Position(input: input)
+        if let problem = reader.fill(atLeast: 4096) { fail(problem, at: position); return }
+        let head = reader.buffered
+        guard let firstByte = head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
+            return   // an empty input: nothing to do, nothing wrong
         }
-        if consumed.allSatisfy({ $0 == 0x0A }) { return }   // empty input: nothing to do
-        parseDocument(consumed, source: FeedSource(), input: input, line: nil, deadLetter: nil)
+        let startsLikeXML = firstByte == UInt8(ascii: "<") || firstByte == 0xEF || firstByte == 0xFE || firstByte == 0xFF
+            || firstByte == 0 || head.prefix(2).contains(0)
+        if startsLikeXML {
+            // XML streams through libxml2 as it is read: records leave before the document ends.
+            let prefix = reader.takeBuffered()
+            parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
+                try XMLFeedReader.parse(descriptor: fd, prefix: prefix, source: FeedSource(), report: report, emit: emit)
+            }
+            return
+        }
+        if firstByte == UInt8(ascii: "{"), let first = reader.peekFirstLine(limit: stage.maxLineBytes),
+           first.withUnsafeBufferPointer({ isRecordLine($0) }) {
+            var done = false
+            while !done {
+                reader.nextLine(maxBytes: stage.maxLineBytes) { next in
+                    switch next {
+                    case .line(let bytes, let number):
+                        if !isBlank(bytes) { handleLine(bytes, number: number, input: input) }
+                    case .tooLong(let number):
+                        stage.reject(nil, at: Position(input: input, line: number), .resourceExhausted,
+                                     "line longer than \(stage.maxLineBytes) bytes (raise --max-line); skipped, not kept in the dead-letter file")
+                    case .end:
+                        done = true
+                    case .failed, .interrupted:
+                        fail(next, at: position)
+                        done = true
+                    }
+                }
+                checkSignal()
+            }
+            return
+        }
+        // A JSON Feed (or something that is no feed at all): parsed whole.
+        let (bytes, problem) = reader.readAll(limit: maxDocumentBytes)
+        if let problem { fail(problem, at: position); return }
+        guard let bytes else { return }
+        parseDocument(bytes, source: FeedSource(), input: input, line: nil, deadLetter: nil)
+    }
+
+    private func fail(_ problem: InputReader.Next, at position: Position) {
+        switch problem {
+        case .interrupted(let signal): stage.interrupted(signal)
+        case .failed(let e): stage.reject(nil, at: position, .dataLoss, "read failed: \(String(cString: strerror(e)))")
+        case .tooLong: stage.reject(nil, at: position, .resourceExhausted, "document larger than \(maxDocumentBytes) bytes; skipped")
+        case .line, .end: break
+        }
     }
 
     /// An NDJSON line that cs understands: a JSON object with a `schema`, or an envelope with a `body`.
@@ -72,69 +92,72 @@ public final class Normalizer {
         return scanner.value("body") != nil && scanner.value("url") != nil
     }
 
-    private func handleLine(_ line: InputLine, input: String) {
-        let position = Position(input: input, line: line.number)
-        if line.bytes.count > stage.maxLineBytes {
-            stage.reject(nil, at: position, .resourceExhausted,
-                         "line longer than \(stage.maxLineBytes) bytes (raise --max-line); skipped, not kept in the dead-letter file")
-            return
-        }
-        do { try scanner.scan(line.bytes) } catch {
-            stage.reject(line.bytes, at: position, .invalidArgument, "not a JSON object: \(error.description)")
+    private func handleLine(_ bytes: UnsafeBufferPointer<UInt8>, number: Int, input: String) {
+        let position = Position(input: input, line: number)
+        do { try scanner.scan(bytes) } catch {
+            stage.reject(bytes, at: position, .invalidArgument, "not a JSON object: \(error.description)")
             return
         }
         let schema = scanner.value("schema")?.string
         if schema == CSVersion.schema {
             if let problem = AdvisoryValidator.problem(in: scanner) {
-                stage.reject(line.bytes, at: position, .invalidArgument, "invalid \(CSVersion.schema) record: \(problem)",
+                stage.reject(bytes, at: position, .invalidArgument, "invalid \(CSVersion.schema) record: \(problem)",
                              id: scanner.value("id")?.string)
             } else {
-                stage.output.writeRecord(line.bytes)
+                stage.output.writeRecord(bytes)
             }
             return
         }
         if schema == nil || schema == FetchEnvelope.schema, scanner.value("body") != nil {
-            handleEnvelope(line, position: position)
+            handleEnvelope(bytes, position: position)
             return
         }
-        stage.reject(line.bytes, at: position, .invalidArgument,
+        stage.reject(bytes, at: position, .invalidArgument,
                      "neither a \(CSVersion.schema) record nor a \(FetchEnvelope.schema) envelope"
                      + (schema.map { " (schema \"\($0)\")" } ?? ""))
     }
 
-    private func handleEnvelope(_ line: InputLine, position: Position) {
+    private func handleEnvelope(_ bytes: UnsafeBufferPointer<UInt8>, position: Position) {
         let envelope: FetchEnvelope
-        do { envelope = try FetchEnvelope(line: line.bytes) } catch {
-            stage.reject(line.bytes, at: position, error.code, error.message)
+        do { envelope = try FetchEnvelope(line: bytes) } catch {
+            stage.reject(bytes, at: position, error.code, error.message)
             return
         }
         if let status = envelope.status, !(200..<300).contains(status) {
             if status == 304 { return }   // not modified: nothing new, nothing wrong
-            stage.reject(line.bytes, at: position, .unavailable, "\(envelope.url): HTTP status \(status); no feed to parse")
+            stage.reject(bytes, at: position, .unavailable, "\(envelope.url): HTTP status \(status); no feed to parse")
             return
         }
         parseDocument(envelope.body, source: envelope.source, input: position.input ?? "-", line: position.line,
-                      deadLetter: line.bytes, label: envelope.url)
+                      deadLetter: bytes, label: envelope.url)
     }
 
     private func parseDocument(_ document: [UInt8], source: FeedSource, input: String, line: Int?,
                                deadLetter: UnsafeBufferPointer<UInt8>?, label: String? = nil) {
-        let position = Position(input: input, line: line)
+        parse(at: Position(input: input, line: line), deadLetter: deadLetter, label: label) { report, emit throws(FeedError) in
+            try FeedParser.parse(document, source: source, report: report, emit: emit)
+        }
+    }
+
+    /// Runs one parse, turning its issues into diagnostics (errors are counted in the exit status, and the
+    /// envelope they came from is kept once in the dead-letter file) and its records into output lines.
+    private func parse(at position: Position, deadLetter: UnsafeBufferPointer<UInt8>?, label: String?,
+                       _ body: ((FeedIssue) -> Void, (JSON) -> Void) throws(FeedError) -> Void) {
         let prefix = label.map { "\($0): " } ?? ""
         var keptDeadLetter = false
+        let report: (FeedIssue) -> Void = { issue in
+            if issue.level == .error {
+                self.stage.reject(keptDeadLetter ? nil : deadLetter, at: position, issue.code, prefix + issue.text, id: issue.id)
+                keptDeadLetter = true
+            } else {
+                self.stage.diagnostics.emit(issue.level, issue.code, prefix + issue.text, at: position, id: issue.id)
+            }
+        }
         do {
-            try FeedParser.parse(document, source: source, report: { issue in
-                if issue.level == .error {
-                    // Counted in the exit status; the envelope (if any) is kept once.
-                    stage.reject(keptDeadLetter ? nil : deadLetter, at: position, issue.code, prefix + issue.text, id: issue.id)
-                    keptDeadLetter = true
-                } else {
-                    stage.diagnostics.emit(issue.level, issue.code, prefix + issue.text, at: position, id: issue.id)
-                }
-            }, emit: { record in
-                checkSignal()
-                stage.output.writeRecord(record)
-            })
+            try body(report) { record in
+                self.checkSignal()
+                self.stage.output.writeRecord(record)
+            }
         } catch {
             stage.reject(keptDeadLetter ? nil : deadLetter, at: position, error.code, prefix + error.message)
         }

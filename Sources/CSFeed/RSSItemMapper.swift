@@ -19,7 +19,7 @@ enum RSSItemMapper {
                     let link = try child.text(budget: &budget).trimmingSpaces
                     if d.url == nil, !link.isEmpty { d.url = URLResolver.resolve(link, against: child.baseURL) }
                     continue
-                case "description": description = try child.text(budget: &budget); continue
+                case "description": description = try child.htmlText(budget: &budget); continue
                 case "guid":
                     guid = try child.text(budget: &budget).trimmingSpaces
                     guidIsPermalink = (child.attribute("isPermaLink") ?? "true").trimmingSpaces.lowercased() != "false"
@@ -40,7 +40,7 @@ enum RSSItemMapper {
                 default: break
                 }
             } else if ns == XMLNamespace.content, child.localName == "encoded" {
-                encoded = try child.text(budget: &budget)
+                encoded = try child.htmlText(budget: &budget)
                 continue
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue
@@ -54,8 +54,12 @@ enum RSSItemMapper {
         if d.id == nil, let about = item.attribute("about", namespace: XMLNamespace.rdf)?.trimmingSpaces, !about.isEmpty {
             d.id = about   // RSS 1.0 names each item by its rdf:about URI
         }
+        if description == nil, let dcDescription = d.extensions["dc:description"]?.stringValue {
+            description = dcDescription
+            d.extensions.remove("dc:description")
+        }
         d.summary = description
-        d.contentHTML = encoded ?? description
+        if let encoded { d.contentHTML = encoded } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
         return d
     }
 }
@@ -70,8 +74,39 @@ enum SharedElements {
             if !name.isEmpty, !d.authors.contains(where: { $0.name == name }) { d.authors.append(Author(name: name)) }
             return true
         case (XMLNamespace.dc?, "date"):
-            if d.published == nil { d.published = (e.qualifiedName, try e.text(budget: &budget)); return true }
-            return false
+            // Dublin Core has one date; it serves as both when the feed gives no other.
+            guard d.published == nil else { return false }
+            let text = try e.text(budget: &budget)
+            d.published = (e.qualifiedName, text)
+            if d.modified == nil { d.modified = (e.qualifiedName, text) }
+            return true
+        case (XMLNamespace.dc?, "title"):
+            if d.title != nil { return false }
+            d.title = try e.text(budget: &budget)
+            return true
+        case (XMLNamespace.dc?, "author"):
+            guard let a = RSSAuthor.parse(try e.text(budget: &budget)) else { return false }
+            d.authors.append(a)
+            return true
+        case (let ns?, "author") where ns.lowercased() == XMLNamespace.itunes:
+            let name = try e.text(budget: &budget).trimmingSpaces
+            if name.isEmpty || !d.authors.isEmpty { return false }
+            d.authors.append(Author(name: name))
+            return true
+        case (let ns?, "keywords") where ns.lowercased() == XMLNamespace.itunes:
+            for k in try e.text(budget: &budget).split(separator: ",") { d.tags.append(String(k)) }
+            return true
+        case (XMLNamespace.atom10?, "category"):
+            guard let term = e.attribute("term") else { return false }
+            d.tags.append(term)
+            return true
+        case (XMLNamespace.atom10?, "content"):
+            guard d.contentHTML == nil else { return false }
+            let type = (e.attribute("type") ?? "text").lowercased()
+            if type == "xhtml" { d.contentHTML = AtomText.xhtmlInner(e) }
+            else if type == "html" || type == "text/html" { d.contentHTML = try e.htmlText(budget: &budget) }
+            else { d.contentText = try e.text(budget: &budget) }
+            return true
         case (XMLNamespace.dc?, "subject"):
             d.tags.append(try e.text(budget: &budget))
             return true
@@ -101,8 +136,10 @@ enum RSSAuthor {
         if text.isEmpty { return nil }
         let chars = Array(text)
         if let open = chars.firstIndex(of: "("), let close = chars.lastIndex(of: ")"), open < close {
-            let email = String(chars[..<open]).trimmingSpaces
-            let name = String(chars[(open + 1)..<close]).trimmingSpaces
+            var email = String(chars[..<open]).trimmingSpaces
+            var name = String(chars[(open + 1)..<close]).trimmingSpaces
+            // "Name (email)" is written too.
+            if !email.contains("@"), name.contains("@"), !name.contains(" ") { swap(&email, &name) }
             return Author(name: name.isEmpty ? nil : name, email: email.contains("@") ? email : nil,
                           url: nil).orName(email)
         }

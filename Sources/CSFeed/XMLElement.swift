@@ -17,6 +17,7 @@ enum XMLNamespace {
     static let dc = "http://purl.org/dc/elements/1.1/"
     static let dcterms = "http://purl.org/dc/terms/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
+    static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 }
 
 /// Entity expansion went past the per-item budget (a billion-laughs document).
@@ -26,12 +27,34 @@ struct EntityBudgetExceeded: Error {}
 struct XMLElement {
     let node: UnsafeMutablePointer<xmlNode>
 
-    var localName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
-    var namespace: String? { node.pointee.ns?.pointee.href.map { String(cString: $0) } }
+    /// The local name. An element with an undeclared prefix (`<content:encoded>` in a feed that never
+    /// declared `content`) keeps its whole name in libxml2; its part after the colon is the local name.
+    var localName: String {
+        let name = rawName
+        if node.pointee.ns == nil, let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
+            return String(name[name.index(after: colon)...])
+        }
+        return name
+    }
+    private var rawName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
+    /// The namespace URI; for an undeclared prefix, the namespace feeds conventionally mean by it.
+    var namespace: String? {
+        if let ns = node.pointee.ns { return ns.pointee.href.map { String(cString: $0) } }
+        let name = rawName
+        guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
+        switch name[..<colon] {
+        case "content": return XMLNamespace.content
+        case "dc": return XMLNamespace.dc
+        case "dcterms": return XMLNamespace.dcterms
+        case "atom": return XMLNamespace.atom10
+        case "itunes": return XMLNamespace.itunes
+        default: return "urn:undeclared-prefix:" + name[..<colon]
+        }
+    }
     /// The name as the document wrote it (`dc:creator`), the key under `extensions`.
     var qualifiedName: String {
-        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + localName }
-        return localName
+        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + rawName }
+        return rawName
     }
 
     func attribute(_ name: String) -> String? {
@@ -114,6 +137,12 @@ struct XMLElement {
             }
             c = n.pointee.next
         }
+    }
+
+    /// An element meant to hold escaped HTML: its text, or, when a feed put the markup in unescaped
+    /// (`<description>line<br/>next</description>`), that markup serialized.
+    func htmlText(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+        hasElementChildren ? innerXML : try text(budget: &budget)
     }
 
     /// The markup inside the element (Atom xhtml content), serialized by libxml2.

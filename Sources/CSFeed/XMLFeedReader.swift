@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 internal import CLibXML2
 import CSCore
 
@@ -14,13 +17,32 @@ enum XMLFeedReader {
 
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
-        let override = XMLRepair.encodingOverride(document, contentType: source.contentType)
-        var repair = XMLRepair()
-        var repaired: [UInt8]?
-        if !XMLRepair.isWide(document) {
-            let encoding = override ?? XMLRepair.declaredEncoding(document)
-            repaired = repair.repair(document, utf8: Charset.isUTF8(encoding))
+        let head = UnsafeRawBufferPointer(rebasing: document.prefix(512))
+        let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
+        let input = XMLInput(memory: document, utf8: repairsAsUTF8(head, encoding: encoding))
+        try read(input, encoding: encoding, source: source, report: report, emit: emit)
+    }
+
+    /// A document on a descriptor, of which `prefix` was already read: it streams through libxml2 as it
+    /// arrives, so the first records leave before the document ends.
+    static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource,
+                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        let (input, encoding) = prefix.withUnsafeBytes { head in
+            let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
+            return (XMLInput(descriptor: fd, prefix: prefix, utf8: repairsAsUTF8(head, encoding: encoding)), encoding)
         }
+        try read(input, encoding: encoding, source: source, report: report, emit: emit)
+    }
+
+    /// How the repair pass reads the bytes: as UTF-8 (checked), as a single-byte encoding (only markup
+    /// repaired), or not at all (nil: UTF-16/32).
+    private static func repairsAsUTF8(_ head: UnsafeRawBufferPointer, encoding: String?) -> Bool? {
+        if XMLRepair.isWide(head) { return nil }
+        return Charset.isUTF8(encoding ?? XMLRepair.declaredEncoding(head))
+    }
+
+    private static func reportRepairs(_ repair: XMLRepair?, report: (FeedIssue) -> Void) {
+        guard let repair else { return }
         if repair.repairedUTF8 > 0 {
             report(FeedIssue(level: .warning, code: .dataLoss,
                              message: "\(repair.repairedUTF8) invalid UTF-8 byte\(repair.repairedUTF8 == 1 ? "" : "s") replaced by U+FFFD"))
@@ -29,29 +51,27 @@ enum XMLFeedReader {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "\(repair.removedControls) control character\(repair.removedControls == 1 ? "" : "s") not allowed in XML removed"))
         }
+        if repair.closedVoidElements > 0 {
+            report(FeedIssue(level: .info, code: .invalidArgument,
+                             message: "\(repair.closedVoidElements) unclosed HTML element\(repair.closedVoidElements == 1 ? "" : "s") such as <br> closed"))
+        }
         if repair.escapedAmpersands > 0 {
             report(FeedIssue(level: .info, code: .invalidArgument,
                              message: "\(repair.escapedAmpersands) bare '&' read as text"))
         }
-        if let repaired {
-            let result: Result<Void, FeedError> = repaired.withUnsafeBytes { buf in
-                Result { () throws(FeedError) in try read(buf, encoding: override, source: source, report: report, emit: emit) }
-            }
-            try result.get()
-        } else {
-            try read(document, encoding: override, source: source, report: report, emit: emit)
-        }
     }
 
-    private static func read(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource,
+    private static func read(_ input: XMLInput, encoding: String?, source: FeedSource,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
-        let options = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
-                            | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
-        guard let base = document.baseAddress,
-              let reader = xmlReaderForMemory(base.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
-                                              source.url, encoding, options)
+        let options = parserOptions
+        let inputContext = Unmanaged.passUnretained(input).toOpaque()
+        guard let reader = xmlReaderForIO({ ctx, buffer, len in
+            guard let ctx, let buffer else { return -1 }
+            return Unmanaged<XMLInput>.fromOpaque(ctx).takeUnretainedValue().read(into: buffer, count: Int(len))
+        }, nil, inputContext, source.url, encoding, options)
         else { throw FeedError(.invalidArgument, "libxml2 could not start reading the document") }
         defer { xmlFreeTextReader(reader) }
+        defer { reportRepairs(input.repair, report: report) }
         let errors = XMLErrorLog()
         let context = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
@@ -105,23 +125,56 @@ enum XMLFeedReader {
             status = xmlTextReaderRead(reader)
         }
 
-        if errors.entityLoop {
-            throw FeedError(.resourceExhausted, "entity expansion limit exceeded at line \(errors.entityLoopLine)"
-                            + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(session?.emitted ?? 0) items emitted before it")
+        if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
+        if input.readError != 0 {
+            throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
         }
-        guard let s = session else {
-            throw FeedError(.invalidArgument, errors.first.map { "not a feed: XML error at line \($0.line): \($0.message)" }
-                            ?? "not a feed: no root element")
-        }
-        if status < 0 || errors.truncated {
+        if status < 0, errors.truncated, let s = session {
+            // The document simply ends early: every complete item has been emitted already.
             let detail = errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? ""
             report(FeedIssue(level: .error, code: .dataLoss,
                              message: "document broken off\(detail); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"))
-        } else if errors.fatalCount > 0, let first = errors.firstFatal {
+            return
+        }
+        if status < 0 {
+            // libxml2's streaming reader stops at the first well-formedness error. Read the document again
+            // with the recovering tree parser and emit the items the stream did not reach.
+            guard let whole = input.wholeDocument() else {
+                let s = session?.emitted ?? 0
+                report(FeedIssue(level: .error, code: .dataLoss, message: "malformed XML"
+                                 + (errors.lastFatal.map { " at line \($0.line): \($0.message)" } ?? "")
+                                 + "; \(s) item\(s == 1 ? "" : "s") before it emitted; the input cannot be read again to recover the rest"))
+                return
+            }
+            let head = whole.prefix(512).withUnsafeBytes { Array($0) }
+            let utf8 = head.withUnsafeBytes { repairsAsUTF8($0, encoding: encoding) }
+            let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
+            let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
+                Result { () throws(FeedError) in
+                    try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
+                                            streamError: errors.lastFatal, report: report, emit: emit)
+                }
+            }
+            try result.get()
+            return
+        }
+        guard session != nil else {
+            throw FeedError(.invalidArgument, errors.first.map { "not a feed: XML error at line \($0.line): \($0.message)" }
+                            ?? "not a feed: no root element")
+        }
+        if errors.fatalCount > 0, let first = errors.firstFatal {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
         }
     }
+
+    static func entityError(_ errors: XMLErrorLog, emitted: Int) -> FeedError {
+        FeedError(.resourceExhausted, "entity expansion limit exceeded at line \(errors.entityLoopLine)"
+                  + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(emitted) items emitted before it")
+    }
+
+    static let parserOptions = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+                                     | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
 
     private static func attribute(_ reader: xmlTextReaderPtr, _ name: String) -> String? {
         guard let v = xmlTextReaderGetAttribute(reader, name) else { return nil }
@@ -140,6 +193,8 @@ final class XMLErrorLog {
     private(set) var truncated = false
     private(set) var entityLoop = false
     private(set) var entityLoopLine = 0
+    /// Elements still open when the document ended (truncation).
+    private(set) var unfinished: [String] = []
 
     func record(_ e: xmlError) {
         var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
@@ -156,7 +211,10 @@ final class XMLErrorLog {
             entityLoop = true
         case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
             break
-        case XML_ERR_TAG_NOT_FINISHED.rawValue, XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
+        case XML_ERR_TAG_NOT_FINISHED.rawValue:
+            truncated = true
+            if let name = e.str1 { unfinished.append(String(cString: name)) }
+        case XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
             truncated = true
         default:
             if message.hasPrefix("Premature end") { truncated = true }

@@ -18,6 +18,7 @@ struct XMLRepair {
     var removedControls = 0
     var escapedAmpersands = 0
     var replacedEntities = 0
+    var closedVoidElements = 0
 
     /// The encoding libxml2 should be told (HTTP charset when the document has no BOM), or nil to let it
     /// use the BOM or XML declaration.
@@ -67,36 +68,81 @@ struct XMLRepair {
         return value.isEmpty ? nil : String(decoding: value, as: UTF8.self)
     }
 
-    /// Repairs `d` as described above. `utf8` says whether the document's bytes are UTF-8 (only then
-    /// are byte sequences checked). Returns nil when nothing needed repair.
-    mutating func repair(_ d: UnsafeRawBufferPointer, utf8: Bool) -> [UInt8]? {
-        let declaresEntities = Self.contains(d, "<!ENTITY")
+    /// Whether the document's bytes are UTF-8 (only then are byte sequences checked).
+    let utf8: Bool
+    /// Set from the first bytes processed: a document that declares its own entities keeps `&name;` as is.
+    private var declaresEntities = false
+    private var started = false
+    private var inCDATA = false
+    /// Bytes that must follow a position for every construct starting there to be seen whole.
+    static let lookahead = 4100
+
+    init(utf8: Bool) { self.utf8 = utf8 }
+
+    var changedAnything: Bool { repairedUTF8 + removedControls + escapedAmpersands + replacedEntities + closedVoidElements > 0 }
+
+    /// The whole document repaired, or nil when nothing needed repair.
+    static func repairAll(_ d: UnsafeRawBufferPointer, utf8: Bool) -> (bytes: [UInt8]?, repair: XMLRepair) {
+        var r = XMLRepair(utf8: utf8)
         var out: [UInt8] = []
-        var copied = 0          // bytes of d already in `out`
-        var copying = false
+        out.reserveCapacity(d.count + 64)
+        _ = r.process(d, final: true, into: &out)
+        return (r.changedAnything ? out : nil, r)
+    }
+
+    /// Repairs the bytes of `d` into `out` and returns how many were consumed. Unless `final`, the last
+    /// `lookahead` bytes are left for the next call, which must present them again followed by more input,
+    /// so that no construct is judged on a part of it.
+    mutating func process(_ d: UnsafeRawBufferPointer, final: Bool, into out: inout [UInt8]) -> Int {
         let n = d.count
-        var i = 0
-
-        func flush(upTo k: Int) {
-            if !copying { out.reserveCapacity(n + n / 64 + 64); copying = true }
-            out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<k]))
+        let limit = final ? n : n - Self.lookahead
+        guard limit > 0 else { return 0 }
+        if !started {
+            started = true
+            declaresEntities = Self.contains(d, "<!ENTITY")
         }
+        var copied = 0
+        var i = 0
+        func flush(upTo k: Int) {
+            if k > copied { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<k])) }
+        }
+        let amp = UInt8(ascii: "&"), lt = UInt8(ascii: "<")
 
-        while i < n {
-            let c = d[i]
-            if c >= 0x20 && c < 0x80 && c != UInt8(ascii: "&") && c != UInt8(ascii: "<") { i += 1; continue }
-            if c == UInt8(ascii: "<") {
-                // CDATA sections are taken as they are.
-                if i + 9 <= n, d[i + 1] == UInt8(ascii: "!"), d[i + 2] == UInt8(ascii: "["), d[i + 3] == UInt8(ascii: "C"),
-                   Self.matches(d, at: i, "<![CDATA[") {
-                    var k = i + 9
-                    while k + 2 < n, !(d[k] == UInt8(ascii: "]") && d[k + 1] == UInt8(ascii: "]") && d[k + 2] == UInt8(ascii: ">")) {
-                        // Still check bytes inside CDATA for UTF-8 and control characters.
-                        k += 1
+        while i < limit {
+            if inCDATA {
+                // CDATA is taken as it is, except for bytes XML cannot carry at all.
+                while i < limit {
+                    let c = d[i]
+                    if c == UInt8(ascii: "]"), i + 2 < n, d[i + 1] == UInt8(ascii: "]"), d[i + 2] == UInt8(ascii: ">") {
+                        inCDATA = false
+                        i += 3
+                        break
                     }
-                    if k + 2 >= n { k = n } else { k += 3 }
-                    // Validate the CDATA bytes one by one below, but skip `&` handling.
-                    i = scanRaw(d, from: i + 9, to: k, utf8: utf8, out: &out, copied: &copied, copying: &copying)
+                    if (c >= 0x20 && c < 0x80) || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
+                    if c < 0x20 { flush(upTo: i); copied = i + 1; removedControls += 1; i += 1; continue }
+                    if !utf8 { i += 1; continue }
+                    let len = Self.utf8SequenceLength(d, at: i)
+                    if len > 0 { i += len; continue }
+                    flush(upTo: i); out.append(contentsOf: [0xEF, 0xBF, 0xBD]); copied = i + 1
+                    repairedUTF8 += 1
+                    i += 1
+                }
+                continue
+            }
+            let c = d[i]
+            if c >= 0x20 && c < 0x80 && c != amp && c != lt { i += 1; continue }
+            if c == lt {
+                if i + 9 <= n, d[i + 1] == UInt8(ascii: "!"), d[i + 2] == UInt8(ascii: "["), Self.matches(d, at: i, "<![CDATA[") {
+                    inCDATA = true
+                    i += 9
+                    continue
+                }
+                // HTML void elements written unclosed inside unescaped markup (`<br>`): close them, or
+                // every later item would end up nested inside this one.
+                if let end = Self.unclosedVoidElementEnd(d, at: i) {
+                    flush(upTo: end); out.append(UInt8(ascii: "/")); copied = end
+                    closedVoidElements += 1
+                    i = end
                     continue
                 }
                 i += 1
@@ -106,7 +152,7 @@ struct XMLRepair {
             if c < 0x20 {
                 flush(upTo: i); copied = i + 1; removedControls += 1; i += 1; continue
             }
-            if c == UInt8(ascii: "&") {
+            if c == amp {
                 switch Self.reference(d, at: i) {
                 case .valid(let length):
                     i += length
@@ -136,29 +182,9 @@ struct XMLRepair {
             repairedUTF8 += 1
             i += 1
         }
-        guard copying else { return nil }
-        out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<n]))
-        return out
-    }
-
-    /// Checks bytes without `&` handling (inside CDATA); returns the index after them.
-    private mutating func scanRaw(_ d: UnsafeRawBufferPointer, from: Int, to: Int, utf8: Bool,
-                                  out: inout [UInt8], copied: inout Int, copying: inout Bool) -> Int {
-        var i = from
-        while i < to {
-            let c = d[i]
-            if c >= 0x20 && c < 0x80 || c == 0x09 || c == 0x0A || c == 0x0D { i += 1; continue }
-            if c < 0x20 || (utf8 && Self.utf8SequenceLength(d, at: i) == 0) {
-                if !copying { out.reserveCapacity(d.count + 64); copying = true }
-                out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[copied..<i]))
-                if c < 0x20 { removedControls += 1 } else { out.append(contentsOf: [0xEF, 0xBF, 0xBD]); repairedUTF8 += 1 }
-                copied = i + 1
-                i += 1
-                continue
-            }
-            i += utf8 ? Self.utf8SequenceLength(d, at: i) : 1
-        }
-        return to
+        let consumed = min(i, n)
+        flush(upTo: consumed)
+        return consumed
     }
 
     enum Reference { case valid(Int), bare, named(String, Int) }
@@ -209,6 +235,32 @@ struct XMLRepair {
         default: return 0
         }
     }
+
+    /// For `<br>`, `<hr class="x">`, `<img src=...>` and the other HTML void elements (except those RSS
+    /// itself uses, such as `source`), the index of the closing `>` when it is not already `/>`.
+    static func unclosedVoidElementEnd(_ d: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        var k = i + 1
+        var name: [UInt8] = []
+        while k < d.count, name.count < 6, isNameByte(d[k]) { name.append(d[k] | 0x20); k += 1 }
+        guard k < d.count, d[k] == UInt8(ascii: ">") || d[k] == UInt8(ascii: " ") || d[k] == UInt8(ascii: "/") || d[k] == 0x09 || d[k] == 0x0A
+        else { return nil }
+        switch String(decoding: name, as: UTF8.self) {
+        case "br", "hr", "img", "wbr", "input", "area", "col", "embed", "param": break
+        default: return nil
+        }
+        var quote: UInt8 = 0
+        while k < d.count, k - i < 4096 {
+            let c = d[k]
+            if quote != 0 { if c == quote { quote = 0 } }
+            else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c }
+            else if c == UInt8(ascii: "<") { return nil }
+            else if c == UInt8(ascii: ">") { return d[k - 1] == UInt8(ascii: "/") ? nil : k }
+            k += 1
+        }
+        return nil
+    }
+
+    private static func isNameByte(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }
 
     static func matches(_ d: UnsafeRawBufferPointer, at i: Int, _ s: StaticString) -> Bool {
         let count = s.utf8CodeUnitCount

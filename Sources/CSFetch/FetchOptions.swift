@@ -11,6 +11,9 @@ public struct FetchOptions {
     public var maxBodyBytes = 64 << 20
     /// Extra request headers. Values may be secrets: never logged.
     public var headers: [(name: String, value: String)] = []
+    /// Headers that must not follow a redirect to another host: every `--header-env` header, and
+    /// credentials given with `--header`.
+    public var secretHeaderNames: Set<String> = []
     public var insecure = false
     public var raw = false
     public var statePath: String?
@@ -20,6 +23,16 @@ public struct FetchOptions {
     public var progress = true
 
     public init() {}
+
+    /// Header names that carry credentials whichever way they were given.
+    public static let credentialHeaders: Set<String> = ["authorization", "proxy-authorization", "cookie"]
+
+    /// The secret headers of this run (lower case).
+    var sensitiveHeaders: Set<String> {
+        var names = Set(secretHeaderNames.map { $0.lowercased() })
+        for h in headers where FetchOptions.credentialHeaders.contains(h.name.lowercased()) { names.insert(h.name.lowercased()) }
+        return names
+    }
 
     public static let userAgent = "cs-fetch/\(CSVersion.string)"
 

@@ -33,6 +33,7 @@ public final class Fetcher {
             stage.diagnostics.warning(.ok, "--insecure: TLS certificates and host names are NOT verified")
         }
         var requests: [HTTPRequest] = []
+        let sensitive = options.sensitiveHeaders
         for (index, url) in urls.enumerated() {
             var headers = options.headers
             if let validators = try state?.validators(feed: url) {
@@ -41,7 +42,7 @@ public final class Fetcher {
             }
             requests.append(HTTPRequest(url: url, headers: headers, timeout: options.timeout, connectTimeout: options.connectTimeout,
                                         maxBodyBytes: options.maxBodyBytes, userAgent: FetchOptions.userAgent,
-                                        insecure: options.insecure, tag: index))
+                                        insecure: options.insecure, tag: index, sensitiveHeaders: sensitive))
         }
 
         let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)

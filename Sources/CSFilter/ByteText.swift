@@ -47,7 +47,9 @@ enum ByteText {
 
     /// Case-insensitive (ASCII) substring search; `needle` must be lowercase. Lowercases `haystack` in place.
     static func containsIgnoringASCIICase(_ haystack: inout [UInt8], _ needle: [UInt8]) -> Bool {
-        for i in haystack.indices { haystack[i] = lower(haystack[i]) }
+        haystack.withUnsafeMutableBufferPointer { h in
+            for i in 0..<h.count { h[i] = lower(h[i]) }
+        }
         return contains(haystack, needle)
     }
 

@@ -28,7 +28,7 @@ public enum FilterRunner {
             do throws(RecordScanner.ScanError) {
                 try scanner.scan(line.bytes)
             } catch {
-                stage.reject(line.bytes, at: position, .invalidArgument, "not a JSON object: \(error.message) at column \(error.column)")
+                stage.reject(line.bytes, at: position, .invalidArgument, error.description)
                 return
             }
             if let problem = AdvisoryCheck.problem(in: scanner) {

@@ -19,7 +19,7 @@ public struct FilterSpec: Sendable {
     public var exploited: Bool? = nil
     public var since: String? = nil
     public var until: String? = nil
-    /// The date `--since`/`--until` look at: "published" or "modified".
+    /// The date `--since`/`--until` look at: "published", "modified", or "updated" (modified, else published).
     public var dateField: String = "published"
     public var grep: [String] = [], notGrep: [String] = []
     public var grepCaseSensitive = false

@@ -18,16 +18,19 @@ final class POSIXRegex {
             throw FilterSpecError("regular expression longer than \(POSIXRegex.maxPatternBytes) bytes")
         }
         guard !pattern.utf8.contains(0) else { throw FilterSpecError("regular expression contains a NUL byte") }
-        re = .allocate(capacity: 1)
+        // Compiled into a local first: `re` is only set once it holds a compiled expression, so a
+        // throw here never reaches deinit's regfree.
+        let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
         let flags = REG_EXTENDED | REG_NOSUB | (caseInsensitive ? REG_ICASE : 0)
-        let rc = regcomp(re, pattern, flags)
+        let rc = regcomp(compiled, pattern, flags)
         if rc != 0 {
             var buffer = [CChar](repeating: 0, count: 256)
-            regerror(rc, re, &buffer, buffer.count)
-            re.deallocate()
+            regerror(rc, compiled, &buffer, buffer.count)
+            compiled.deallocate()
             let reason = String(decoding: buffer.prefix(while: { $0 != 0 }).map { UInt8(bitPattern: $0) }, as: UTF8.self)
             throw FilterSpecError("invalid regular expression '\(pattern)': \(reason)")
         }
+        re = compiled
     }
 
     deinit {

@@ -55,17 +55,16 @@ public struct RecordFilter {
             return { q.matches($0) }
         }
         if spec.since != nil || spec.until != nil {
-            guard spec.dateField == "published" || spec.dateField == "modified" else {
-                throw FilterSpecError("--date-field: expected published or modified, not '\(spec.dateField)'")
+            guard let field = DateField(rawValue: spec.dateField) else {
+                throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")
             }
             let since = try spec.since.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--since", now: now, endOfDay: false) }
             let until = try spec.until.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--until", now: now, endOfDay: true) }
             if let since, let until, since.epoch >= until.epoch {
                 throw FilterSpecError("--since \(spec.since!) is not before --until \(spec.until!): nothing could match")
             }
-            let modified = spec.dateField == "modified"
             tests.append { r in
-                guard let date = modified ? r.value("modified") : r.value("published") else { return false }
+                guard let date = field.value(r) else { return false }
                 if let since { guard let c = since.compare(date), c >= 0 else { return false } }
                 if let until { guard let c = until.compare(date), c < 0 else { return false } }
                 return true
@@ -110,6 +109,23 @@ public struct RecordFilter {
             if let cves = r.value("cves"), wanted.matchesAny(cves) { return true }
             if let cves = r.value("indicators")?.member("cves"), wanted.matchesAny(cves) { return true }
             return false
+        }
+    }
+}
+
+/// The date `--since`/`--until` compare.
+enum DateField: String {
+    case published, modified
+    /// `modified` when the record has one, else `published`: "changed or new since".
+    case updated
+
+    func value(_ r: RecordScanner) -> JSONRef? {
+        switch self {
+        case .published: return r.value("published")
+        case .modified: return r.value("modified")
+        case .updated:
+            if let m = r.value("modified"), !m.isNull { return m }
+            return r.value("published")
         }
     }
 }

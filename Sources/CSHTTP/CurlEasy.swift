@@ -52,7 +52,7 @@ final class CurlEasy {
         cs_curl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         cs_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
         cs_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, me)
-        cs_curl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, r.followRedirects ? 1 : 0)
+        cs_curl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, r.followRedirects && !r.followsRedirectsItself ? 1 : 0)
         cs_curl_easy_setopt_long(h, CURLOPT_MAXREDIRS, r.maxRedirects)
         cs_curl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         if r.acceptEncoding { cs_curl_easy_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "") }
@@ -138,6 +138,13 @@ final class CurlEasy {
         let name = String(line[..<colon])
         let value = String(line[line.index(after: colon)...].drop { $0 == " " || $0 == "\t" })
         responseHeaders.append((name, value))
+    }
+
+    /// Where a redirect response points (absolute), when libcurl was not following redirects itself.
+    func redirectTarget() -> String? {
+        var pointer: UnsafeMutablePointer<CChar>?
+        guard cs_curl_easy_getinfo_string(handle, CURLINFO_REDIRECT_URL, &pointer) == CURLE_OK, let pointer else { return nil }
+        return String(cString: pointer)
     }
 
     /// The outcome once libcurl reports the transfer done with `code`.

@@ -27,10 +27,12 @@ public final class HTTPClient {
     }
 
     private struct Pending {
-        var request: HTTPRequest
-        var attempt: Int        // the attempt this entry will make, from 1
-        var notBefore: Double   // monotonic seconds
+        var request: HTTPRequest  // what to send now (after redirects followed here, not the original)
+        var original: HTTPRequest // what the caller asked for: reported in the outcome
+        var attempt: Int          // the attempt this entry will make, from 1
+        var notBefore: Double     // monotonic seconds
         var firstStart: Double?
+        var redirects = 0
     }
 
     /// Performs one request (with retries) and returns its outcome.
@@ -48,8 +50,8 @@ public final class HTTPClient {
             for r in requests { completion(HTTPOutcome(request: r, result: .failure(HTTPError(.other, "libcurl could not be initialized")), attempts: 0, elapsedMs: 0)) }
             return true
         }
-        var pending = requests.map { Pending(request: $0, attempt: 1, notBefore: 0, firstStart: nil) }
-        var firstStarts: [ObjectIdentifier: (Double, Int)] = [:]  // running transfer -> (first start, attempt)
+        var pending = requests.map { Pending(request: $0, original: $0, attempt: 1, notBefore: 0, firstStart: nil) }
+        var runningEntries: [ObjectIdentifier: Pending] = [:]  // the entry each running transfer came from
         var perHostRunning: [String: Int] = [:]
         var finished = 0
         var lastProgress = 0.0
@@ -66,12 +68,14 @@ public final class HTTPClient {
                 pending.remove(at: index)
                 guard let easy = CurlEasy(p.request), multi.add(easy) else {
                     finished += 1
-                    completion(HTTPOutcome(request: p.request, result: .failure(HTTPError(.other, "libcurl refused the transfer")),
+                    completion(HTTPOutcome(request: p.original, result: .failure(HTTPError(.other, "libcurl refused the transfer")),
                                            attempts: p.attempt, elapsedMs: 0))
                     continue
                 }
                 perHostRunning[host, default: 0] += 1
-                firstStarts[ObjectIdentifier(easy)] = (p.firstStart ?? now, p.attempt)
+                var entry = p
+                entry.firstStart = p.firstStart ?? now
+                runningEntries[ObjectIdentifier(easy)] = entry
             }
 
             // Sleep no longer than until the next backoff ends.
@@ -80,18 +84,31 @@ public final class HTTPClient {
                 waitMs = max(1, min(1000, Int((next - now) * 1000)))
             }
             for (easy, code) in multi.step(timeoutMs: waitMs) {
-                let host = easy.request.hostKey
-                perHostRunning[host, default: 1] -= 1
-                let (firstStart, attempt) = firstStarts.removeValue(forKey: ObjectIdentifier(easy)) ?? (now, 1)
-                let result = easy.result(code)
-                if let delay = retry.delay(after: result, attempt: attempt) {
-                    pending.append(Pending(request: easy.request, attempt: attempt + 1,
-                                           notBefore: monotonicSeconds() + delay, firstStart: firstStart))
+                perHostRunning[easy.request.hostKey, default: 1] -= 1
+                guard var entry = runningEntries.removeValue(forKey: ObjectIdentifier(easy)) else { continue }
+                var result = easy.result(code)
+                if case .success(let response) = result, entry.request.followsRedirectsItself,
+                   (300..<400).contains(response.status), let location = easy.redirectTarget() {
+                    switch follow(&entry, to: location, status: response.status) {
+                    case .some(let error): result = .failure(error)
+                    case .none:
+                        pending.insert(entry, at: 0)  // a redirect goes on at once, ahead of new work
+                        continue
+                    }
+                }
+                if let delay = retry.delay(after: result, attempt: entry.attempt) {
+                    entry.attempt += 1
+                    entry.notBefore = monotonicSeconds() + delay
+                    pending.append(entry)
                     continue
                 }
+                if case .success(var response) = result {
+                    response.redirects += entry.redirects
+                    result = .success(response)
+                }
                 finished += 1
-                completion(HTTPOutcome(request: easy.request, result: result, attempts: attempt,
-                                       elapsedMs: Int((monotonicSeconds() - firstStart) * 1000)))
+                completion(HTTPOutcome(request: entry.original, result: result, attempts: entry.attempt,
+                                       elapsedMs: Int((monotonicSeconds() - (entry.firstStart ?? now)) * 1000)))
             }
             if let onProgress, monotonicSeconds() - lastProgress >= 0.1 {
                 lastProgress = monotonicSeconds()
@@ -99,5 +116,20 @@ public final class HTTPClient {
             }
         }
         return true
+    }
+
+    /// Points `entry` at a redirect's target, or says why it cannot go there.
+    private func follow(_ entry: inout Pending, to location: String, status: Int) -> HTTPError? {
+        guard entry.redirects < entry.request.maxRedirects else {
+            return HTTPError(.tooManyRedirects, "more than \(entry.request.maxRedirects) redirects (last: \(entry.request.url))")
+        }
+        let scheme = location.schemeSplit?.scheme.lowercased()
+        guard scheme == "http" || scheme == "https" else {
+            return HTTPError(.invalidURL, "redirect to an unsupported URL: \(location)")
+        }
+        entry.request = entry.request.redirected(to: location, status: status)
+        entry.redirects += 1
+        entry.notBefore = 0
+        return nil
     }
 }

@@ -21,11 +21,15 @@ public struct HTTPRequest: Sendable {
     public var insecure: Bool
     /// A caller's tag carried through to the outcome (for example the index of a feed).
     public var tag: Int
+    /// Names (any case) of headers whose values are secrets. When there are any, redirects are
+    /// followed by `HTTPClient` rather than libcurl, and these headers are dropped as soon as a
+    /// redirect leads to another scheme, host or port (libcurl would only drop Authorization and Cookie).
+    public var sensitiveHeaders: Set<String>
 
     public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                 timeout: Double = 60, connectTimeout: Double = 15, maxBodyBytes: Int? = nil,
                 followRedirects: Bool = true, maxRedirects: Int = 10, acceptEncoding: Bool = true,
-                userAgent: String? = nil, insecure: Bool = false, tag: Int = 0) {
+                userAgent: String? = nil, insecure: Bool = false, tag: Int = 0, sensitiveHeaders: Set<String> = []) {
         self.url = url
         self.method = method
         self.headers = headers
@@ -39,10 +43,35 @@ public struct HTTPRequest: Sendable {
         self.userAgent = userAgent
         self.insecure = insecure
         self.tag = tag
+        self.sensitiveHeaders = Set(sensitiveHeaders.map { $0.lowercased() })
+    }
+
+    /// Redirects are followed here, not by libcurl, when some header must not leave the origin.
+    var followsRedirectsItself: Bool { followRedirects && !sensitiveHeaders.isEmpty }
+
+    /// The request to send to `location` after a `status` redirect: secrets stay with their origin,
+    /// and 303 (or 301/302 after a POST) turns into a GET without body, as browsers and libcurl do.
+    func redirected(to location: String, status: Int) -> HTTPRequest {
+        var next = self
+        next.url = location
+        if location.hostKey != hostKey {
+            next.headers.removeAll { sensitiveHeaders.contains($0.name.lowercased()) }
+        }
+        if status == 303 || ((status == 301 || status == 302) && method.uppercased() == "POST") {
+            next.method = "GET"
+            next.body = nil
+        }
+        return next
     }
 
     /// "scheme://host:port" in lower case: the unit of the per-host connection cap.
+    public var hostKey: String { url.hostKey }
+}
+
+extension String {
+    /// "scheme://host:port" in lower case (for a URL string).
     public var hostKey: String {
+        let url = self
         var rest = Substring(url)
         var scheme = "http"
         if let split = url.schemeSplit {

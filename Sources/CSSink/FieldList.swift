@@ -19,7 +19,7 @@ public struct FieldList: Sendable {
     let paths: [RecordPath]
 
     public init(parsing text: String) throws(StageError) {
-        let names = text.split(separator: ",").map { String($0).trimmingSpaces }
+        let names = text.split(separator: ",", omittingEmptySubsequences: false).map { String($0).trimmingSpaces }
         guard !names.isEmpty, !names.contains(where: \.isEmpty) else {
             throw StageError(.invalidArgument, "--fields: expected comma-separated field names, e.g. \(FieldList.defaultFields)")
         }

@@ -44,6 +44,8 @@ public struct SinkOptions: Sendable {
     /// Table width; nil = the terminal's (or COLUMNS, or 100).
     public var width: Int? = nil
     public var header = true
+    /// The markdown digest's heading.
+    public var title: String? = nil
     public init() {}
 }
 
@@ -51,75 +53,97 @@ public struct SinkOptions: Sendable {
 /// the chosen format and destination.
 public enum SinkRunner {
     public static func run(stage: Stage, inputs: [String], options: SinkOptions) {
-        let output: RecordOutput
-        var store: SQLiteStore? = nil
-        switch options.destination {
-        case .stdout:
-            output = stage.output
-        case let .file(path):
-            do {
-                let file = try AppendFile(path: path)
-                ExitFlush.register { file.flush() }
-                output = file
-            } catch { stage.fail(error) }
-        case let .sqlite(path):
-            do {
-                let s = try SQLiteStore(path: path)
-                ExitFlush.register { try? s.commit() }
-                store = s
-            } catch { stage.fail(error) }
-            output = stage.output
-        }
-
+        let session: SinkSession
+        do { session = try SinkSession(stage: stage, options: options) } catch { stage.fail(error) }
+        // Stopped by SIGINT/SIGTERM, the stage exits through exit(3): what was collected is still
+        // printed, a JSON array closed, a SQLite transaction committed.
+        ExitFlush.register { session.complete(interrupted: true) }
         let scanner = RecordScanner()
-        var summaries: [AdvisorySummary] = []
-        var count = 0
-        let fieldList: FieldList?
-        do { fieldList = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil } catch { stage.fail(error) }
-        let delimited = options.format == .csv ? DelimitedFormatter(.csv) : DelimitedFormatter(.tsv)
-        if let fieldList, options.header, store == nil {
-            output.writeRecord(delimited.row(fieldList.names))
-        }
-
         stage.forEachLine(of: inputs) { line, position in
             do throws(RecordScanner.ScanError) {
                 try scanner.scan(line.bytes)
             } catch {
-                stage.reject(line.bytes, at: position, .invalidArgument, "not a JSON object: \(error.message) at column \(error.column)")
+                stage.reject(line.bytes, at: position, .invalidArgument, error.description)
                 return
             }
             if let problem = AdvisoryCheck.problem(in: scanner) {
                 stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
                 return
             }
-            if let store {
-                do throws(StageError) { try store.store(line.bytes, scanner) } catch {
-                    if error.code == .invalidArgument {
-                        stage.reject(line.bytes, at: position, error.code, error.message, id: scanner.value("id")?.string)
-                        return
-                    }
-                    stage.fail(error)
-                }
-                count += 1
+            session.consume(line.bytes, scanner, at: position)
+        }
+        session.complete(interrupted: false)
+    }
+}
+
+/// One run of cs-sink: the destination, the format's state, and how it ends.
+final class SinkSession {
+    let stage: Stage
+    let options: SinkOptions
+    let output: RecordOutput
+    let store: SQLiteStore?
+    let fields: FieldList?
+    let delimited: DelimitedFormatter
+    private var summaries: [AdvisorySummary] = []
+    private var count = 0
+    private var completed = false
+
+    init(stage: Stage, options: SinkOptions) throws(StageError) {
+        self.stage = stage
+        self.options = options
+        switch options.destination {
+        case .stdout:
+            output = stage.output
+            store = nil
+        case let .file(path):
+            output = try AppendFile(path: path)
+            store = nil
+        case let .sqlite(path):
+            output = stage.output
+            store = try SQLiteStore(path: path)
+        }
+        fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
+        delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)
+        if let fields, options.header, store == nil {
+            output.writeRecord(delimited.row(fields.names))
+        }
+    }
+
+    func consume(_ line: UnsafeBufferPointer<UInt8>, _ scanner: RecordScanner, at position: Position) {
+        if let store {
+            do throws(StageError) { try store.store(line, scanner) } catch {
+                // A record that cannot be stored is rejected; a database that fails stops the stage.
+                guard error.code == .invalidArgument else { stage.fail(error) }
+                stage.reject(line, at: position, error.code, error.message, id: scanner.value("id")?.string)
                 return
             }
-            switch options.format {
-            case .ndjson:
-                output.writeRecord(line.bytes)
-            case .json:
-                output.write(count == 0 ? "[\n" : ",")
-                output.writeRecord(line.bytes)
-            case .csv, .tsv:
-                output.writeRecord(delimited.row(fieldList!.values(scanner)))
-            case .table, .markdown:
-                summaries.append(AdvisorySummary(scanner, sequence: count))
-            }
             count += 1
+            return
         }
+        switch options.format {
+        case .ndjson:
+            output.writeRecord(line)
+        case .json:
+            output.write(count == 0 ? "[\n" : ",")
+            output.writeRecord(line)
+        case .csv, .tsv:
+            output.writeRecord(delimited.row(fields!.values(scanner)))
+        case .table, .markdown:
+            summaries.append(AdvisorySummary(scanner, sequence: count))
+        }
+        count += 1
+    }
 
+    /// Writes what a format writes at the end, once, and flushes.
+    func complete(interrupted: Bool) {
+        guard !completed else { return }
+        completed = true
         if let store {
-            do { try store.commit() } catch { stage.fail(error) }
-            stage.diagnostics.info("\(store.stored) record\(store.stored == 1 ? "" : "s") stored in \(store.path)")
+            do throws(StageError) { try store.commit() } catch {
+                if interrupted { stage.diagnostics.error(error.code, error.message); return }
+                stage.fail(error)
+            }
+            if !interrupted { stage.diagnostics.info("\(store.stored) record\(store.stored == 1 ? "" : "s") stored in \(store.path)") }
             return
         }
         switch options.format {
@@ -127,14 +151,14 @@ public enum SinkRunner {
             output.write(count == 0 ? "[]\n" : "]\n")
         case .table:
             let sorted = (options.sort ?? .severity).sorted(summaries)
-            let fd: Int32 = options.destination == .stdout ? 1 : -1
-            let width = options.width ?? Terminal.columns(fd)
-            let formatter = TableFormatter(width: width, color: fd == 1 && Terminal.useColor(1, mode: options.color) || options.color == .always)
-            for line in formatter.render(sorted) { output.writeRecord(Array(line.utf8)) }
+            let toTerminal = options.destination == .stdout
+            let width = options.width ?? Terminal.columns(toTerminal ? 1 : -1)
+            let color = options.color == .always || (toTerminal && Terminal.useColor(1, mode: options.color))
+            for line in TableFormatter(width: width, color: color).render(sorted) { output.writeRecord(Array(line.utf8)) }
         case .markdown:
             let sorted = (options.sort ?? .severity).sorted(summaries)
-            output.write(MarkdownFormatter().render(sorted))
-        default:
+            output.write(MarkdownFormatter(title: options.title ?? "Advisory digest").render(sorted))
+        case .ndjson, .csv, .tsv:
             break
         }
         output.flush()

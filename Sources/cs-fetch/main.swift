@@ -14,23 +14,21 @@ struct FetchCommand: ParsableCommand {
         commandName: "cs-fetch",
         abstract: "Fetch advisory feeds (http, https, file) and emit cs.advisory/1 records.",
         discussion: """
-            Feeds are fetched concurrently through libcurl (gzip/deflate/brotli, HTTP/2, proxies from
-            http_proxy/https_proxy/no_proxy). A feed that fails is reported on stderr with its URL and a
-            status code (NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ...); the others go
-            on, and the exit status is 2.
+            Feeds are fetched concurrently through libcurl (gzip, deflate, brotli, HTTP/2; proxies from http_proxy, https_proxy, no_proxy). Records of one feed leave together, feeds in the order they complete. A feed that fails is reported on stderr with its URL and a status code (NOT_FOUND, UNAVAILABLE, DEADLINE_EXCEEDED, RESOURCE_EXHAUSTED, ...); the other feeds go on, and the exit status is 2.
 
             EXAMPLES:
-              cs-fetch https://feed.example.org/feed.json | cs-enrich | cs-filter --sev high
-              cs-fetch file://$PWD/examples/feeds/advisories.json ./local-feed.xml
-              cs-fetch --feeds feeds.txt --parallel 16 --state ~/.cache/cs/fetch.db --new-only >> new.ndjson
+              cs-fetch https://feed.example.org/feed.json | cs-enrich
+              cs-fetch ./local-feed.xml file:///srv/feeds/vendor.json
+              cs-fetch --feeds feeds.txt --state fetch.db --new-only >> new.ndjson
               cs-fetch --feeds subscriptions.opml --stats > /dev/null
-              TOKEN=... cs-fetch --header-env 'Authorization=TOKEN' https://intel.example.com/feed.json
+              cs-fetch --header-env 'Authorization=FEED_TOKEN' https://intel.example/f
               cs-fetch --raw https://feed.example.org/rss.xml | cs-normalize
 
             --feeds FILE holds one URL a line ('#' starts a comment), or is an OPML subscription list.
-            With --state, each feed's ETag/Last-Modified are sent back (a 304 emits nothing) and every item's
-            uid and content hash are kept; --new-only then emits only new or changed items. The state is
-            written after the records, so a crash re-emits rather than loses; runs may share the file.
+
+            --timeout and --connect-timeout bound each attempt; --retries adds attempts after connection errors, 429 and 5xx, waiting an exponential backoff with jitter or the server's Retry-After (up to 120 s).
+
+            With --state, each feed's ETag and Last-Modified are sent back (a 304 emits nothing) and every item's uid and content hash are kept; --new-only then emits only new or changed items. The state is written after the records, so a crash re-emits rather than loses; runs may share the file.
             """,
         version: CSVersion.string)
 
@@ -123,6 +121,7 @@ struct FetchCommand: ParsableCommand {
         for h in headerEnv {
             let parts = h.split(separator: "=", maxSplits: 1).map(String.init)
             options.headers.append((parts[0], String(cString: getenv(parts[1]))))
+            options.secretHeaderNames.insert(parts[0])
         }
         options.insecure = insecure
         options.raw = raw
@@ -134,6 +133,7 @@ struct FetchCommand: ParsableCommand {
         var feeds = FeedList()
         for url in urls { feeds.addArgument(url, stage: stage) }
         for list in feedLists { feeds.addList(path: list, stage: stage) }
+        if feeds.urls.isEmpty { stage.diagnostics.warning(.invalidArgument, "no feed to fetch") }
         do {
             let fetcher = try Fetcher(stage: stage, options: options)
             try fetcher.run(urls: feeds.urls)

@@ -92,7 +92,7 @@ struct FilterCommand: ParsableCommand {
     var since: String?
     @Option(name: .customLong("until"), help: ArgumentHelp("Dated before this (a plain date includes that whole day).", valueName: "when"))
     var until: String?
-    @Option(name: .customLong("date-field"), help: ArgumentHelp("The date --since/--until compare: published or modified.", valueName: "field"))
+    @Option(name: .customLong("date-field"), help: ArgumentHelp("The date --since/--until compare: published, modified, or updated (modified, else published).", valueName: "field"))
     var dateField = "published"
     @Option(name: .customLong("grep"), help: ArgumentHelp("Extended regex searched in title, summary and content_text (case-insensitive).", valueName: "regex"))
     var grep: [String] = []

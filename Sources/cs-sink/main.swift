@@ -61,6 +61,9 @@ struct SinkCommand: ParsableCommand {
     @Option(name: .customLong("color"), help: ArgumentHelp("Colour in tables: auto (terminal without NO_COLOR), always, never.", valueName: "when"))
     var color: Terminal.ColorMode = .auto
 
+    @Option(name: .customLong("title"), help: ArgumentHelp("The markdown digest's heading (default: Advisory digest).", valueName: "text"))
+    var title: String?
+
     @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
     var width: Int?
 
@@ -89,6 +92,7 @@ struct SinkCommand: ParsableCommand {
         options.sort = sort
         options.color = color
         options.width = width
+        options.title = title
         let stage = Stage(name: "cs-sink", options: common)
         SinkRunner.run(stage: stage, inputs: inputs, options: options)
         stage.finish()

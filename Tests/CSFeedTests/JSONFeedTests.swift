@@ -50,7 +50,7 @@ final class JSONFeedTests: XCTestCase {
         let result = parseFeed(Self.feed)
         let r = try XCTUnwrap(result.records.last)
         XCTAssertEqual(r.str("id"), "7")
-        XCTAssertNil(r.str("content_html"))
+        XCTAssertEqual(r.str("content_html"), "plain only", "plain text gets its (escaped) HTML form")
         XCTAssertEqual(r.str("content_text"), "plain only")
         XCTAssertEqual(r["published"]?.kind, .null)
         XCTAssertEqual(r.path("extensions", "date_published")?.stringValue, "yesterday-ish")

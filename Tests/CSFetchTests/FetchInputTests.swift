@@ -163,3 +163,80 @@ final class FetchProgressTests: FetchTestCase {
         XCTAssertFalse(piped.stderr.contains("feeds,"), "no progress line into a pipe")
     }
 }
+
+/// Documents other than JSON Feed, and `--raw` handed to cs-normalize (the envelope contract).
+final class FetchFormatTests: FetchTestCase {
+    let rss = """
+        <?xml version="1.0" encoding="UTF-8"?>
+        <rss version="2.0"><channel><title>RSS over HTTP</title><link>https://example.org/</link>
+        <item><title>Caf\u{E9} advisory</title><link>https://example.org/a</link><guid>rss-1</guid>
+        <category domain="severity">high</category><description>Body</description></item>
+        </channel></rss>
+        """
+
+    func testRSSOverHTTP() throws {
+        try Data(rss.utf8).write(to: server.root.appendingPathComponent("\(key).xml"))
+        let url = server.url("/files/\(key).xml")
+        let run = try CSFetchRun.run([url])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.titles, ["Caf\u{E9} advisory"])
+        let record = try XCTUnwrap(run.records.first)
+        XCTAssertEqual(record["severity"] as? String, "high")
+        let source = try XCTUnwrap(record["source"] as? [String: Any])
+        XCTAssertEqual(source["format"] as? String, "rss-2.0")
+        XCTAssertNotNil(source["fetched_at"] as? String)
+    }
+
+    func testRawEnvelopesNormalizeToTheSameRecords() throws {
+        let normalize = try CSFetchRun.binary().deletingLastPathComponent().appendingPathComponent("cs-normalize")
+        guard FileManager.default.isExecutableFile(atPath: normalize.path) else { throw XCTSkip("cs-normalize is not built") }
+        try Data(rss.utf8).write(to: server.root.appendingPathComponent("\(key).xml"))
+        let url = server.url("/files/\(key).xml")
+        let raw = try CSFetchRun.run(["--raw", url])
+        XCTAssertEqual(raw.status, 0, raw.stderr)
+
+        let process = Process()
+        process.executableURL = normalize
+        let input = Pipe(), output = Pipe()
+        process.standardInput = input
+        process.standardOutput = output
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        input.fileHandleForWriting.write(Data(raw.stdout.utf8))
+        try input.fileHandleForWriting.close()
+        let normalized = output.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationStatus, 0)
+
+        let direct = try CSFetchRun.run([url])
+        func withoutFetchTime(_ text: String) -> [String] {
+            text.split(separator: "\n").map { $0.replacingOccurrences(of: #""fetched_at":"[^"]*""#, with: "", options: .regularExpression) }
+        }
+        XCTAssertEqual(withoutFetchTime(String(decoding: normalized, as: UTF8.self)), withoutFetchTime(direct.stdout))
+        XCTAssertEqual(direct.records.count, 1)
+    }
+}
+
+/// Secrets stay with their origin: a redirect to another host does not carry them.
+final class FetchSecretRedirectTests: FetchTestCase {
+    func testSecretHeadersAreDroppedOnARedirectToAnotherHost() throws {
+        let env = ["CS_TEST_SECRET": "s3cr3t-\(key)"]
+        let args = ["--header-env", "X-Secret=CS_TEST_SECRET", "--header", "Authorization: Bearer b3arer", "--header", "X-Plain: kept"]
+        // Same host: the secrets arrive (followed by HTTPClient itself, since secrets are present).
+        let same = try CSFetchRun.run(args + [server.url("/offsite?host=127.0.0.1&\(key)")], environment: env)
+        XCTAssertEqual(same.status, 0, same.stderr)
+        XCTAssertEqual(same.titles.sorted(), ["Authorization=Bearer b3arer", "X-Secret=s3cr3t-\(key)"])
+        // Another host name for the same server: neither secret goes along.
+        let away = try CSFetchRun.run(args + [server.url("/offsite?host=localhost&\(key)")], environment: env)
+        XCTAssertEqual(away.status, 0, away.stderr)
+        XCTAssertEqual(away.titles.sorted(), ["Authorization=", "X-Secret="])
+        let source = away.records.first?["source"] as? [String: Any]
+        XCTAssertTrue((source?["feed_url"] as? String ?? "").hasPrefix("http://localhost:"), "the final URL is reported: \(String(describing: source))")
+    }
+
+    func testRedirectLoopWithSecretsStillStops() throws {
+        let url = server.url("/loop/0?\(key)")
+        let run = try CSFetchRun.run(["--log-format", "json", "--header-env", "X-Secret=CS_TEST_SECRET", url], environment: ["CS_TEST_SECRET": "x"])
+        assertFailed(url, code: "FAILED_PRECONDITION", messageContains: "more than 10 redirects", in: run)
+    }
+}

@@ -104,3 +104,42 @@ final class FetchStateTests: FetchTestCase {
         XCTAssertTrue(run.stderr.contains("--state"), run.stderr)
     }
 }
+
+/// Runs that cannot go on: an unusable state file, a signal.
+final class FetchStopTests: FetchTestCase {
+    func testUnusableStateFileIsFatal() throws {
+        let state = try temporaryDirectory().appendingPathComponent("state.db")
+        try Data(String(repeating: "not a database ", count: 100).utf8).write(to: state)
+        let url = try server.writeFeed("\(key).json", items: [("1", "x")])
+        let run = try CSFetchRun.run(["--state", state.path, url])
+        XCTAssertEqual(run.status, 3, run.stderr)
+        XCTAssertTrue(run.stderr.contains(state.path), run.stderr)
+        XCTAssertTrue(run.stdout.isEmpty, "nothing is fetched without usable state")
+    }
+
+    /// SIGTERM while a feed stalls: cs-fetch stops at once with 128+15, whatever it wrote intact.
+    func testTerminatedWhileAFeedStalls() throws {
+        let good = try server.writeFeed("\(key).json", items: [("1", "Arrived before the signal")])
+        let process = Process()
+        process.executableURL = try CSFetchRun.binary()
+        process.arguments = ["--no-progress", "--timeout", "300", good, server.url("/stall?seconds=120&\(key)")]
+        let out = Pipe()
+        process.standardOutput = out
+        process.standardError = FileHandle.nullDevice
+        try process.run()
+        // Wait (bounded) until the server has answered the good feed, then a little for cs-fetch to write it.
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline, (try? server.control("/control/count?key=/files/\(key).json")) != "1" { Thread.sleep(forTimeInterval: 0.1) }
+        Thread.sleep(forTimeInterval: 0.5)
+        let signalled = Date()
+        process.terminate()
+        let output = out.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        XCTAssertEqual(process.terminationReason, .exit)
+        XCTAssertEqual(process.terminationStatus, 128 + 15)
+        XCTAssertLessThan(Date().timeIntervalSince(signalled), 30, "stops without waiting for the stalled feed")
+        for line in String(decoding: output, as: UTF8.self).split(separator: "\n") {
+            XCTAssertNoThrow(try JSONSerialization.jsonObject(with: Data(line.utf8)), "every line written is a whole record")
+        }
+    }
+}

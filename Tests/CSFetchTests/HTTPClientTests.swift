@@ -82,6 +82,20 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(HTTPRequest(url: "file:///tmp/x.json").hostKey, "file://")
     }
 
+    func testRedirectedRequestKeepsSecretsOnlyAtTheirOrigin() {
+        let request = HTTPRequest(url: "https://a.example/feed", method: "POST",
+                                  headers: [("X-Key", "k"), ("Accept", "*/*")], body: [1], sensitiveHeaders: ["x-KEY"])
+        let same = request.redirected(to: "https://a.example/other", status: 307)
+        XCTAssertEqual(same.headers.map(\.name), ["X-Key", "Accept"])
+        XCTAssertEqual(same.method, "POST")
+        XCTAssertEqual(same.body, [1])
+        let away = request.redirected(to: "https://b.example/feed", status: 303)
+        XCTAssertEqual(away.headers.map(\.name), ["Accept"])
+        XCTAssertEqual(away.method, "GET")
+        XCTAssertNil(away.body)
+        XCTAssertEqual(request.redirected(to: "http://a.example/feed", status: 308).headers.count, 1, "another scheme is another origin")
+    }
+
     func testStatusCodes() {
         XCTAssertEqual(HTTPStatus.code(for: 404), .notFound)
         XCTAssertEqual(HTTPStatus.code(for: 401), .unauthenticated)

@@ -72,10 +72,11 @@ class Handler(BaseHTTPRequestHandler):
                 body = f.read()
             etag = '"%s"' % hashlib.sha1(body).hexdigest()
             modified = formatdate(os.path.getmtime(path), usegmt=True)
-            self.count("validators:" + (self.headers.get("If-None-Match") or "-"))
+            self.count(url.path)
             if self.headers.get("If-None-Match") == etag:
                 return self.send(304, b"", [("ETag", etag)])
-            ctype = "application/octet-stream" if path.endswith(".bin") else "application/feed+json"
+            ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
+                os.path.splitext(path)[1], "application/feed+json")
             return self.send(200, body, [("Content-Type", ctype), ("ETag", etag), ("Last-Modified", modified)])
 
         if route == "flaky":        # fails ?fail=N times with 500, then serves a feed
@@ -120,6 +121,16 @@ class Handler(BaseHTTPRequestHandler):
 
         if route == "redirect":     # one redirect to a file
             return self.send(301, b"", [("Location", "/files/" + "/".join(parts[1:]))])
+
+        if route == "offsite":      # redirect to the same server under another host name
+            port = self.server.server_address[1]
+            host = q.get("host", "localhost")
+            return self.send(302, b"", [("Location", "http://%s:%d/secrets?%s" % (host, port, url.query))])
+
+        if route == "secrets":      # the credentials that arrived, as item titles
+            got = [("secret", "X-Secret=" + (self.headers.get("X-Secret") or "")),
+                   ("auth", "Authorization=" + (self.headers.get("Authorization") or ""))]
+            return self.send(200, feed("secrets", got), [json_type])
 
         if route == "big":          # a declared 8 MiB body
             return self.send(200, b"x" * (8 << 20), [json_type])
@@ -199,6 +210,7 @@ class Handler(BaseHTTPRequestHandler):
 class Server(ThreadingHTTPServer):
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 256  # many parallel connects at once must not overflow the backlog (1 s SYN retries)
 
     def handle_error(self, request, client_address):
         # Connections reset or dropped on purpose (/reset, timeouts) are expected here.

@@ -1,0 +1,57 @@
+import CSAttack
+import CSCore
+
+/// cs-enrich as a stage: read records, enrich each, write them; reject what is not a record.
+public enum EnrichStage {
+    public static let description = StageDescription(
+        name: "cs-enrich",
+        summary: "Maps cs.advisory/1 records onto MITRE ATT&CK (tactics, techniques, groups, software) and extracts indicators (CVEs, IPs, domains, URLs, hashes, event IDs, Sigma rule titles).",
+        inputs: [CSVersion.schema],
+        output: CSVersion.schema,
+        examples: [
+            "cs-normalize feed.json | cs-enrich",
+            "cs-enrich --map in-house.map advisories.ndjson",
+            "cs-fetch https://feed.example.org/feed.json | cs-enrich | cs-filter --tactic credential-access",
+        ])
+
+    /// The `--describe` object: the common contract plus the ATT&CK release the tables come from.
+    public static func describeJSON(_ base: JSON) -> JSON {
+        let attack = JSON.object()
+        attack.set("version", .string(ATTACK.version))
+        attack.set("domain", .string("enterprise-attack"))
+        attack.set("tactics", .int(ATTACK.tactics.count))
+        attack.set("techniques", .int(ATTACK.techniques.count))
+        attack.set("groups", .int(ATTACK.groups.count))
+        attack.set("software", .int(ATTACK.software.count))
+        attack.set("attribution", .string("ATT&CK is © The MITRE Corporation, reproduced and distributed with its permission under the ATT&CK terms of use."))
+        base.set("attack", attack)
+        return base
+    }
+
+    /// Loads the `--map` files; a bad file is fatal (reported with its file and line).
+    public static func loadMaps(_ paths: [String], stage: Stage) -> UserMap {
+        var map = UserMap()
+        for path in paths {
+            do { try map.load(path: path) } catch { stage.fail(error) }
+        }
+        return map
+    }
+
+    /// Enriches every record of `inputs`, then exits with the stage's status policy.
+    public static func run(stage: Stage, inputs: [String], userMap: UserMap) -> Never {
+        let enricher = Enricher(userMap: userMap)
+        let output = stage.output
+        stage.forEachLine(of: inputs) { line, position in
+            do throws(EnrichError) {
+                try enricher.enrich(line.bytes) { head, tail in
+                    output.write(head)
+                    if let tail { output.write(tail) }
+                    output.endRecord()
+                }
+            } catch {
+                stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
+            }
+        }
+        stage.finish()
+    }
+}

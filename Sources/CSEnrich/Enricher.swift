@@ -1,0 +1,246 @@
+import CSAttack
+import CSCore
+
+/// Why a line was not enriched.
+public struct EnrichError: Error, CustomStringConvertible {
+    public var code: StatusCode
+    public var message: String
+    public var id: String?
+    public var description: String { message }
+}
+
+/// Enriches cs.advisory/1 lines. One instance per stream: it keeps its buffers, the phrase table and
+/// a cache of tag mappings between records.
+///
+/// The common path builds no document tree: RecordScanner reads tags, title, summary, content_text,
+/// actors and cves; the output is the input line without its closing brace, followed by
+/// `,"attack":{…},"indicators":{…}}`. A record that already has `attack` or `indicators` goes through
+/// jansson instead so that they are replaced, which makes enriching twice give the same record.
+public final class Enricher {
+    let phrases: PhraseTable
+    let userMap: UserMap
+    private let scanner = RecordScanner()
+    private var text = TextBuffer()
+    private var html = TextBuffer()
+    private let tokenStorage = TokenStorage()
+    private var writer = JSONWriter(capacity: 4096)
+    private let eventIDs = EventIDs()
+    private var tagCache: [String: [(kind: Character, id: String, via: String)]] = [:]
+
+    public init(userMap: UserMap = UserMap()) {
+        self.userMap = userMap
+        let table = PhraseTable.builtIn()
+        for entry in userMap.phrases {
+            table.add(entry.key, exactCase: false, via: "map:" + entry.key, target: .mapped(entry.ids))
+        }
+        table.seal()
+        phrases = table
+    }
+
+    // MARK: lines
+
+    /// Enriches one line and hands the result to `emit` as one or two byte runs that form the output line
+    /// (without its newline).
+    public func enrich(_ line: UnsafeBufferPointer<UInt8>, emit: (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>?) -> Void) throws(EnrichError) {
+        do {
+            try scanner.scan(line)
+        } catch {
+            throw EnrichError(code: .invalidArgument, message: "not a JSON object: \(error.message) at column \(error.column)")
+        }
+        try checkSchema()
+        let e = analyze()
+        writer.bytes.removeAll(keepingCapacity: true)
+        if scanner.value("attack") != nil || scanner.value("indicators") != nil {
+            let rebuilt = try rebuild(line, e)
+            rebuilt.withUnsafeBufferPointer { emit($0, nil) }
+            return
+        }
+        // The line ends with the record's closing brace (and perhaps spaces): cut there, append the members.
+        var end = line.count
+        while end > 0, line[end - 1] != UInt8(ascii: "}") { end -= 1 }
+        end -= 1
+        var k = end
+        while k > 0, line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == 0x0A || line[k - 1] == 0x0D { k -= 1 }
+        let empty = k > 0 && line[k - 1] == UInt8(ascii: "{")
+        writer.raw(empty ? "\"attack\":" : ",\"attack\":")
+        e.writeAttack(to: &writer)
+        writer.raw(",\"indicators\":")
+        e.indicators.write(to: &writer)
+        writer.byte(UInt8(ascii: "}"))
+        writer.bytes.withUnsafeBufferPointer { suffix in
+            emit(UnsafeBufferPointer(rebasing: line[0..<end]), suffix)
+        }
+    }
+
+    /// Enriches one line given as text and returns the output line (tests and small tools).
+    public func enrich(line: String) throws(EnrichError) -> String {
+        var line = line
+        var out: [UInt8] = []
+        let result: Result<Void, EnrichError> = line.withUTF8 { buf in
+            Result { () throws(EnrichError) in
+                try enrich(buf) { a, b in
+                    out.append(contentsOf: a)
+                    if let b { out.append(contentsOf: b) }
+                }
+            }
+        }
+        try result.get()
+        return String(decoding: out, as: UTF8.self)
+    }
+
+    /// What one line maps to (tests).
+    public func enrichment(ofLine line: String) throws(EnrichError) -> Enrichment {
+        var line = line
+        let result: Result<Enrichment, EnrichError> = line.withUTF8 { buf in
+            Result { () throws(EnrichError) -> Enrichment in
+                do { try scanner.scan(buf) } catch {
+                    throw EnrichError(code: .invalidArgument, message: "not a JSON object: \(error)")
+                }
+                try checkSchema()
+                return analyze()
+            }
+        }
+        return try result.get()
+    }
+
+    private func checkSchema() throws(EnrichError) {
+        let id = scanner.value("id")?.string
+        guard let schema = scanner.value("schema") else {
+            throw EnrichError(code: .invalidArgument, message: "not a \(CSVersion.schema) record: no \"schema\" member", id: id)
+        }
+        guard let s = schema.string, s == CSVersion.schema else {
+            let shown = schema.string.map { "\"\($0)\"" } ?? String(decoding: schema.bytes.prefix(40), as: UTF8.self)
+            throw EnrichError(code: .invalidArgument, message: "not a \(CSVersion.schema) record: schema is \(shown)", id: id)
+        }
+    }
+
+    private func rebuild(_ line: UnsafeBufferPointer<UInt8>, _ e: Enrichment) throws(EnrichError) -> [UInt8] {
+        let record: JSON
+        let members: JSON
+        do {
+            record = try JSON.parse(UnsafeRawBufferPointer(line))
+            var w = JSONWriter(capacity: 2048)
+            w.raw("{\"attack\":")
+            e.writeAttack(to: &w)
+            w.raw(",\"indicators\":")
+            e.indicators.write(to: &w)
+            w.byte(UInt8(ascii: "}"))
+            members = try w.bytes.withUnsafeBytes { buf throws(JSONParseError) in try JSON.parse(buf) }
+        } catch {
+            throw EnrichError(code: .internal, message: "cannot rebuild the record: \(error)")
+        }
+        record.remove("attack")
+        record.remove("indicators")
+        if let a = members["attack"] { record.set("attack", a) }
+        if let i = members["indicators"] { record.set("indicators", i) }
+        return record.serialized()
+    }
+
+    // MARK: analysis
+
+    /// Maps the scanned record: tags, actors and cves first, then the text.
+    private func analyze() -> Enrichment {
+        var e = Enrichment()
+        scanner.value("tags")?.forEachElement { tag in
+            if let s = tag.string { mapTag(s, &e) }
+            return true
+        }
+        scanner.value("actors")?.forEachElement { actor in
+            if let name = actor.string {
+                // A group first: "Cozy Bear" is APT29 (and, spaced differently, an alias of its malware CozyCar).
+                if let g = ATTACK.group(named: name) { e.addGroup(g.id, via: "actor:" + name) }
+                else if let s = ATTACK.software(named: name) { e.addSoftware(s.id, via: "actor:" + name) }
+            }
+            return true
+        }
+        scanner.value("cves")?.forEachElement { cve in
+            if var s = cve.string {
+                s.withUTF8 { if $0.count >= 13, let c = IndicatorScanner.cve($0) { e.indicators.cves.insert(c) } }
+            }
+            return true
+        }
+
+        text.reset()
+        text.append(scanner.value("title"))
+        text.append(scanner.value("summary"))
+        text.append(scanner.value("content_text"))
+        text.refang()
+        analyzeText(&e)
+        e.addImpliedTactics()
+        e.sort()
+        return e
+    }
+
+    private func analyzeText(_ e: inout Enrichment) {
+        let phrases = self.phrases
+        let eventIDs = self.eventIDs
+        let storage = tokenStorage
+        var needHTML = false
+        text.withMutableBytes { b in
+            let readOnly = UnsafeBufferPointer(b)
+            SigmaTitles.fromText(readOnly, into: &e.indicators.sigmaRules)
+            needHTML = e.indicators.sigmaRules.values.isEmpty && SigmaTitles.containsMention(readOnly)
+            let tokenPointer = storage.reserve(forText: b.count)
+            let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer)
+            let tokens = UnsafeBufferPointer(start: tokenPointer, count: count)
+            phrases.match(tokens, in: readOnly) { p in
+                for target in p.targets {
+                    switch target {
+                    case .technique(let id): e.addTechnique(id, via: p.via)
+                    case .group(let id): e.addGroup(id, via: p.via)
+                    case .software(let id): e.addSoftware(id, via: p.via)
+                    case .mapped(let ids): for id in ids { e.add(id: id, via: p.via) }
+                    }
+                }
+            }
+            eventIDs.scan(tokens, in: readOnly, into: &e.indicators.eventIDs)
+        }
+        if needHTML {
+            html.reset()
+            html.append(scanner.value("content_html"))
+            html.withMutableBytes { b in SigmaTitles.fromHTML(UnsafeBufferPointer(b), into: &e.indicators.sigmaRules) }
+        }
+    }
+
+    /// A tag onto tactics, techniques, groups or software; results are cached per tag spelling.
+    private func mapTag(_ tag: String, _ e: inout Enrichment) {
+        if tagCache.count > 10_000 { tagCache.removeAll(keepingCapacity: true) }
+        let mappings: [(kind: Character, id: String, via: String)]
+        if let cached = tagCache[tag] {
+            mappings = cached
+        } else {
+            mappings = Self.mappings(ofTag: tag, userMap: userMap)
+            tagCache[tag] = mappings
+        }
+        for m in mappings {
+            switch m.kind {
+            case "a": e.addTactic(m.id, via: m.via)
+            case "t": e.addTechnique(m.id, via: m.via)
+            case "g": e.addGroup(m.id, via: m.via)
+            case "s": e.addSoftware(m.id, via: m.via)
+            default: e.add(id: m.id, via: m.via)
+            }
+        }
+    }
+
+    static func mappings(ofTag tag: String, userMap: UserMap) -> [(kind: Character, id: String, via: String)] {
+        if let entry = userMap.tags[Tag.canonical(tag)] {
+            return entry.ids.map { ("?", $0, "map:" + tag) }
+        }
+        let via = "tag:" + tag
+        if let t = ATTACK.tactic(matching: tag) { return [("a", t.id, via)] }
+        if let t = ATTACK.technique(matchingTag: tag) { return [("t", t.id, via)] }
+        if let g = ATTACK.group(named: tag), tagMayName(g.name, tag) { return [("g", g.id, via)] }
+        if let s = ATTACK.software(named: tag), tagMayName(s.name, tag) { return [("s", s.id, via)] }
+        return []
+    }
+
+    /// Tags like "net" or "ping" are words, not the software of that name (see NamePolicy).
+    private static func tagMayName(_ name: String, _ tag: String) -> Bool {
+        let bare = tag.lowercased().hasPrefix("attack.") ? String(tag.dropFirst(7)) : tag
+        if bare.count == 5, bare.first?.lowercased() == "g" || bare.first?.lowercased() == "s", bare.dropFirst().allSatisfy(\.isNumber) {
+            return true   // an explicit ID such as attack.g0016
+        }
+        return NamePolicy.allowed(name) && !NamePolicy.exactCase.contains(name) && ATTACK.key(bare).count >= 4
+    }
+}

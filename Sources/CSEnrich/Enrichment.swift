@@ -1,0 +1,159 @@
+import CSAttack
+
+/// What cs-enrich found for one record: the `attack` and `indicators` members, each mapping with the
+/// list of places (`via`) that produced it.
+public struct Enrichment {
+    /// One mapped ATT&CK object and where it came from ("tag:credential-access", "text:T1110",
+    /// "phrase:password spraying", "actor:APT29", "technique:T1110", "map:in-house-tag").
+    public struct Mapping: Equatable {
+        public var id: String
+        public var via: [String]
+    }
+
+    public var tactics: [Mapping] = []
+    public var techniques: [Mapping] = []
+    public var groups: [Mapping] = []
+    public var software: [Mapping] = []
+    public var indicators = Indicators()
+
+    public init() {}
+
+    mutating func addTactic(_ id: String, via: String) { Self.add(&tactics, id, via) }
+    mutating func addTechnique(_ id: String, via: String) { Self.add(&techniques, id, via) }
+    mutating func addGroup(_ id: String, via: String) { Self.add(&groups, id, via) }
+    mutating func addSoftware(_ id: String, via: String) { Self.add(&software, id, via) }
+
+    /// Adds an ID of any kind (TA, T, G, S); false when the tables do not know it.
+    @discardableResult
+    mutating func add(id: String, via: String) -> Bool {
+        if ATTACK.tactic(id: id) != nil { addTactic(id, via: via); return true }
+        if ATTACK.technique(id: id) != nil { addTechnique(id, via: via); return true }
+        if ATTACK.group(id: id) != nil { addGroup(id, via: via); return true }
+        if ATTACK.software(id: id) != nil { addSoftware(id, via: via); return true }
+        return false
+    }
+
+    private static func add(_ list: inout [Mapping], _ id: String, _ via: String) {
+        if let i = list.firstIndex(where: { $0.id == id }) {
+            if !list[i].via.contains(via) { list[i].via.append(via) }
+        } else {
+            list.append(Mapping(id: id, via: [via]))
+        }
+    }
+
+    /// A technique of exactly one tactic brings that tactic into the record; one of several tactics
+    /// lists them on itself only. Revoked and deprecated techniques imply nothing.
+    mutating func addImpliedTactics() {
+        for m in techniques {
+            guard let t = ATTACK.technique(id: m.id), t.isActive, t.tacticShortnames.count == 1,
+                  let tactic = ATTACK.tactic(shortname: t.tacticShortnames[0]) else { continue }
+            addTactic(tactic.id, via: "technique:" + t.id)
+        }
+    }
+
+    /// Stable output order: by ID.
+    mutating func sort() {
+        let byID: (Mapping, Mapping) -> Bool = { Self.idOrder($0.id, $1.id) }
+        tactics.sort(by: byID)
+        techniques.sort(by: byID)
+        groups.sort(by: byID)
+        software.sort(by: byID)
+    }
+
+    /// "TA0006" < "TA0040"; "T1110" < "T1110.003" < "T1111".
+    static func idOrder(_ a: String, _ b: String) -> Bool { a.utf8.lexicographicallyPrecedes(b.utf8) }
+
+    // MARK: serialization
+
+    /// `{"version":..,"tactics":[..],"techniques":[..],"groups":[..],"software":[..]}`
+    func writeAttack(to w: inout JSONWriter) {
+        w.raw("{\"version\":")
+        w.string(ATTACK.version)
+        w.raw(",\"tactics\":[")
+        for (i, m) in tactics.enumerated() {
+            guard let t = ATTACK.tactic(id: m.id) else { continue }
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"id\":"); w.string(t.id)
+            w.raw(",\"name\":"); w.string(t.name)
+            w.raw(",\"reference\":"); w.string(t.url)
+            w.raw(",\"via\":"); w.strings(m.via)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("],\"techniques\":[")
+        for (i, m) in techniques.enumerated() {
+            guard let t = ATTACK.technique(id: m.id) else { continue }
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"id\":"); w.string(t.id)
+            w.raw(",\"name\":"); w.string(t.fullName)
+            w.raw(",\"tactics\":"); w.strings(t.tactics.map(\.id))
+            w.raw(",\"reference\":"); w.string(t.url)
+            w.raw(",\"via\":"); w.strings(m.via)
+            if t.isRevoked { w.raw(",\"revoked\":true") }
+            if t.isDeprecated { w.raw(",\"deprecated\":true") }
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("],\"groups\":[")
+        for (i, m) in groups.enumerated() {
+            guard let g = ATTACK.group(id: m.id) else { continue }
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"id\":"); w.string(g.id)
+            w.raw(",\"name\":"); w.string(g.name)
+            w.raw(",\"via\":"); w.strings(m.via)
+            if g.isRevoked { w.raw(",\"revoked\":true") }
+            if g.isDeprecated { w.raw(",\"deprecated\":true") }
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("],\"software\":[")
+        for (i, m) in software.enumerated() {
+            guard let s = ATTACK.software(id: m.id) else { continue }
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"id\":"); w.string(s.id)
+            w.raw(",\"name\":"); w.string(s.name)
+            w.raw(",\"via\":"); w.strings(m.via)
+            if s.isRevoked { w.raw(",\"revoked\":true") }
+            if s.isDeprecated { w.raw(",\"deprecated\":true") }
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.raw("]}")
+    }
+}
+
+/// Indicators found in the text, each list without duplicates: hosts of URLs first (URLs are read
+/// first), then in order of appearance.
+public struct Indicators: Equatable {
+    public var cves = OrderedSet()
+    public var ipv4 = OrderedSet()
+    public var ipv6 = OrderedSet()
+    public var domains = OrderedSet()
+    public var urls = OrderedSet()
+    public var md5 = OrderedSet()
+    public var sha1 = OrderedSet()
+    public var sha256 = OrderedSet()
+    public var eventIDs = OrderedSet()
+    public var sigmaRules = OrderedSet()
+
+    public init() {}
+
+    func write(to w: inout JSONWriter) {
+        w.raw("{\"cves\":"); w.strings(cves.values)
+        w.raw(",\"ipv4\":"); w.strings(ipv4.values)
+        w.raw(",\"ipv6\":"); w.strings(ipv6.values)
+        w.raw(",\"domains\":"); w.strings(domains.values)
+        w.raw(",\"urls\":"); w.strings(urls.values)
+        w.raw(",\"md5\":"); w.strings(md5.values)
+        w.raw(",\"sha1\":"); w.strings(sha1.values)
+        w.raw(",\"sha256\":"); w.strings(sha256.values)
+        w.raw(",\"event_ids\":"); w.strings(eventIDs.values)
+        w.raw(",\"sigma_rules\":"); w.strings(sigmaRules.values)
+        w.byte(UInt8(ascii: "}"))
+    }
+}
+
+/// Strings in insertion order without duplicates (lists here are short: a linear scan is cheapest).
+public struct OrderedSet: Equatable {
+    public private(set) var values: [String] = []
+    public init() {}
+    mutating func insert(_ s: String) {
+        if !values.contains(s) { values.append(s) }
+    }
+}

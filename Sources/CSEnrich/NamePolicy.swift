@@ -1,0 +1,42 @@
+/// Which group and software names may be recognized in free text, and how strictly.
+/// ATT&CK names software "at", "Net", "Ping", "Expand", "Page", "Play"; groups "Silence" and "Equation".
+/// Matching those case-insensitively would tag half of all advisories. The rules:
+/// - names in `excluded` are never matched in text (they still map from the `actors` field);
+/// - names in `exactCase`, single words of five letters or fewer, and multi-word names match only when
+///   written exactly as ATT&CK spells them ("Cobalt Strike", "Tor", "Responder");
+/// - other single words (six letters or more, not English: "Mimikatz", "QakBot", "APT29") match in any case.
+enum NamePolicy {
+    static func allowed(_ name: String) -> Bool {
+        !excluded.contains(name) && name.utf8.count >= 3
+    }
+
+    static func requiresExactCase(_ name: String, wordCount: Int) -> Bool {
+        if wordCount > 1 { return true }
+        if exactCase.contains(name) { return true }
+        let hasDigit = name.utf8.contains { $0 >= 48 && $0 <= 57 }
+        if hasDigit && name.utf8.count >= 4 { return false }
+        return name.utf8.count <= 5
+    }
+
+    /// Ordinary words, first names and generic utilities.
+    static let excluded: Set<String> = [
+        "at", "Net", "Ping", "Page", "Play", "Expand", "Reg", "route", "Arp", "cmd", "ftp", "ifconfig", "ipconfig",
+        "netstat", "Tasklist", "Systeminfo", "attrib", "Anchor", "Agenda", "Apostle", "Armageddon", "Aurora", "Avenger",
+        "Cannon", "Carbon", "Chaos", "Crimson", "Cuba", "Denis", "Disco", "Embargo", "Epic", "Explosive", "Ferocious",
+        "Flame", "James", "Kevin", "Mango", "Mantis", "Meteor", "Milan", "Mirage", "Mosquito", "Ninja", "Octopus",
+        "Pandora", "PHOTO", "Pony", "Prestige", "Proton", "Reaper", "Reaver", "Rover", "Royal", "Samurai", "Scorpion",
+        "Shark", "Snake", "Solar", "Soldier", "Spark", "Strider", "Tick", "Trinity", "Wiper", "Lucifer", "CALENDAR",
+        "Ruler", "Elfin", "Covenant", "Donut", "MEDUSA", "Nebulae", "Chimera", "Krypton", "RTM", "LV", "SKID", "ZLib",
+        "Unknown Logger", "Net Crawler", "Group 72", "The Dukes", "Gold Dragon", "Small Sieve",
+    ]
+
+    /// English words that are also names: matched only when capitalized exactly as ATT&CK writes them.
+    static let exactCase: Set<String> = [
+        "Silence", "Equation", "Inception", "Machete", "Leviathan", "Patchwork", "Rancor", "Confucius", "Dragonfly",
+        "Blackfly", "Havoc", "Sliver", "Empire", "Mythic", "Responder", "Gazer", "Matryoshka", "Rattlesnake",
+        "Swallowtail", "Whitefly", "Orangeworm", "Buckeye", "Shamoon", "Pupy", "Lyceum", "Naikon", "Seedworm",
+        "Shuckworm", "Sowbug", "Suckfly", "Thrip", "Waterbug", "Windigo", "Triton", "Bahamut", "Cleaver", "Chafer",
+        "Crambus", "Mofang", "Rocke", "Tropic", "Valak", "Umbreon", "Hildegard", "Daggerfly", "Springtail",
+        "Palmerworm", "Cicada", "Elderwood", "Moneybird", "Psylo", "Quedagh", "Spica", "Tirion", "Turian",
+    ]
+}

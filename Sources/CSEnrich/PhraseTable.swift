@@ -1,0 +1,155 @@
+import CSAttack
+
+/// Names to recognize in text (technique names, group and software names and aliases, user phrases),
+/// indexed by the hash of their first word. Matching walks the text's tokens once; at each token the few
+/// names starting with that word are compared, longest first, and the longest match wins
+/// ("Brute Force: Password Spraying" before "Brute Force").
+final class PhraseTable {
+    enum Target: Equatable {
+        case technique(String)
+        case group(String)
+        case software(String)
+        /// A user mapping (`--map`): the IDs it stands for.
+        case mapped([String])
+    }
+
+    struct Phrase {
+        var hashes: [UInt64]
+        /// The words as written, compared byte for byte when `exactCase`.
+        var words: [[UInt8]]
+        var exactCase: Bool
+        /// An English word that is also a name ("Silence", "Empire"): capitalized at the start of a
+        /// sentence it is just the word, so it counts only inside a sentence.
+        var notAtSentenceStart: Bool
+        /// Text for `via`, e.g. "phrase:password spraying".
+        var via: String
+        var targets: [Target]
+    }
+
+    private(set) var phrases: [Phrase] = []
+    private var byText: [String: Int] = [:]
+    private var index = HashIndex([])
+    /// For each distinct first word, the phrases starting with it, longest first.
+    private var buckets: [[Int32]] = []
+    /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
+    private let resistantHash = Tokenizer.hash("resistant")
+
+    func add(_ name: String, exactCase: Bool, notAtSentenceStart: Bool = false, via: String, target: Target) {
+        let (hashes, words) = Tokenizer.words(name)
+        guard !hashes.isEmpty else { return }
+        let key = (exactCase ? "=" : "~") + hashes.map { String($0) }.joined(separator: " ")
+        if let i = byText[key] {
+            if !phrases[i].targets.contains(target) { phrases[i].targets.append(target) }
+            return
+        }
+        byText[key] = phrases.count
+        phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, notAtSentenceStart: notAtSentenceStart,
+                              via: via, targets: [target]))
+    }
+
+    /// Builds the first-word index; call after the last `add`.
+    func seal() {
+        var firstWords: [UInt64: Int32] = [:]
+        buckets = []
+        for (i, p) in phrases.enumerated() {
+            let first = p.hashes[0]
+            if let b = firstWords[first] {
+                buckets[Int(b)].append(Int32(i))
+            } else {
+                firstWords[first] = Int32(buckets.count)
+                buckets.append([Int32(i)])
+            }
+        }
+        for b in buckets.indices {
+            buckets[b].sort { phrases[Int($0)].hashes.count > phrases[Int($1)].hashes.count }
+        }
+        index = HashIndex(firstWords.map { ($0.key, $0.value) })
+    }
+
+    /// Calls `found` with each phrase matched in `tokens` of `text`.
+    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
+        var i = 0
+        let n = tokens.count
+        outer: while i < n {
+            guard let b = index.get(tokens[i].hash) else { i += 1; continue }
+            for pi in buckets[Int(b)] {
+                let p = phrases[Int(pi)]
+                let count = p.hashes.count
+                guard i + count <= n else { continue }
+                var k = 1
+                while k < count && tokens[i + k].hash == p.hashes[k] { k += 1 }
+                guard k == count else { continue }
+                if p.exactCase && !sameCase(p, tokens, i, text) { continue }
+                if p.notAtSentenceStart && Self.startsSentence(Int(tokens[i].start), text) { continue }
+                if i + count < n, tokens[i + count].hash == resistantHash { continue }
+                found(p)
+                i += count
+                continue outer
+            }
+            i += 1
+        }
+    }
+
+    /// Nothing but spaces, quotes or brackets between the start of the text, a line break or
+    /// sentence-ending punctuation and `at`.
+    static func startsSentence(_ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        var k = at - 1
+        while k >= 0 {
+            let c = text[k]
+            if c == 0x20 || c == 0x09 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "(") || c == UInt8(ascii: "'") { k -= 1; continue }
+            return c == 0x0A || c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
+                || c == UInt8(ascii: ";")
+        }
+        return true
+    }
+
+    private func sameCase(_ p: Phrase, _ tokens: UnsafeBufferPointer<Token>, _ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        for (k, word) in p.words.enumerated() {
+            let t = tokens[at + k]
+            let len = Int(t.end - t.start)
+            guard len == word.count else { return false }
+            for j in 0..<len where text[Int(t.start) + j] != word[j] { return false }
+        }
+        return true
+    }
+
+    // MARK: the built-in table
+
+    /// Technique names (not generic ones, not revoked or deprecated; a sub-technique name shared by
+    /// several techniques only in its "Parent: Sub" form), and group and software names and aliases
+    /// allowed by `NamePolicy`.
+    static func builtIn() -> PhraseTable {
+        let table = PhraseTable()
+        table.addBuiltIn()
+        return table
+    }
+
+    func addBuiltIn() {
+        for t in ATTACK.techniques where t.isActive {
+            var names = [t.name]
+            if t.isSubtechnique, let parent = ATTACK.technique(id: t.parentID) { names.append(parent.name + ": " + t.name) }
+            for name in names where !ATTACK.isGenericTechniqueName(name) {
+                // The name must lead back to this technique (or, for a shared name, to its parent).
+                guard let resolved = ATTACK.technique(named: name), resolved.id == t.id || resolved.id == t.parentID else { continue }
+                add(name, exactCase: false, via: "phrase:" + name.lowercased(), target: .technique(resolved.id))
+            }
+        }
+        addNames(ATTACK.groups.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .group($0) }
+        addNames(ATTACK.software.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .software($0) }
+    }
+
+    private func addNames(_ objects: [(id: String, names: [String])], _ target: (String) -> Target) {
+        // An alias that two objects of the same kind share names neither.
+        var owners: [String: Set<String>] = [:]
+        for o in objects {
+            for name in o.names { owners[name, default: []].insert(o.id) }
+        }
+        for o in objects {
+            for name in Set(o.names) where NamePolicy.allowed(name) && owners[name]?.count == 1 {
+                let wordCount = Tokenizer.words(name).hashes.count
+                add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount),
+                    notAtSentenceStart: NamePolicy.exactCase.contains(name), via: "phrase:" + name, target: target(o.id))
+            }
+        }
+    }
+}

@@ -1,0 +1,97 @@
+internal import CLibXML2
+import CSCore
+
+/// The fallback for documents the streaming reader gives up on (it stops at the first well-formedness
+/// error): libxml2's recovering tree parser reads the whole document, and the items the stream had not
+/// reached are emitted from the tree. A document that simply ends early keeps the items before the break;
+/// the item cut off is not emitted, and DATA_LOSS is reported.
+enum XMLRecovery {
+    static func recover(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource, session: FeedSession?,
+                        streamError: XMLErrorLog.Entry?, report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        let errors = XMLErrorLog()
+        xmlSetStructuredErrorFunc(Unmanaged.passUnretained(errors).toOpaque()) { ctx, error in
+            guard let ctx, let error else { return }
+            Unmanaged<XMLErrorLog>.fromOpaque(ctx).takeUnretainedValue().record(error.pointee)
+        }
+        let doc = xmlReadMemory(document.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
+                                source.url, encoding, XMLFeedReader.parserOptions)
+        xmlSetStructuredErrorFunc(nil, nil)
+        defer { if let doc { xmlFreeDoc(doc) } }
+        if errors.entityLoop { throw XMLFeedReader.entityError(errors, emitted: session?.emitted ?? 0) }
+
+        guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
+            if let session {
+                report(FeedIssue(level: .error, code: .dataLoss, message: "document broken off"
+                                 + (streamError.map { " at line \($0.line): \($0.message)" } ?? "")
+                                 + "; \(session.emitted) item\(session.emitted == 1 ? "" : "s") before the break emitted"))
+                return
+            }
+            throw FeedError(.invalidArgument, "not a feed: "
+                            + ((errors.firstFatal ?? streamError).map { "XML error at line \($0.line): \($0.message)" } ?? "no root element"))
+        }
+        let root = XMLElement(node: rootNode)
+        let s: FeedSession
+        if let session { s = session } else {
+            guard let dialect = FeedDialect.detect(root: root.localName, namespace: root.namespace, version: root.attribute("version")) else {
+                throw FeedError(.invalidArgument, "not a feed: the root element is <\(root.localName)>")
+            }
+            s = FeedSession(dialect: dialect, source: source)
+        }
+        let alreadySeen = s.index
+        let emittedByStream = s.emitted
+
+        // Items in document order. After a mismatched end tag libxml2 may nest the following items inside
+        // an earlier one, so they are looked for at any depth.
+        var items: [XMLElement] = []
+        func collectItems(_ e: XMLElement) {
+            for c in e.children {
+                if c.localName == s.dialect.itemName { items.append(c) }
+                collectItems(c)
+            }
+        }
+        for child in root.children {
+            if child.localName == "channel" {
+                if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: child.namespace) {
+                    s.setDialect(refined)
+                }
+                if session == nil {
+                    for grandchild in child.children where grandchild.localName != s.dialect.itemName { s.feedElement(grandchild) }
+                }
+            } else if session == nil, child.localName != s.dialect.itemName {
+                s.feedElement(child)
+            }
+        }
+        collectItems(root)
+        var cutOff = false
+        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished) {
+            items.removeLast()   // cut off mid-item: not a whole item
+            cutOff = true
+        }
+        for item in items.dropFirst(alreadySeen) { s.item(item, report: report, emit: emit) }
+
+        let fromTree = s.emitted - emittedByStream
+        let first = errors.firstFatal ?? streamError
+        let whereText = first.map { " at line \($0.line): \($0.message)" } ?? ""
+        if cutOff {
+            report(FeedIssue(level: .error, code: .dataLoss,
+                             message: "malformed XML\(whereText); recovered \(s.emitted) item\(s.emitted == 1 ? "" : "s"), the item cut off at the end is lost"))
+        } else {
+            report(FeedIssue(level: .warning, code: .invalidArgument,
+                             message: "malformed XML\(whereText); recovered, \(fromTree) item\(fromTree == 1 ? "" : "s") read after the error"))
+        }
+    }
+
+    /// True when the document ended inside `item`: the elements open at the end of the document form the
+    /// rightmost path of the tree, and one of those at or below the item is reported unfinished.
+    static func isCutOff(_ item: XMLElement, root: XMLElement, unfinished: [String]) -> Bool {
+        guard !unfinished.isEmpty else { return false }
+        var node: XMLElement? = root
+        var atOrBelowItem = false
+        while let n = node {
+            if n.node == item.node { atOrBelowItem = true }
+            if atOrBelowItem, unfinished.contains(n.localName) { return true }
+            node = n.children.last
+        }
+        return false
+    }
+}

@@ -1,0 +1,91 @@
+import CSCore
+import Foundation
+import XCTest
+import CSFeed
+
+/// gofeed's translator goldens (../shared/conformance/gofeed/translator): each input document is parsed
+/// by CSFeed and the item fields that map onto cs.advisory/1 are compared with gofeed's output.
+/// Mapped: title, link → url, guid → id, published/updated (parsed) → published/modified, authors
+/// (name, email), categories → tags (canonical), content → content_html.
+final class GofeedConformanceTests: XCTestCase {
+    struct Tally {
+        var passed = 0
+        var failed: [String] = []
+        var byField: [String: (pass: Int, total: Int)] = [:]
+        mutating func check(_ field: String, _ ok: Bool, _ what: @autoclosure () -> String) {
+            byField[field, default: (0, 0)].total += 1
+            if ok { passed += 1; byField[field]!.pass += 1 } else { failed.append(what()) }
+        }
+        var total: Int { passed + failed.count }
+    }
+
+    func testTranslatorGoldens() throws {
+        let root = try TestPaths.requireShared("conformance/gofeed/translator")
+        var tally = Tally()
+        var documents = 0
+        for dir in ["rss", "atom", "json"] {
+            let folder = root.appendingPathComponent(dir)
+            let names = (try? FileManager.default.contentsOfDirectory(atPath: folder.path).sorted()) ?? []
+            for name in names {
+                let input: URL, golden: URL
+                if dir == "json" {
+                    guard name.hasSuffix(".json"), !name.hasSuffix("_expected.json") else { continue }
+                    input = folder.appendingPathComponent(name)
+                    golden = folder.appendingPathComponent(String(name.dropLast(5)) + "_expected.json")
+                } else {
+                    guard name.hasSuffix(".xml") else { continue }
+                    input = folder.appendingPathComponent(name)
+                    golden = folder.appendingPathComponent(String(name.dropLast(4)) + ".json")
+                }
+                guard let expected = try? JSONSerialization.jsonObject(with: Data(contentsOf: golden)) as? [String: Any] else { continue }
+                documents += 1
+                compare(document: try Data(contentsOf: input), expected: expected, label: "\(dir)/\(name)", tally: &tally)
+            }
+        }
+        XCTAssertGreaterThan(documents, 90)
+        let rate = Double(tally.passed) / Double(max(1, tally.total)) * 100
+        print("gofeed translator conformance: \(tally.passed)/\(tally.total) mapped item fields (\(String(format: "%.1f", rate))%) over \(documents) documents")
+        for (field, t) in tally.byField.sorted(by: { $0.key < $1.key }) { print("  \(field): \(t.pass)/\(t.total)") }
+        for f in tally.failed { print("  MISMATCH \(f)") }
+        XCTAssertGreaterThanOrEqual(rate, 95.0, "conformance fell below 95%")
+    }
+
+    private func compare(document: Data, expected: [String: Any], label: String, tally: inout Tally) {
+        var records: [JSON] = []
+        try? FeedParser.parse(Array(document), source: FeedSource(), report: { _ in }, emit: { records.append($0) })
+        let items = expected["items"] as? [[String: Any]] ?? []
+        for (n, item) in items.enumerated() {
+            let r = n < records.count ? records[n] : nil
+            let at = "\(label) item \(n + 1)"
+            if let title = item["title"] as? String {
+                tally.check("title", r?.str("title") == title.trimmingCharacters(in: .whitespacesAndNewlines),
+                            "\(at) title: \(r?.str("title") ?? "nil") vs \(title)")
+            }
+            if let link = item["link"] as? String {
+                tally.check("link", r?.str("url") == link, "\(at) link: \(r?.str("url") ?? "nil") vs \(link)")
+            }
+            if let guid = item["guid"] as? String {
+                tally.check("guid", r?.str("id") == guid, "\(at) guid: \(r?.str("id") ?? "nil") vs \(guid)")
+            }
+            for (golden, ours) in [("publishedParsed", "published"), ("updatedParsed", "modified")] {
+                if let date = item[golden] as? String {
+                    let want = FeedDate.parse(date)
+                    let got = r?.str(ours).flatMap(FeedDate.parse)
+                    tally.check(ours, want != nil && want == got, "\(at) \(ours): \(r?.str(ours) ?? "nil") vs \(date)")
+                }
+            }
+            if let authors = item["authors"] as? [[String: Any]] {
+                let want = authors.map { "\($0["name"] as? String ?? "")|\($0["email"] as? String ?? "")" }
+                let got = (r?["authors"]?.elements ?? []).map { "\($0.str("name") ?? "")|\($0.str("email") ?? "")" }
+                tally.check("authors", want == got, "\(at) authors: \(got) vs \(want)")
+            }
+            if let categories = item["categories"] as? [String] {
+                let want = Tag.canonicalSet(categories)
+                tally.check("categories", r?.strs("tags") == want, "\(at) categories: \(r?.strs("tags") ?? []) vs \(want)")
+            }
+            if let content = item["content"] as? String {
+                tally.check("content", r?.str("content_html") == content, "\(at) content: \(r?.str("content_html") ?? "nil") vs \(content)")
+            }
+        }
+    }
+}
