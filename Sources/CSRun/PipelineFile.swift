@@ -6,8 +6,8 @@ import Musl
 
 /// A pipeline file (docs/pipelines.md): one stage per line, its name without the `cs-` prefix and
 /// its arguments, words split and quoted as in a POSIX shell, `#` comments, `\` continuing a line,
-/// `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:?message}` from the environment, and unquoted
-/// glob patterns expanded. Nothing else of the shell: no command substitution, no redirections.
+/// `$VAR`, `${VAR}`, `${VAR:-default}` and `${VAR:?message}` from the environment (a word that is
+/// one unquoted expansion is split on whitespace), and unquoted glob patterns expanded. Nothing else of the shell: no command substitution, no redirections.
 public struct PipelineFile {
     public struct Step: Equatable {
         public var stage: String
@@ -104,6 +104,24 @@ public struct PipelineFile {
             var word = ""
             var globbable = false     // an unquoted glob character appeared
             var quoted = false
+            // A word that is nothing but one unquoted expansion is split on whitespace and each part
+            // globbed, as a shell does: FEEDS='a.xml b/*.json' gives several arguments.
+            let wordStart = i
+            if chars[i] == "$" {
+                let value = try expandVariable()
+                if i >= chars.count || chars[i] == " " || chars[i] == "\t" {
+                    for part in value.split(whereSeparator: { $0 == " " || $0 == "\t" || $0 == "\n" }) {
+                        let part = String(part)
+                        if part.contains(where: { "*?[".contains($0) }), let matches = glob(part), !matches.isEmpty {
+                            words += matches
+                        } else {
+                            words.append(part)
+                        }
+                    }
+                    continue
+                }
+                i = wordStart
+            }
             while i < chars.count, chars[i] != " ", chars[i] != "\t" {
                 let c = chars[i]
                 switch c {

@@ -27,6 +27,11 @@ final class PipelineFileTests: XCTestCase {
         XCTAssertEqual(steps[0].arguments, ["--to", "out/digest.md", "--sev", "high", "--x", "d"])
     }
 
+    func testAnUnquotedExpansionSplitsIntoWords() throws {
+        let steps = try parse(#"fetch $FEEDS ${MORE:-c.xml d.xml} "$FEEDS""#, env: ["FEEDS": "a.xml  b.json"])
+        XCTAssertEqual(steps[0].arguments, ["a.xml", "b.json", "c.xml", "d.xml", "a.xml  b.json"])
+    }
+
     func testRequiredValueNamesTheVariableAndColumn() {
         XCTAssertThrowsError(try parse("sink --to ${SPLUNK_URL:?set it to the HEC endpoint}")) { error in
             let e = error as! PipelineFile.ParseError
