@@ -7,17 +7,24 @@ SHELL := /bin/bash
 PREFIX ?= /usr/local
 DESTDIR ?=
 BINDIR := $(DESTDIR)$(PREFIX)/bin
+MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
+BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
+ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
+FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+FEEDS ?= examples/feeds/*
+NAME ?= high-severity-digest
 SHARED ?= ../shared
 OUT ?= out
 SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
+BIN = $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
 STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily
 
 all: build
 
@@ -50,7 +57,7 @@ test: deps
 # the enriched NDJSON is kept in $(OUT)/advisories.ndjson.
 run: build
 	@mkdir -p $(OUT)
-	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	@bin="$(BIN)"; \
 	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > $(OUT)/advisories.ndjson; \
 	"$$bin/cs-sink" --format table < $(OUT)/advisories.ndjson; \
 	echo; echo "$$(wc -l < $(OUT)/advisories.ndjson) enriched records in $(OUT)/advisories.ndjson"
@@ -59,19 +66,38 @@ run: build
 bench: build
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
 	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
-	python3 Tests/bench/bench.py --bin "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)" --out .build/bench
+	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench
 
 # Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
 
+# Executables, man pages (from each command's own help) and shell completions under PREFIX.
 install: build
-	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
-	install -d "$(BINDIR)"; \
-	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done
+	@bin="$(BIN)"; \
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"; \
+	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done; \
+	for s in $(STAGES); do \
+	  "$$bin/$$s" --generate-completion-script bash > "$(BASHDIR)/$$s"; \
+	  "$$bin/$$s" --generate-completion-script zsh > "$(ZSHDIR)/_$$s"; \
+	  "$$bin/$$s" --generate-completion-script fish > "$(FISHDIR)/$$s.fish"; \
+	done
+	$(SWIFT) package plugin --allow-writing-to-directory "$(MANDIR)" generate-manual --output-directory "$(MANDIR)" $(foreach s,$(STAGES),--product $(s)) >/dev/null
+	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
 
 uninstall:
-	for s in $(STAGES); do rm -f "$(BINDIR)/$$s"; done
+	for s in $(STAGES); do rm -f "$(BINDIR)/$$s" "$(MANDIR)/$$s.1" "$(BASHDIR)/$$s" "$(ZSHDIR)/_$$s" "$(FISHDIR)/$$s.fish"; done
+
+# A named pipeline from pipelines/: make pipeline NAME=entra-id-watch FEEDS='https://… https://…'
+pipeline: build
+	@mkdir -p $(OUT)
+	FEEDS="$(FEEDS)" OUT="$(OUT)" "$(BIN)/cs" run pipelines/$(NAME)
+
+# The incremental daily job (cron): new or changed advisories appended to $(OUT)/advisories.ndjson;
+# a second run on unchanged feeds appends nothing. FEEDS may name URLs, files or a feed list.
+daily: build
+	@mkdir -p $(OUT)
+	FEEDS="$(FEEDS)" OUT="$(OUT)" "$(BIN)/cs" run --stats pipelines/ndjson-archive
 
 clean:
 	rm -rf .build $(OUT)

@@ -87,9 +87,14 @@ final class ContractTests: XCTestCase {
 
     /// SIGTERM: the stage flushes what it has and exits with 128+15.
     func testTerminateFlushesAndExits143() throws {
+        // The stage reads from a FIFO that the script keeps open, so it is blocked in read(2) when the signal comes.
         let r = try Shell.run("""
-            { cs-normalize examples/feeds/advisories.feed.json | head -2; sleep 30; } 2>/dev/null | cs-filter --sev info & pid=$!
-            sleep 2; kill -TERM $pid 2>/dev/null; wait $pid; echo "status=$?" >&2
+            fifo="$(mktemp -u)"; mkfifo "$fifo"
+            cs-filter --sev info < "$fifo" & pid=$!
+            exec 3>"$fifo"
+            cs-normalize examples/feeds/advisories.feed.json | head -2 >&3
+            sleep 1; kill -TERM $pid; wait $pid; echo "status=$?" >&2
+            exec 3>&-; rm -f "$fifo"
             """, timeout: 60)
         XCTAssertTrue(r.stderr.contains("status=143"), r.stderr)
         XCTAssertEqual(r.records.count, 2, "records read before the signal are flushed")
