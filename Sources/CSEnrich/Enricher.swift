@@ -142,7 +142,17 @@ public final class Enricher {
     private func analyze() -> Enrichment {
         var e = Enrichment()
         scanner.value("tags")?.forEachElement { tag in
-            if let s = tag.string { mapTag(s, &e) }
+            if var s = tag.string {
+                mapTag(s, &e)
+                // Sigma writes CVEs as tags: "cve.2021-44228".
+                if s.utf8.count >= 13, (s.utf8.first ?? 0) | 0x20 == UInt8(ascii: "c") {
+                    s.withUTF8 { b in
+                        var bytes = Array(b)
+                        if bytes[3] == UInt8(ascii: ".") { bytes[3] = UInt8(ascii: "-") }
+                        bytes.withUnsafeBufferPointer { if let c = IndicatorScanner.cve($0) { e.indicators.cves.insert(c) } }
+                    }
+                }
+            }
             return true
         }
         scanner.value("actors")?.forEachElement { actor in
