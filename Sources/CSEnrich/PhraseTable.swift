@@ -131,11 +131,25 @@ final class PhraseTable {
             for name in names where !ATTACK.isGenericTechniqueName(name) {
                 // The name must lead back to this technique (or, for a shared name, to its parent).
                 guard let resolved = ATTACK.technique(named: name), resolved.id == t.id || resolved.id == t.parentID else { continue }
-                add(name, exactCase: false, via: "phrase:" + name.lowercased(), target: .technique(resolved.id))
+                let via = "phrase:" + name.lowercased()
+                add(name, exactCase: false, via: via, target: .technique(resolved.id))
+                // "web shells", "scheduled tasks": the plural of a multi-word name.
+                if let plural = Self.plural(name) { add(plural, exactCase: false, via: via, target: .technique(resolved.id)) }
             }
+        }
+        for (phrase, id) in TechniqueAliases.all where ATTACK.technique(id: id)?.isActive == true {
+            add(phrase, exactCase: false, via: "phrase:" + phrase.lowercased(), target: .technique(id))
         }
         addNames(ATTACK.groups.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .group($0) }
         addNames(ATTACK.software.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .software($0) }
+    }
+
+    /// The name with its last word pluralized, for names of two or more words whose last word is a
+    /// plain lowercase-able noun ("Web Shell" -> "Web Shells"); nil otherwise.
+    static func plural(_ name: String) -> String? {
+        guard name.contains(" "), let last = name.split(separator: " ").last, last.count >= 3,
+              last.allSatisfy({ $0.isLetter }), let end = last.last?.lowercased(), !["s", "x", "y", "h"].contains(end) else { return nil }
+        return name + "s"
     }
 
     private func addNames(_ objects: [(id: String, names: [String])], _ target: (String) -> Target) {

@@ -81,6 +81,24 @@ final class MappingTests: XCTestCase {
         }
     }
 
+    func testPluralsAndAnalystAliases() throws {
+        let sample: [(String, String, String)] = [
+            ("They deployed web shells on two servers.", "T1505.003", "phrase:web shell"),
+            ("Several scheduled tasks were created.", "T1053.005", "phrase:scheduled task"),
+            ("Users were hit by MFA fatigue prompts.", "T1621", "phrase:mfa fatigue"),
+            ("A golden SAML attack forged tokens.", "T1606.002", "phrase:golden saml"),
+            ("The actor relied on DLL side-loading.", "T1574.001", "phrase:dll side-loading"),
+            ("Volume shadow copies were deleted.", "T1490", "phrase:volume shadow copies"),
+            ("An illicit consent grant gave mail access.", "T1528", "phrase:illicit consent grant"),
+            ("AiTM kits proxy the sign-in page.", "T1557", "phrase:aitm"),
+        ]
+        for (text, id, via) in sample {
+            let e = try enrich(text: text)
+            XCTAssertTrue(e.techniqueIDs.contains(id), "\"\(text)\" -> \(id), got \(e.techniqueIDs.sorted())")
+            XCTAssertEqual(e.via(id), [via], text)
+        }
+    }
+
     func testLongestNameWinsAndSubTechniquesKeepTheirParentOnlyWhenNamed() throws {
         let e = try enrich(text: "Brute Force: Password Spraying was observed.")
         XCTAssertEqual(e.techniqueIDs, ["T1110.003"])
