@@ -19,11 +19,16 @@ struct TextBuffer {
         bytes.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// How much text of one record is matched: advisories are a few kilobytes; the cap keeps memory
+    /// bounded (tokens take about 12 bytes per text byte) when a record carries a whole book.
+    static let limit = 1 << 20
+
     /// Appends a JSON string value (decoded) and a line break; other values are ignored.
     mutating func append(_ ref: JSONRef?) {
-        guard let ref, let (content, hasEscape) = ref.stringContent, content.count > 0 else { return }
+        guard let ref, let (content, hasEscape) = ref.stringContent, content.count > 0, bytes.count < Self.limit else { return }
         if !bytes.isEmpty { bytes.append(0x0A) }
         if hasEscape { Self.decode(content, into: &bytes) } else { bytes.append(contentsOf: content) }
+        if bytes.count > Self.limit { bytes.removeSubrange(Self.limit...) }
     }
 
     mutating func append(_ s: String) {
