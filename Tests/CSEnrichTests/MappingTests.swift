@@ -141,7 +141,7 @@ final class MappingTests: XCTestCase {
             "Enable multi-factor authentication and conditional access policies; use password managers.",
             "Require phishing-resistant MFA for admins. A malicious file and a malicious link were found.",
             "Cloud accounts and local accounts should be reviewed; rotate private keys; check DNS and Python packages.",
-            "The detection focuses on the az.cmd and azure.cli processes and event.dataset fields.",
+            "The detection focuses on the az.cmd and azure.cli processes and event.dataset fields; user.id, host.name, match.group.",
             "Hash d41d8cd98f00b204e9800998ecf8427e and 3b18e512dba79e4c8300dd08aeb37f8e728b8dad with 10.0.0.12 nowhere.",
             "See https://attack.mitre.org/techniques/T1110/003/ and https://nvd.nist.gov/vuln/detail/CVE-2024-0001 for background.",
             "Silence is golden; the equation holds; Royal decree; chaos and carbon. Empire builders. Inception.",
