@@ -170,6 +170,8 @@ enum Index {
         return d
     }()
 
+    static let tacticIDsOfTechnique: [[String]] = ATTACKData.techniques.map { $0.tactics.map(\.id) }
+
     static let groupByNameKey: [String: Int] = byNames(ATTACKData.groups.map { ($0.isActive, [$0.name] + $0.aliases) })
     static let softwareByNameKey: [String: Int] = byNames(ATTACKData.software.map { ($0.isActive, [$0.name] + $0.aliases) })
 
