@@ -4,6 +4,8 @@
 public enum ATTACK {
     /// The ATT&CK release the tables come from ("18.1").
     public static var version: String { ATTACKTables.version }
+    /// "enterprise-attack"
+    public static var domain: String { ATTACKTables.domain }
     public static var tactics: [Tactic] { ATTACKData.tactics }
     public static var techniques: [Technique] { ATTACKData.techniques }
     public static var groups: [Group] { ATTACKData.groups }
