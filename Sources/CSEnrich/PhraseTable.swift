@@ -27,7 +27,8 @@ final class PhraseTable {
     }
 
     private(set) var phrases: [Phrase] = []
-    private var byText: [String: Int] = [:]
+    private struct Key: Hashable { var hashes: [UInt64]; var exactCase: Bool }
+    private var byKey: [Key: Int] = [:]
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
 
@@ -46,12 +47,12 @@ final class PhraseTable {
     func add(_ name: String, exactCase: Bool, notAtSentenceStart: Bool = false, via: String, target: Target) {
         let (hashes, words) = Tokenizer.words(name)
         guard !hashes.isEmpty else { return }
-        let key = (exactCase ? "=" : "~") + hashes.map { String($0) }.joined(separator: " ")
-        if let i = byText[key] {
+        let key = Key(hashes: hashes, exactCase: exactCase)
+        if let i = byKey[key] {
             if !phrases[i].targets.contains(target) { phrases[i].targets.append(target) }
             return
         }
-        byText[key] = phrases.count
+        byKey[key] = phrases.count
         phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, notAtSentenceStart: notAtSentenceStart,
                               via: via, targets: [target]))
     }
@@ -183,8 +184,11 @@ final class PhraseTable {
     /// The name with its last word pluralized, for names of two or more words whose last word is a
     /// plain lowercase-able noun ("Web Shell" -> "Web Shells"); nil otherwise.
     static func plural(_ name: String) -> String? {
-        guard name.contains(" "), let last = name.split(separator: " ").last, last.count >= 3,
-              last.allSatisfy({ $0.isLetter }), let end = last.last?.lowercased(), !["s", "x", "y", "h"].contains(end) else { return nil }
+        let u = Array(name.utf8)
+        guard let space = u.lastIndex(of: 0x20), u.count - space - 1 >= 3 else { return nil }
+        let last = u[(space + 1)...]
+        guard last.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }), let end = last.last,
+              !["s", "x", "y", "h"].contains(where: { UInt8(ascii: $0) == end | 0x20 }) else { return nil }
         return name + "s"
     }
 
