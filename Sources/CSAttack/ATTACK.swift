@@ -4,6 +4,8 @@
 public enum ATTACK {
     /// The ATT&CK release the tables come from ("18.1").
     public static var version: String { ATTACKTables.version }
+    /// "enterprise-attack"
+    public static var domain: String { ATTACKTables.domain }
     public static var tactics: [Tactic] { ATTACKData.tactics }
     public static var techniques: [Technique] { ATTACKData.techniques }
     public static var groups: [Group] { ATTACKData.groups }
@@ -169,6 +171,8 @@ enum Index {
         }
         return d
     }()
+
+    static let tacticIDsOfTechnique: [[String]] = ATTACKData.techniques.map { $0.tactics.map(\.id) }
 
     static let groupByNameKey: [String: Int] = byNames(ATTACKData.groups.map { ($0.isActive, [$0.name] + $0.aliases) })
     static let softwareByNameKey: [String: Int] = byNames(ATTACKData.software.map { ($0.isActive, [$0.name] + $0.aliases) })

@@ -22,13 +22,35 @@ enum ATTACKData {
     }
 
     /// Rows of a table: lines, leading indentation dropped, split at "|" (empty fields kept).
+    /// Works on UTF-8 bytes: splitting Characters made start-up several times slower.
     static func rows(_ table: String) -> [[String]] {
-        table.split(separator: "\n").map { line in
-            line.drop(while: { $0 == " " }).split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        var rows: [[String]] = []
+        var table = table
+        table.withUTF8 { b in
+            var fields: [String] = []
+            var start = 0, i = 0
+            var lineStart = true
+            while i <= b.count {
+                let c: UInt8 = i < b.count ? b[i] : 0x0A
+                if lineStart && c == 0x20 { i += 1; start = i; continue }
+                lineStart = false
+                if c == UInt8(ascii: "|") || c == 0x0A {
+                    fields.append(String(decoding: UnsafeBufferPointer(rebasing: b[start..<i]), as: UTF8.self))
+                    start = i + 1
+                    if c == 0x0A {
+                        if fields.count > 1 || !(fields.first?.isEmpty ?? true) { rows.append(fields) }
+                        fields = []
+                        lineStart = true
+                    }
+                }
+                i += 1
+            }
         }
+        return rows
     }
 
     static func list(_ field: String) -> [String] {
-        field.split(separator: ";").map(String.init)
+        guard !field.isEmpty else { return [] }
+        return field.utf8.split(separator: UInt8(ascii: ";")).map { String(decoding: $0, as: UTF8.self) }
     }
 }

@@ -37,5 +37,7 @@ enum GenericNames {
         "Customer Relationship Management Software", "Bind Mounts", "Proc Filesystem", "Thread Local Storage",
         "Extended Attributes", "Exclusive Control", "Selective Exclusion", "Link Target", "File Deletion",
         "Installer Packages",
+        // "a malicious file was dropped": usually not User Execution
+        "Malicious File", "Malicious Link", "Malicious Image", "Malicious Library",
     ]
 }

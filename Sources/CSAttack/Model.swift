@@ -57,6 +57,9 @@ public struct Technique: Sendable, Hashable {
 
     /// Its tactics, in MITRE's order.
     public var tactics: [Tactic] { tacticShortnames.compactMap { ATTACK.tactic(shortname: $0) } }
+
+    /// Its tactics' IDs ("TA0006"), in MITRE's order (precomputed: enrichment writes them for every mapping).
+    public var tacticIDs: [String] { Index.techniqueByID[id].map { Index.tacticIDsOfTechnique[$0] } ?? [] }
 }
 
 public struct Group: Sendable, Hashable {

@@ -18,7 +18,7 @@ public enum EnrichStage {
     public static func describeJSON(_ base: JSON) -> JSON {
         let attack = JSON.object()
         attack.set("version", .string(ATTACK.version))
-        attack.set("domain", .string("enterprise-attack"))
+        attack.set("domain", .string(ATTACK.domain))
         attack.set("tactics", .int(ATTACK.tactics.count))
         attack.set("techniques", .int(ATTACK.techniques.count))
         attack.set("groups", .int(ATTACK.groups.count))

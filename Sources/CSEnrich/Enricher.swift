@@ -25,7 +25,8 @@ public final class Enricher {
     private let tokenStorage = TokenStorage()
     private var writer = JSONWriter(capacity: 4096)
     private let eventIDs = EventIDs()
-    private var tagCache: [String: [(kind: Character, id: String, via: String)]] = [:]
+    /// Tag spelling -> what it maps to (see TagMapping.swift).
+    var tagCache: [String: [TagMapping]] = [:]
 
     public init(userMap: UserMap = UserMap()) {
         self.userMap = userMap
@@ -142,7 +143,17 @@ public final class Enricher {
     private func analyze() -> Enrichment {
         var e = Enrichment()
         scanner.value("tags")?.forEachElement { tag in
-            if let s = tag.string { mapTag(s, &e) }
+            if var s = tag.string {
+                mapTag(s, &e)
+                // Sigma writes CVEs as tags: "cve.2021-44228".
+                if s.utf8.count >= 13, (s.utf8.first ?? 0) | 0x20 == UInt8(ascii: "c") {
+                    s.withUTF8 { b in
+                        var bytes = Array(b)
+                        if bytes[3] == UInt8(ascii: ".") { bytes[3] = UInt8(ascii: "-") }
+                        bytes.withUnsafeBufferPointer { if let c = IndicatorScanner.cve($0) { e.indicators.cves.insert(c) } }
+                    }
+                }
+            }
             return true
         }
         scanner.value("actors")?.forEachElement { actor in
@@ -200,47 +211,5 @@ public final class Enricher {
             html.append(scanner.value("content_html"))
             html.withMutableBytes { b in SigmaTitles.fromHTML(UnsafeBufferPointer(b), into: &e.indicators.sigmaRules) }
         }
-    }
-
-    /// A tag onto tactics, techniques, groups or software; results are cached per tag spelling.
-    private func mapTag(_ tag: String, _ e: inout Enrichment) {
-        if tagCache.count > 10_000 { tagCache.removeAll(keepingCapacity: true) }
-        let mappings: [(kind: Character, id: String, via: String)]
-        if let cached = tagCache[tag] {
-            mappings = cached
-        } else {
-            mappings = Self.mappings(ofTag: tag, userMap: userMap)
-            tagCache[tag] = mappings
-        }
-        for m in mappings {
-            switch m.kind {
-            case "a": e.addTactic(m.id, via: m.via)
-            case "t": e.addTechnique(m.id, via: m.via)
-            case "g": e.addGroup(m.id, via: m.via)
-            case "s": e.addSoftware(m.id, via: m.via)
-            default: e.add(id: m.id, via: m.via)
-            }
-        }
-    }
-
-    static func mappings(ofTag tag: String, userMap: UserMap) -> [(kind: Character, id: String, via: String)] {
-        if let entry = userMap.tags[Tag.canonical(tag)] {
-            return entry.ids.map { ("?", $0, "map:" + tag) }
-        }
-        let via = "tag:" + tag
-        if let t = ATTACK.tactic(matching: tag) { return [("a", t.id, via)] }
-        if let t = ATTACK.technique(matchingTag: tag) { return [("t", t.id, via)] }
-        if let g = ATTACK.group(named: tag), tagMayName(g.name, tag) { return [("g", g.id, via)] }
-        if let s = ATTACK.software(named: tag), tagMayName(s.name, tag) { return [("s", s.id, via)] }
-        return []
-    }
-
-    /// Tags like "net" or "ping" are words, not the software of that name (see NamePolicy).
-    private static func tagMayName(_ name: String, _ tag: String) -> Bool {
-        let bare = tag.lowercased().hasPrefix("attack.") ? String(tag.dropFirst(7)) : tag
-        if bare.count == 5, bare.first?.lowercased() == "g" || bare.first?.lowercased() == "s", bare.dropFirst().allSatisfy(\.isNumber) {
-            return true   // an explicit ID such as attack.g0016
-        }
-        return NamePolicy.allowed(name) && !NamePolicy.exactCase.contains(name) && ATTACK.key(bare).count >= 4
     }
 }

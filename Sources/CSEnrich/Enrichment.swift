@@ -45,9 +45,9 @@ public struct Enrichment {
     /// lists them on itself only. Revoked and deprecated techniques imply nothing.
     mutating func addImpliedTactics() {
         for m in techniques {
-            guard let t = ATTACK.technique(id: m.id), t.isActive, t.tacticShortnames.count == 1,
-                  let tactic = ATTACK.tactic(shortname: t.tacticShortnames[0]) else { continue }
-            addTactic(tactic.id, via: "technique:" + t.id)
+            guard let t = ATTACK.technique(id: m.id), t.isActive else { continue }
+            let ids = t.tacticIDs
+            if ids.count == 1 { addTactic(ids[0], via: "technique:" + t.id) }
         }
     }
 
@@ -85,7 +85,7 @@ public struct Enrichment {
             if i > 0 { w.byte(UInt8(ascii: ",")) }
             w.raw("{\"id\":"); w.string(t.id)
             w.raw(",\"name\":"); w.string(t.fullName)
-            w.raw(",\"tactics\":"); w.strings(t.tactics.map(\.id))
+            w.raw(",\"tactics\":"); w.strings(t.tacticIDs)
             w.raw(",\"reference\":"); w.string(t.url)
             w.raw(",\"via\":"); w.strings(m.via)
             if t.isRevoked { w.raw(",\"revoked\":true") }

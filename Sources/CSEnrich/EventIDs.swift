@@ -12,6 +12,14 @@ struct EventIDs {
     private let sysmon = Tokenizer.hash("sysmon"), security = Tokenizer.hash("security")
     private let and = Tokenizer.hash("and"), or = Tokenizer.hash("or")
     private let prefix: [UInt8] = Array("aadsts".utf8)
+    /// One bit per trigger word (hash mod 64): most tokens are ruled out with one test.
+    private let triggers: UInt64
+
+    init() {
+        var bits: UInt64 = 0
+        for h in [eventid, eventids, eventcode, event, events, sysmon, security, error, errors] { bits |= 1 << (h & 63) }
+        triggers = bits
+    }
 
     func scan(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, into out: inout OrderedSet) {
         let n = tokens.count
@@ -19,6 +27,11 @@ struct EventIDs {
         var i = 0
         while i < n {
             let t = tokens[i].hash
+            if triggers & (1 << (t & 63)) == 0 {
+                if tokens[i].end - tokens[i].start >= 8, let number = aadsts(tokens[i], text) { out.insert(number) }
+                i += 1
+                continue
+            }
             var numbersAt = -1
             if t == eventid || t == eventids || t == eventcode {
                 numbersAt = i + 1

@@ -13,24 +13,36 @@ struct JSONWriter {
     mutating func byte(_ c: UInt8) { bytes.append(c) }
 
     mutating func string(_ s: String) {
-        bytes.append(UInt8(ascii: "\""))
-        for c in s.utf8 {
-            switch c {
-            case UInt8(ascii: "\""): raw("\\\"")
-            case UInt8(ascii: "\\"): raw("\\\\")
-            case 0x0A: raw("\\n")
-            case 0x09: raw("\\t")
-            case 0x0D: raw("\\r")
-            case 0x08: raw("\\b")
-            case 0x0C: raw("\\f")
-            case 0..<0x20:
-                raw("\\u00")
-                bytes.append(Self.hex[Int(c >> 4)])
-                bytes.append(Self.hex[Int(c & 15)])
-            default: bytes.append(c)
+        var s = s
+        s.withUTF8 { u in
+            bytes.append(UInt8(ascii: "\""))
+            var run = 0
+            for i in 0..<u.count {
+                let c = u[i]
+                guard c == UInt8(ascii: "\"") || c == UInt8(ascii: "\\") || c < 0x20 else { continue }
+                if i > run { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<i])) }
+                escape(c)
+                run = i + 1
             }
+            if u.count > run { bytes.append(contentsOf: UnsafeBufferPointer(rebasing: u[run..<u.count])) }
+            bytes.append(UInt8(ascii: "\""))
         }
-        bytes.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escape(_ c: UInt8) {
+        switch c {
+        case UInt8(ascii: "\""): raw("\\\"")
+        case UInt8(ascii: "\\"): raw("\\\\")
+        case 0x0A: raw("\\n")
+        case 0x09: raw("\\t")
+        case 0x0D: raw("\\r")
+        case 0x08: raw("\\b")
+        case 0x0C: raw("\\f")
+        default:
+            raw("\\u00")
+            bytes.append(Self.hex[Int(c >> 4)])
+            bytes.append(Self.hex[Int(c & 15)])
+        }
     }
 
     /// `"key":`

@@ -2,8 +2,10 @@
 /// ATT&CK names software "at", "Net", "Ping", "Expand", "Page", "Play"; groups "Silence" and "Equation".
 /// Matching those case-insensitively would tag half of all advisories. The rules:
 /// - names in `excluded` are never matched in text (they still map from the `actors` field);
-/// - names in `exactCase`, single words of five letters or fewer, and multi-word names match only when
+/// - names in `exactCase`, single words of five letters or fewer, words ATT&CK writes in capitals
+///   (Microsoft's element names: "MERCURY", "CHROMIUM", "PLATINUM") and multi-word names match only when
 ///   written exactly as ATT&CK spells them ("Cobalt Strike", "Tor", "Responder");
+///   English words among them do not count at the start of a sentence ("Silence is...");
 /// - other single words (six letters or more, not English: "Mimikatz", "QakBot", "APT29") match in any case.
 enum NamePolicy {
     static func allowed(_ name: String) -> Bool {
@@ -15,6 +17,7 @@ enum NamePolicy {
         if exactCase.contains(name) { return true }
         let hasDigit = name.utf8.contains { $0 >= 48 && $0 <= 57 }
         if hasDigit && name.utf8.count >= 4 { return false }
+        if name.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) { return true }
         return name.utf8.count <= 5
     }
 
@@ -38,5 +41,10 @@ enum NamePolicy {
         "Shuckworm", "Sowbug", "Suckfly", "Thrip", "Waterbug", "Windigo", "Triton", "Bahamut", "Cleaver", "Chafer",
         "Crambus", "Mofang", "Rocke", "Tropic", "Valak", "Umbreon", "Hildegard", "Daggerfly", "Springtail",
         "Palmerworm", "Cicada", "Elderwood", "Moneybird", "Psylo", "Quedagh", "Spica", "Tirion", "Turian",
+        "Raindrop", "Sardonic", "Crutch", "Emissary", "Warzone", "Sidewinder", "Bumblebee", "Phosphorus", "Flamer",
+        "Helminth", "Gelsemium", "Gelsemine", "Leafminer", "Pteranodon", "Calisto", "Ramsay", "Kessel",
+        // compound words a detection engineer writes in lowercase ("a 7-day lookback")
+        "LookBack", "NightClub", "OopsIE", "PowerLess", "TrailBlazer", "SpeakUp", "CallMe", "BoomBox", "GoldenEye",
+        "JustForFun", "RemoteUtilities", "DropBook", "RainyDay", "BackConfig",
     ]
 }

@@ -27,22 +27,32 @@ final class PhraseTable {
     }
 
     private(set) var phrases: [Phrase] = []
-    private var byText: [String: Int] = [:]
-    private var index = HashIndex([])
-    /// For each distinct first word, the phrases starting with it, longest first.
-    private var buckets: [[Int32]] = []
+    private struct Key: Hashable { var hashes: [UInt64]; var exactCase: Bool }
+    private var byKey: [Key: Int] = [:]
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
+
+    // The matching loop reads only these flat arrays (no per-candidate reference counting):
+    /// First-word hash -> bucket number.
+    private var index = HashIndex([])
+    /// Bucket b holds phrases bucketItems[bucketStart[b] ..< bucketStart[b + 1]], longest first.
+    private var bucketStart: [Int32] = []
+    private var bucketItems: [Int32] = []
+    /// Phrase p's word hashes are hashPool[hashStart[p] ..< hashStart[p + 1]].
+    private var hashStart: [Int32] = []
+    private var hashPool: [UInt64] = []
+    /// Per phrase: 1 = exact case, 2 = not at the start of a sentence.
+    private var flags: [UInt8] = []
 
     func add(_ name: String, exactCase: Bool, notAtSentenceStart: Bool = false, via: String, target: Target) {
         let (hashes, words) = Tokenizer.words(name)
         guard !hashes.isEmpty else { return }
-        let key = (exactCase ? "=" : "~") + hashes.map { String($0) }.joined(separator: " ")
-        if let i = byText[key] {
+        let key = Key(hashes: hashes, exactCase: exactCase)
+        if let i = byKey[key] {
             if !phrases[i].targets.contains(target) { phrases[i].targets.append(target) }
             return
         }
-        byText[key] = phrases.count
+        byKey[key] = phrases.count
         phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, notAtSentenceStart: notAtSentenceStart,
                               via: via, targets: [target]))
     }
@@ -50,7 +60,7 @@ final class PhraseTable {
     /// Builds the first-word index; call after the last `add`.
     func seal() {
         var firstWords: [UInt64: Int32] = [:]
-        buckets = []
+        var buckets: [[Int32]] = []
         for (i, p) in phrases.enumerated() {
             let first = p.hashes[0]
             if let b = firstWords[first] {
@@ -60,33 +70,60 @@ final class PhraseTable {
                 buckets.append([Int32(i)])
             }
         }
-        for b in buckets.indices {
-            buckets[b].sort { phrases[Int($0)].hashes.count > phrases[Int($1)].hashes.count }
+        bucketStart = [0]
+        bucketItems = []
+        for b in buckets {
+            bucketItems += b.sorted { phrases[Int($0)].hashes.count > phrases[Int($1)].hashes.count }
+            bucketStart.append(Int32(bucketItems.count))
+        }
+        hashStart = [0]
+        hashPool = []
+        flags = []
+        for p in phrases {
+            hashPool += p.hashes
+            hashStart.append(Int32(hashPool.count))
+            flags.append((p.exactCase ? 1 : 0) | (p.notAtSentenceStart ? 2 : 0))
         }
         index = HashIndex(firstWords.map { ($0.key, $0.value) })
     }
 
     /// Calls `found` with each phrase matched in `tokens` of `text`.
     func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
-        var i = 0
         let n = tokens.count
-        outer: while i < n {
-            guard let b = index.get(tokens[i].hash) else { i += 1; continue }
-            for pi in buckets[Int(b)] {
-                let p = phrases[Int(pi)]
-                let count = p.hashes.count
-                guard i + count <= n else { continue }
-                var k = 1
-                while k < count && tokens[i + k].hash == p.hashes[k] { k += 1 }
-                guard k == count else { continue }
-                if p.exactCase && !sameCase(p, tokens, i, text) { continue }
-                if p.notAtSentenceStart && Self.startsSentence(Int(tokens[i].start), text) { continue }
-                if i + count < n, tokens[i + count].hash == resistantHash { continue }
-                found(p)
-                i += count
-                continue outer
+        let resistant = resistantHash
+        bucketStart.withUnsafeBufferPointer { bucketStart in
+        bucketItems.withUnsafeBufferPointer { bucketItems in
+        hashStart.withUnsafeBufferPointer { hashStart in
+        hashPool.withUnsafeBufferPointer { hashPool in
+        flags.withUnsafeBufferPointer { flags in
+        index.withLookup { lookup in
+            var i = 0
+            outer: while i < n {
+                guard let b = lookup(tokens[i].hash) else { i += 1; continue }
+                for k in Int(bucketStart[Int(b)])..<Int(bucketStart[Int(b) + 1]) {
+                    let p = Int(bucketItems[k])
+                    let hs = Int(hashStart[p]), count = Int(hashStart[p + 1]) - hs
+                    guard i + count <= n else { continue }
+                    var j = 1
+                    while j < count && tokens[i + j].hash == hashPool[hs + j] { j += 1 }
+                    guard j == count else { continue }
+                    let f = flags[p]
+                    if f != 0 {
+                        if f & 1 != 0 && !sameCase(phrases[p], tokens, i, text) { continue }
+                        if f & 2 != 0 && Self.startsSentence(Int(tokens[i].start), text) { continue }
+                    }
+                    if i + count < n, tokens[i + count].hash == resistant { continue }
+                    found(phrases[p])
+                    i += count
+                    continue outer
+                }
+                i += 1
             }
-            i += 1
+        }
+        }
+        }
+        }
+        }
         }
     }
 
@@ -131,11 +168,28 @@ final class PhraseTable {
             for name in names where !ATTACK.isGenericTechniqueName(name) {
                 // The name must lead back to this technique (or, for a shared name, to its parent).
                 guard let resolved = ATTACK.technique(named: name), resolved.id == t.id || resolved.id == t.parentID else { continue }
-                add(name, exactCase: false, via: "phrase:" + name.lowercased(), target: .technique(resolved.id))
+                let via = "phrase:" + name.lowercased()
+                add(name, exactCase: false, via: via, target: .technique(resolved.id))
+                // "web shells", "scheduled tasks": the plural of a multi-word name.
+                if let plural = Self.plural(name) { add(plural, exactCase: false, via: via, target: .technique(resolved.id)) }
             }
+        }
+        for (phrase, id) in TechniqueAliases.all where ATTACK.technique(id: id)?.isActive == true {
+            add(phrase, exactCase: false, via: "phrase:" + phrase.lowercased(), target: .technique(id))
         }
         addNames(ATTACK.groups.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .group($0) }
         addNames(ATTACK.software.filter(\.isActive).map { ($0.id, [$0.name] + $0.aliases) }) { .software($0) }
+    }
+
+    /// The name with its last word pluralized, for names of two or more words whose last word is a
+    /// plain lowercase-able noun ("Web Shell" -> "Web Shells"); nil otherwise.
+    static func plural(_ name: String) -> String? {
+        let u = Array(name.utf8)
+        guard let space = u.lastIndex(of: 0x20), u.count - space - 1 >= 3 else { return nil }
+        let last = u[(space + 1)...]
+        guard last.allSatisfy({ ($0 | 0x20) >= 97 && ($0 | 0x20) <= 122 }), let end = last.last,
+              !["s", "x", "y", "h"].contains(where: { UInt8(ascii: $0) == end | 0x20 }) else { return nil }
+        return name + "s"
     }
 
     private func addNames(_ objects: [(id: String, names: [String])], _ target: (String) -> Target) {

@@ -19,11 +19,16 @@ struct TextBuffer {
         bytes.withUnsafeMutableBufferPointer { body($0) }
     }
 
+    /// How much text of one record is matched: advisories are a few kilobytes; the cap keeps memory
+    /// bounded (tokens take about 12 bytes per text byte) when a record carries a whole book.
+    static let limit = 1 << 20
+
     /// Appends a JSON string value (decoded) and a line break; other values are ignored.
     mutating func append(_ ref: JSONRef?) {
-        guard let ref, let (content, hasEscape) = ref.stringContent, content.count > 0 else { return }
+        guard let ref, let (content, hasEscape) = ref.stringContent, content.count > 0, bytes.count < Self.limit else { return }
         if !bytes.isEmpty { bytes.append(0x0A) }
         if hasEscape { Self.decode(content, into: &bytes) } else { bytes.append(contentsOf: content) }
+        if bytes.count > Self.limit { bytes.removeSubrange(Self.limit...) }
     }
 
     mutating func append(_ s: String) {
@@ -125,7 +130,7 @@ struct TextBuffer {
                 }
                 // hxxp, hXXp, hxxps -> http(s), at a word start.
                 if c | 0x20 == UInt8(ascii: "h"), lower(r + 1) == UInt8(ascii: "x"), lower(r + 2) == UInt8(ascii: "x"),
-                   lower(r + 3) == UInt8(ascii: "p"), r == 0 || !Self.isWordByte(b[r - 1]) {
+                   lower(r + 3) == UInt8(ascii: "p"), r == 0 || !Tokenizer.isWordByte(b[r - 1]) {
                     b[w] = UInt8(ascii: "h"); b[w + 1] = UInt8(ascii: "t"); b[w + 2] = UInt8(ascii: "t"); b[w + 3] = UInt8(ascii: "p")
                     w += 4; r += 4; continue
                 }
@@ -161,11 +166,7 @@ struct TextBuffer {
         }
     }
 
-    @inline(__always) static func isWordByte(_ c: UInt8) -> Bool {
-        (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 122) || c >= 0x80
-    }
-
     @inline(__always) static func isHostByte(_ c: UInt8) -> Bool {
-        isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
+        Tokenizer.isWordByte(c) || c == UInt8(ascii: "-") || c == UInt8(ascii: "_")
     }
 }

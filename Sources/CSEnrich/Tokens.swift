@@ -104,12 +104,24 @@ struct HashIndex {
     }
 
     @inline(__always) func get(_ k: UInt64) -> Int32? {
-        var i = Int(truncatingIfNeeded: k >> 7) & mask
-        while true {
-            let key = keys[i]
-            if key == k { return values[i] }
-            if key == 0 { return nil }
-            i = (i + 1) & mask
+        withLookup { $0(k) }
+    }
+
+    /// Runs `body` with a lookup function over the table's storage (no reference counting per lookup).
+    @inline(__always) func withLookup<R>(_ body: ((UInt64) -> Int32?) -> R) -> R {
+        let mask = self.mask
+        return keys.withUnsafeBufferPointer { keys in
+            values.withUnsafeBufferPointer { values in
+                body { k in
+                    var i = Int(truncatingIfNeeded: k >> 7) & mask
+                    while true {
+                        let key = keys[i]
+                        if key == k { return values[i] }
+                        if key == 0 { return nil }
+                        i = (i + 1) & mask
+                    }
+                }
+            }
         }
     }
 }

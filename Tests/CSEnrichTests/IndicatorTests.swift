@@ -5,8 +5,8 @@ import XCTest
 final class IndicatorTests: XCTestCase {
     func testCVEsFromTextAndField() throws {
         let e = try enrich(title: "cve-2024-3400 exploited", text: "Also CVE-2023-4966, CVE-2021-44228. Not CVE-99-1 or XCVE-2020-1234.",
-                           cves: ["CVE-2022-1388", "garbage"])
-        XCTAssertEqual(e.indicators.cves.values, ["CVE-2022-1388", "CVE-2024-3400", "CVE-2023-4966", "CVE-2021-44228"])
+                           tags: ["cve.2019-19781", "cve"], cves: ["CVE-2022-1388", "garbage"])
+        XCTAssertEqual(e.indicators.cves.values, ["CVE-2019-19781", "CVE-2022-1388", "CVE-2024-3400", "CVE-2023-4966", "CVE-2021-44228"])
     }
 
     func testAddressesDomainsURLsAndDefangedForms() throws {

@@ -81,6 +81,24 @@ final class MappingTests: XCTestCase {
         }
     }
 
+    func testPluralsAndAnalystAliases() throws {
+        let sample: [(String, String, String)] = [
+            ("They deployed web shells on two servers.", "T1505.003", "phrase:web shell"),
+            ("Several scheduled tasks were created.", "T1053.005", "phrase:scheduled task"),
+            ("Users were hit by MFA fatigue prompts.", "T1621", "phrase:mfa fatigue"),
+            ("A golden SAML attack forged tokens.", "T1606.002", "phrase:golden saml"),
+            ("The actor relied on DLL side-loading.", "T1574.001", "phrase:dll side-loading"),
+            ("Volume shadow copies were deleted.", "T1490", "phrase:volume shadow copies"),
+            ("An illicit consent grant gave mail access.", "T1528", "phrase:illicit consent grant"),
+            ("AiTM kits proxy the sign-in page.", "T1557", "phrase:aitm"),
+        ]
+        for (text, id, via) in sample {
+            let e = try enrich(text: text)
+            XCTAssertTrue(e.techniqueIDs.contains(id), "\"\(text)\" -> \(id), got \(e.techniqueIDs.sorted())")
+            XCTAssertEqual(e.via(id), [via], text)
+        }
+    }
+
     func testLongestNameWinsAndSubTechniquesKeepTheirParentOnlyWhenNamed() throws {
         let e = try enrich(text: "Brute Force: Password Spraying was observed.")
         XCTAssertEqual(e.techniqueIDs, ["T1110.003"])
@@ -108,17 +126,26 @@ final class MappingTests: XCTestCase {
         XCTAssertEqual(e.via("S0154"), ["phrase:Cobalt Strike"])
     }
 
+    func testCaseRulesForNamesThatAreAlsoWords() throws {
+        let e = try enrich(text: "Activity attributed to Silence overlaps with MERCURY and the lookback tool LookBack.")
+        let mercury = try XCTUnwrap(ATTACK.group(named: "MERCURY"))
+        let silence = try XCTUnwrap(ATTACK.group(named: "Silence"))
+        XCTAssertEqual(e.groupIDs, [silence.id, mercury.id])
+        XCTAssertEqual(e.softwareIDs, [try XCTUnwrap(ATTACK.software(named: "LookBack")).id])
+    }
+
     func testFalsePositiveTrapsMapToNothing() throws {
         let traps = [
             "Look at the logs. The net effect is small; ping the server and expand the page to play the video.",
             "Install version 1.2.3.4 of the agent; build 10.0.1.2 fixes it.",
             "Enable multi-factor authentication and conditional access policies; use password managers.",
-            "Require phishing-resistant MFA for admins.",
+            "Require phishing-resistant MFA for admins. A malicious file and a malicious link were found.",
             "Cloud accounts and local accounts should be reviewed; rotate private keys; check DNS and Python packages.",
-            "The detection focuses on the az.cmd and azure.cli processes and event.dataset fields.",
+            "The detection focuses on the az.cmd and azure.cli processes and event.dataset fields; user.id, host.name, match.group.",
             "Hash d41d8cd98f00b204e9800998ecf8427e and 3b18e512dba79e4c8300dd08aeb37f8e728b8dad with 10.0.0.12 nowhere.",
             "See https://attack.mitre.org/techniques/T1110/003/ and https://nvd.nist.gov/vuln/detail/CVE-2024-0001 for background.",
             "Silence is golden; the equation holds; Royal decree; chaos and carbon. Empire builders. Inception.",
+            "Use a 7-day lookback; Chromium and mercury levels; a platinum sponsor; nightclub raindrop crutch.",
         ]
         for text in traps {
             let e = try enrich(title: "Note", text: text)

@@ -45,6 +45,10 @@ final class OutputTests: XCTestCase {
         let twice = try Enricher.shared.enrich(line: once)
         XCTAssertEqual(try object(once) as NSDictionary, try object(twice) as NSDictionary)
         XCTAssertEqual(twice.components(separatedBy: "\"attack\"").count, 2, "one attack member")
+        // A compact record as jansson writes it (cs-normalize's output) comes out byte for byte the same.
+        let compact = #"{"schema":"cs.advisory/1","id":"a/1","title":"Golden SAML – “forged” tokens","summary":"From 203.0.113.9\nsee T1606.002","tags":["credential-access"],"n":1.5}"#
+        let first = try Enricher.shared.enrich(line: compact)
+        XCTAssertEqual(try Enricher.shared.enrich(line: first), first)
         // Stale members are replaced, not merged.
         let stale = String(line.dropLast()) + #","attack":{"version":"1.0","tactics":[{"id":"TA0040"}]},"indicators":{"cves":["CVE-1999-0001"]}}"#
         let fixed = try object(try Enricher.shared.enrich(line: stale))
