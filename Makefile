@@ -64,6 +64,7 @@ run: build
 
 # The same inputs through cs and through the peers (jq, Python feedparser): ratios and peak memory.
 bench: build
+	@test -x /usr/bin/time || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
 	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
 	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench

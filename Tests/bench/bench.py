@@ -21,21 +21,31 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+GNU_TIME = "/usr/bin/time"
+
+
 def run_measured(argv, stdin_path=None, stdout_path=os.devnull, env=None):
-    """Runs argv once; returns (seconds, peak RSS in MiB, exit status)."""
+    """Runs argv once; returns (seconds, peak RSS in MiB, exit status, stderr).
+
+    Peak memory comes from GNU time (%M), not from this Python process's wait4: a child forked from
+    Python inherits Python's resident pages before exec, and Linux counts them in its ru_maxrss.
+    """
+    fd, rss_file = tempfile.mkstemp(prefix="cs-bench-rss-")
+    os.close(fd)
     stdin = open(stdin_path, "rb") if stdin_path else subprocess.DEVNULL
     stdout = open(stdout_path, "wb")
     start = time.perf_counter()
-    proc = subprocess.Popen(argv, stdin=stdin, stdout=stdout, stderr=subprocess.PIPE, env=env)
-    _, status, usage = os.wait4(proc.pid, 0)
+    proc = subprocess.run([GNU_TIME, "-f", "%M", "-o", rss_file] + list(argv), stdin=stdin, stdout=stdout,
+                          stderr=subprocess.PIPE, env=env)
     elapsed = time.perf_counter() - start
-    err = proc.stderr.read().decode(errors="replace")
-    proc.stderr.close()
     if stdin_path:
         stdin.close()
     stdout.close()
-    code = os.waitstatus_to_exitcode(status)
-    return elapsed, usage.ru_maxrss / 1024.0, code, err
+    with open(rss_file) as f:
+        lines = [l for l in f.read().split() if l.isdigit()]
+    os.unlink(rss_file)
+    peak_mib = int(lines[-1]) / 1024.0 if lines else float("nan")
+    return elapsed, peak_mib, proc.returncode, proc.stderr.decode(errors="replace")
 
 
 def measure(argv, runs, stdin_path=None, env=None, ok=(0,)):
@@ -229,6 +239,8 @@ def main():
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize"], help="run only these groups")
     args = ap.parse_args()
+    if not os.access(GNU_TIME, os.X_OK):
+        sys.exit("bench: needs GNU time at /usr/bin/time for peak memory (apt-get install time)")
     b = Bench(os.path.abspath(args.bin), args.out, args.runs, args.records)
     print(f"# cs benchmarks: {args.records} records, {args.items}-item feeds, median of {args.runs} runs; "
           f"ratio = peer time / cs time (above 1: cs is faster)")
