@@ -223,6 +223,81 @@ class Bench:
                          items, unit="items")
             self.results[-1]["input_bytes"] = os.path.getsize(path)
 
+    def fetch_benches(self, feeds=200, items=50):
+        """Many feeds from a loopback server: cs-fetch --parallel 16 against a Python loop with feedparser,
+        then the same again when every feed answers 304."""
+        from xml.sax.saxutils import escape
+        base = self.example_records()
+        site = os.path.join(self.out, f"site-{feeds}x{items}")
+        if not os.path.isdir(site):
+            os.makedirs(site)
+            for n in range(feeds):
+                with open(os.path.join(site, f"feed{n}.xml"), "w") as f:
+                    f.write('<?xml version="1.0" encoding="utf-8"?>\n<rss version="2.0" xmlns:content="http://purl.org/rss/1.0/modules/content/"><channel>'
+                            f'<title>feed {n}</title><link>https://bench.example.org/{n}/</link><description>bench</description>\n')
+                    for i in range(items):
+                        r = base[(n + i) % len(base)]
+                        f.write(f"<item><title>{escape(r['title'])} {n}.{i}</title><link>{r['url']}{n}/{i}</link><guid>{r['url']}{n}/{i}</guid>"
+                                f"<pubDate>Wed, 22 Apr 2026 18:43:05 +0000</pubDate><description>{escape(r['summary'] or '')}</description>"
+                                f"<content:encoded><![CDATA[{r['content_html']}]]></content:encoded>"
+                                f"<category domain=\"severity\">{r['severity'] or 'info'}</category></item>\n")
+                    f.write("</channel></rss>\n")
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "feed_server.py"), site, "--lifetime", "1800"],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            port = int(server.stdout.readline())
+            urls = [f"http://127.0.0.1:{port}/feed{n}.xml" for n in range(feeds)]
+            listing = os.path.join(self.out, "bench-feeds.txt")
+            with open(listing, "w") as f:
+                f.write("\n".join(urls) + "\n")
+            loop = os.path.join(self.out, "peer_feedparser_loop.py")
+            with open(loop, "w") as f:
+                f.write("import sys, json, feedparser\n"
+                        "urls = [l.strip() for l in open(sys.argv[1]) if l.strip()]\n"
+                        "state = json.load(open(sys.argv[2])) if len(sys.argv) > 2 and sys.argv[2] != '-' else None\n"
+                        "seen = {}\n"
+                        "for u in urls:\n"
+                        "    s = (state or {}).get(u, {})\n"
+                        "    d = feedparser.parse(u, etag=s.get('etag'), modified=s.get('modified'))\n"
+                        "    seen[u] = {'etag': d.get('etag'), 'modified': d.get('modified')}\n"
+                        "    for e in d.entries:\n"
+                        "        sys.stdout.write(json.dumps({'id': e.get('id'), 'title': e.get('title'), 'url': e.get('link')}) + '\\n')\n"
+                        "if len(sys.argv) > 3:\n"
+                        "    json.dump(seen, open(sys.argv[3], 'w'))\n")
+            py_state = os.path.join(self.out, "peer_state.json")
+            subprocess.run([sys.executable, loop, listing, "-", py_state], stdout=subprocess.DEVNULL, check=True)
+            have_fp = subprocess.run([sys.executable, "-c", "import feedparser"], capture_output=True).returncode == 0
+            self.compare(f"cs-fetch {feeds} feeds x {items} items  vs  Python feedparser loop", None,
+                         [self.cs("cs-fetch"), "--parallel", "16", "--feeds", listing],
+                         {"py": [sys.executable, loop, listing] if have_fp else None}, feeds * items, unit="items")
+            state = os.path.join(self.out, "bench-fetch-state.db")
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(state + suffix):
+                    os.unlink(state + suffix)
+            subprocess.run([self.cs("cs-fetch"), "--parallel", "16", "--state", state, "--feeds", listing],
+                           stdout=subprocess.DEVNULL, check=True)
+            self.compare(f"cs-fetch {feeds} feeds, all 304  vs  Python feedparser loop with etags", None,
+                         [self.cs("cs-fetch"), "--parallel", "16", "--state", state, "--new-only", "--feeds", listing],
+                         {"py": [sys.executable, loop, listing, py_state] if have_fp else None}, feeds, unit="feeds")
+        finally:
+            server.kill()
+            server.wait()
+
+    def write_markdown(self, path):
+        """The results as a Markdown table (docs/bench.md is written this way)."""
+        lines = ["| comparison | input | cs | peer | ratio | cs peak | peer peak |", "|---|---|---|---|---|---|---|"]
+        for row in self.results:
+            cs = row["cs"]
+            size = f"{row['units']} {row['unit']}" + (f", {row['input_bytes'] / 1e6:.0f} MB" if row["input_bytes"] else "")
+            for peer, m in row["peers"].items():
+                if "median_s" not in m or "median_s" not in cs:
+                    continue
+                lines.append(f"| {row['name']} | {size} | {cs['median_s']:.2f} s | {peer} {m['median_s']:.2f} s | "
+                             f"**{m['median_s'] / cs['median_s']:.1f}x** | {cs['peak_mib']:.1f} MiB | {m['peak_mib']:.1f} MiB |")
+        with open(path, "w") as f:
+            f.write("\n".join(lines) + "\n")
+        print(f"markdown: {path}")
+
     def write_json(self):
         path = os.path.join(self.out, "bench.json")
         with open(path, "w") as f:
@@ -237,21 +312,26 @@ def main():
     ap.add_argument("--records", type=int, default=100_000)
     ap.add_argument("--items", type=int, default=20_000, help="items per generated feed document")
     ap.add_argument("--runs", type=int, default=5)
-    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize"], help="run only these groups")
+    ap.add_argument("--markdown", help="also write the results as a Markdown table to this file")
+    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize", "fetch"], help="run only these groups")
     args = ap.parse_args()
     if not os.access(GNU_TIME, os.X_OK):
         sys.exit("bench: needs GNU time at /usr/bin/time for peak memory (apt-get install time)")
     b = Bench(os.path.abspath(args.bin), args.out, args.runs, args.records)
     print(f"# cs benchmarks: {args.records} records, {args.items}-item feeds, median of {args.runs} runs; "
           f"ratio = peer time / cs time (above 1: cs is faster)")
-    groups = args.only or ["filter", "enrich", "normalize"]
+    groups = args.only or ["filter", "enrich", "normalize", "fetch"]
     if "filter" in groups:
         b.filter_benches()
     if "enrich" in groups:
         b.enrich_benches()
     if "normalize" in groups:
         b.normalize_benches(args.items)
+    if "fetch" in groups:
+        b.fetch_benches()
     b.write_json()
+    if args.markdown:
+        b.write_markdown(args.markdown)
 
 
 if __name__ == "__main__":
