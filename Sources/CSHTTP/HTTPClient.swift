@@ -20,6 +20,10 @@ public final class HTTPClient {
     /// Called about every 100 ms while transfers run: finished, total, bytes received so far.
     public var onProgress: ((_ finished: Int, _ total: Int, _ bytes: Int) -> Void)?
 
+    /// One multi handle for the client's lifetime: its connection cache lets later requests to the
+    /// same host (a sink posting batch after batch) reuse connections and TLS sessions.
+    private lazy var multi: CurlMulti? = CurlMulti()
+
     public init(parallel: Int = 8, perHost: Int = 4, retry: RetryPolicy = RetryPolicy()) {
         self.parallel = max(1, parallel)
         self.perHost = max(1, perHost)
@@ -46,7 +50,7 @@ public final class HTTPClient {
     /// Returns false when stopped by `shouldStop` before all were done.
     @discardableResult
     public func run(_ requests: [HTTPRequest], completion: (HTTPOutcome) -> Void) -> Bool {
-        guard let multi = CurlMulti() else {
+        guard let multi else {
             for r in requests { completion(HTTPOutcome(request: r, result: .failure(HTTPError(.other, "libcurl could not be initialized")), attempts: 0, elapsedMs: 0)) }
             return true
         }
@@ -57,7 +61,10 @@ public final class HTTPClient {
         var lastProgress = 0.0
 
         while !pending.isEmpty || !multi.isEmpty {
-            if shouldStop() { return false }
+            if shouldStop() {
+                multi.cancelAll()
+                return false
+            }
             let now = monotonicSeconds()
             // Start what the limits allow, in order; a request waiting for its backoff keeps its place.
             var index = 0

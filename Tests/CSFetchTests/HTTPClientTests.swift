@@ -21,6 +21,18 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(echo["x_test"] as? String, "yesInjected: 1", "line breaks in values cannot start a new header")
     }
 
+    /// A sink posts batch after batch through one client: the connection is kept and reused.
+    func testOneClientReusesItsConnection() throws {
+        let client = HTTPClient(retry: .none)
+        var ports: [Int] = []
+        for i in 0..<3 {
+            let outcome = client.perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "POST", body: Array("batch \(i)".utf8)))
+            let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try outcome.result.get().body)) as? [String: Any])
+            ports.append(try XCTUnwrap(echo["peer_port"] as? Int))
+        }
+        XCTAssertEqual(Set(ports).count, 1, "one connection for all three requests: \(ports)")
+    }
+
     func testPutWithoutBodySendsAnEmptyBody() throws {
         let outcome = HTTPClient(retry: .none).perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "PUT", timeout: 30))
         let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try outcome.result.get().body)) as? [String: Any])

@@ -201,7 +201,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, b"try again", [("Retry-After", "0")])
         answer = {"method": self.command, "body": body.decode("utf-8", "replace"), "length": length,
                   "content_type": self.headers.get("Content-Type"), "x_test": self.headers.get("X-Test"),
-                  "attempt": n}
+                  "attempt": n, "peer_port": self.client_address[1]}
         return self.send(200, json.dumps(answer).encode(), [("Content-Type", "application/json"), ("X-Reply", "yes")])
 
     do_POST = do_PUT = do_DELETE = echo
