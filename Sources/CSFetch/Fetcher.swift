@@ -46,13 +46,14 @@ public final class Fetcher {
         }
 
         let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)
-        client.shouldStop = { cs_stop_signal() != 0 }
+        // A state that cannot be written stops the run: what comes out must stay what the state knows.
+        var stateError: StageError?
+        client.shouldStop = { cs_stop_signal() != 0 || stateError != nil }
         if let progress {
             client.onProgress = { [unowned self] done, total, bytes in
                 progress.show(done: done, total: total, bytes: self.totals.bytes + bytes, items: self.totals.items, failed: self.totals.failed)
             }
         }
-        var stateError: StageError?
         let completed = client.run(requests) { outcome in
             progress?.clear()
             do throws(StageError) { try handle(outcome) } catch { stateError = stateError ?? error }
