@@ -153,4 +153,6 @@ final class Locked<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
     func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
     func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    /// Read-modify-write under the lock (get then set would lose concurrent updates).
+    func mutate(_ body: (inout T) -> Void) { lock.lock(); body(&value); lock.unlock() }
 }

@@ -77,7 +77,7 @@ final class FetchStateTests: FetchTestCase {
             group.enter()
             DispatchQueue.global().async {
                 if let run = try? CSFetchRun.run(["--log-format", "json", "--state", state, "--new-only"] + order) {
-                    results.set(results.get() + [run])
+                    results.mutate { $0.append(run) }
                 }
                 group.leave()
             }
