@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
         .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSQLite", "CJansson"]),
+        // The umbrella's work: running stages and plugins as processes, pipeline files.
+        .target(name: "CSRun", dependencies: ["CSCore"]),
 
         // Thin executables: argument parsing, then a call into a library.
         .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSCore", argumentParser]),
         .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSCore", argumentParser]),
         .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
-        .executableTarget(name: "cs", dependencies: ["CSCore", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore"]),
 
@@ -57,6 +59,7 @@ let package = Package(
         .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore"]),
         .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"]),
+        .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
         .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),
         // Runs the built executables the way users do: pipes, exit codes, stderr.

@@ -396,8 +396,22 @@ struct Validator {
         }
     }
 
-    @inline(__always)
-    static func isHex(_ c: UInt8) -> Bool { (c >= 48 && c <= 57) || (c | 0x20 >= 97 && c | 0x20 <= 102) }
+    /// The 16-bit value of four hex digits at `p + offset`, or nil.
+    func hex4(at offset: Int) -> UInt32? {
+        guard end - p >= offset + 4 else { return nil }
+        var v: UInt32 = 0
+        for k in offset..<(offset + 4) {
+            let c = p[k]
+            v <<= 4
+            switch c {
+            case 48...57: v |= UInt32(c - 48)
+            case 65...70: v |= UInt32(c - 55)
+            case 97...102: v |= UInt32(c - 87)
+            default: return nil
+            }
+        }
+        return v
+    }
 
     /// Validates a string starting at its opening quote; returns whether it contains escapes.
     mutating func string() throws(RecordScanner.ScanError) -> Bool {
@@ -425,8 +439,15 @@ struct Validator {
                      UInt8(ascii: "n"), UInt8(ascii: "r"), UInt8(ascii: "t"):
                     p += 2
                 case UInt8(ascii: "u"):
-                    guard end - p >= 6, Validator.isHex(p[2]), Validator.isHex(p[3]), Validator.isHex(p[4]), Validator.isHex(p[5]) else {
-                        throw error("invalid \\u escape in a string")
+                    guard let unit = hex4(at: 2) else { throw error("invalid \\u escape in a string") }
+                    // UTF-16 surrogates must come in pairs: a lone one has no UTF-8 form (jansson rejects it too).
+                    if unit >= 0xDC00 && unit < 0xE000 { throw error("lone low surrogate \\u escape in a string") }
+                    if unit >= 0xD800 && unit < 0xDC00 {
+                        guard end - p >= 12, p[6] == UInt8(ascii: "\\"), p[7] == UInt8(ascii: "u"),
+                              let low = hex4(at: 8), low >= 0xDC00, low < 0xE000 else {
+                            throw error("lone high surrogate \\u escape in a string")
+                        }
+                        p += 6
                     }
                     p += 6
                 default:

@@ -88,12 +88,31 @@ public final class Stage {
     /// Flushes, reports what was rejected, and exits with the status policy's code.
     public func finish(noMatch: Bool = false) -> Never {
         output.flush()
+        let status: ExitStatus = rejected > 0 ? .partial : (noMatch ? .noMatch : .success)
         if rejected > 0 {
             diagnostics.emit(.warning, .dataLoss, "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
                 + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
-            exit(ExitStatus.partial.rawValue)
         }
-        exit(noMatch ? ExitStatus.noMatch.rawValue : ExitStatus.success.rawValue)
+        reportStats(status: status.rawValue)
+        exit(status.rawValue)
+    }
+
+    /// `cs run --stats` sets CS_STATS_FILE; each stage appends one JSON line with its counts.
+    private func reportStats(status: Int32) {
+        guard let path = getenv("CS_STATS_FILE").map({ String(cString: $0) }), !path.isEmpty else { return }
+        let o = JSON.object()
+        o.set("stage", .string(name))
+        o.set("pid", .int(Int(getpid())))
+        o.set("lines_in", .int(linesRead))
+        o.set("records_out", .int(output.recordsWritten))
+        o.set("rejected", .int(rejected))
+        o.set("status", .int(Int(status)))
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else { return }
+        var line = o.serialized()
+        line.append(0x0A)
+        _ = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        close(fd)
     }
 
     /// A fatal error: report it, flush what was produced, exit with `failure`.

@@ -1,0 +1,77 @@
+# cs: build, test, run the main job, benchmark, install.
+#   make run     the main job on the bundled example feeds
+#   make test    unit tests and tests of the built executables
+SHELL := /bin/bash
+.SHELLFLAGS := -eu -o pipefail -c
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR := $(DESTDIR)$(PREFIX)/bin
+SHARED ?= ../shared
+OUT ?= out
+SWIFT ?= swift
+RELEASE_FLAGS := -c release --static-swift-stdlib
+STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
+
+# C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
+PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
+TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3
+
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables
+
+all: build
+
+# Installs what is missing, and only that; `apt-get update` runs first on a machine that has no lists yet.
+deps:
+	@missing=""; \
+	for d in $(TOOL_DEPS); do command -v "$${d%%:*}" >/dev/null 2>&1 || missing="$$missing $${d#*:}"; done; \
+	for d in $(PKGCONFIG_DEPS); do pkg-config --exists "$${d%%:*}" 2>/dev/null || missing="$$missing $${d#*:}"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "deps: installing$$missing"; \
+	  if [ "$$(id -u)" != 0 ]; then echo "deps: run 'sudo apt-get install$$missing' (needs root)"; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends $$missing >/dev/null; \
+	fi
+	@# The schema tests validate every emitted record with Python's jsonschema (from PyPI when missing).
+	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+
+build: deps
+	$(SWIFT) build $(RELEASE_FLAGS)
+
+debug: deps
+	$(SWIFT) build
+
+# Unit tests and the behaviour tests, which run the built executables (built by `swift build` first).
+test: deps
+	$(SWIFT) build
+	CS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test
+
+# The main job: the bundled example feeds through normalize, enrich and a severity-sorted table;
+# the enriched NDJSON is kept in $(OUT)/advisories.ndjson.
+run: build
+	@mkdir -p $(OUT)
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > $(OUT)/advisories.ndjson; \
+	"$$bin/cs-sink" --format table < $(OUT)/advisories.ndjson; \
+	echo; echo "$$(wc -l < $(OUT)/advisories.ndjson) enriched records in $(OUT)/advisories.ndjson"
+
+# The same inputs through cs and through the peers (jq, Python feedparser): ratios and peak memory.
+bench: build
+	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
+	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
+	python3 Tests/bench/bench.py --bin "$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)" --out .build/bench
+
+# Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
+attack-tables:
+	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
+
+install: build
+	@bin="$$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)"; \
+	install -d "$(BINDIR)"; \
+	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done
+
+uninstall:
+	for s in $(STAGES); do rm -f "$(BINDIR)/$$s"; done
+
+clean:
+	rm -rf .build $(OUT)

@@ -1,0 +1,49 @@
+import XCTest
+@testable import CSCore
+
+final class ValueTests: XCTestCase {
+    func testCanonicalTags() {
+        XCTAssertEqual(Tag.canonical("entra_id"), "entra-id")
+        XCTAssertEqual(Tag.canonical("Entra ID"), "entra-id")
+        XCTAssertEqual(Tag.canonical("  Credential__Access "), "credential-access")
+        XCTAssertEqual(Tag.canonical("ÉTÉ_x"), "été-x")
+        XCTAssertEqual(Tag.canonicalSet(["entra_id", "entra-id", "", "Azure"]), ["entra-id", "azure"])
+    }
+
+    func testSeverityParsingAndOrder() {
+        XCTAssertEqual(Severity(parsing: "High"), .high)
+        XCTAssertEqual(Severity(parsing: "moderate"), .medium)
+        XCTAssertNil(Severity(parsing: "banana"))
+        XCTAssertTrue(Severity.info < Severity.critical)
+        var b = Array("medium".utf8)
+        b.withUnsafeMutableBufferPointer { XCTAssertEqual(Severity.fromCanonicalBytes(UnsafeBufferPointer($0)), .medium) }
+    }
+
+    func testSHA256KnownVectors() {
+        XCTAssertEqual(SHA256.hex(""), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
+                       "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        XCTAssertEqual(recordUID(feedURL: "https://f.example/feed", id: "x").count, 32)
+    }
+
+    func testRFC3339() {
+        XCTAssertEqual(RFC3339.format(epochSeconds: 0), "1970-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.parse("2026-04-22T18:43:05Z").map { RFC3339.format(epochSeconds: $0) }, "2026-04-22T18:43:05Z")
+        XCTAssertEqual(RFC3339.parse("2026-04-22T20:43:05+02:00").map { RFC3339.format(epochSeconds: $0) }, "2026-04-22T18:43:05Z")
+        XCTAssertEqual(RFC3339.parse("2024-02-29").map { RFC3339.format(epochSeconds: $0) }, "2024-02-29T00:00:00Z")
+        XCTAssertNil(RFC3339.parse("yesterday"))
+    }
+
+    func testJSONRoundTripKeepsOrderAndUnicode() throws {
+        let o = JSON.object()
+        o.set("z", .string("é\"\n"))
+        o.set("a", .strings(["x"]))
+        o.set("n", .null)
+        XCTAssertEqual(o.text, #"{"z":"é\"\n","a":["x"],"n":null}"#)
+        let back = try JSON.parse(o.text)
+        XCTAssertEqual(back["z"]?.stringValue, "é\"\n")
+        XCTAssertEqual(back.keys, ["z", "a", "n"])
+        XCTAssertThrowsError(try JSON.parse("{\"a\":}"))
+    }
+}
