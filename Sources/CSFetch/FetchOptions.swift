@@ -36,6 +36,9 @@ public struct FetchOptions {
 
     public static let userAgent = "cs-fetch/\(CSVersion.string)"
 
+    /// Feed formats first, anything else accepted (format is detected from content anyway).
+    public static let accept = "application/feed+json, application/rss+xml, application/atom+xml, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
+
     /// `Name: value` from `--header`.
     public static func header(parsing text: String) -> (name: String, value: String)? {
         guard let colon = text.firstIndex(of: ":") else { return nil }

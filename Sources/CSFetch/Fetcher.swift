@@ -34,8 +34,10 @@ public final class Fetcher {
         }
         var requests: [HTTPRequest] = []
         let sensitive = options.sensitiveHeaders
+        var common = options.headers
+        if !common.contains(where: { $0.name.lowercased() == "accept" }) { common.insert(("Accept", FetchOptions.accept), at: 0) }
         for (index, url) in urls.enumerated() {
-            var headers = options.headers
+            var headers = common
             if let validators = try state?.validators(feed: url) {
                 if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
                 if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSCore
 
 /// Where feeds come from, what goes out with them (headers, User-Agent), and `--raw` envelopes.
 final class FetchInputTests: FetchTestCase {
@@ -49,12 +50,14 @@ final class FetchInputTests: FetchTestCase {
         assertFailed(dir.appendingPathComponent("nope.json").path, code: "NOT_FOUND", in: missing)
     }
 
-    func testUserAgentNamesCSFetchAndItsVersion() throws {
+    func testUserAgentNamesCSFetchAndItsVersionAndFeedsAreAccepted() throws {
         let run = try CSFetchRun.run([server.url("/whoami?\(key)")])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertEqual(run.titles.count, 1)
-        XCTAssertTrue(run.titles.first?.hasPrefix("cs-fetch/") ?? false, "\(run.titles)")
-        XCTAssertEqual(run.titles.first?.split(separator: "/").count, 2)
+        XCTAssertEqual(run.titles.count, 2)
+        XCTAssertEqual(run.titles.first, "cs-fetch/" + CSVersion.string)
+        XCTAssertTrue(run.titles.last?.hasPrefix("application/feed+json, application/rss+xml") ?? false, "\(run.titles)")
+        let own = try CSFetchRun.run(["--header", "Accept: text/plain", server.url("/whoami?\(key)-own")])
+        XCTAssertEqual(own.titles.last, "text/plain", "a given Accept replaces the default")
     }
 
     func testHeaderFromEnvironmentIsSentAndNeverPrinted() throws {

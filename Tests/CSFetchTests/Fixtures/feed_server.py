@@ -158,9 +158,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, gzip.compress(body), [json_type, ("Content-Encoding", "gzip")])
             return self.send(406, b"offer gzip")
 
-        if route == "whoami":       # the request's User-Agent as the item title
+        if route == "whoami":       # the request's User-Agent and Accept as item titles
             ua = self.headers.get("User-Agent") or ""
-            return self.send(200, feed("whoami", [("ua", ua)]), [json_type])
+            accept = self.headers.get("Accept") or ""
+            return self.send(200, feed("whoami", [("ua", ua), ("accept", accept)]), [json_type])
 
         if route == "auth":         # needs "Authorization: Bearer <token>"
             if self.headers.get("Authorization") != "Bearer " + q.get("token", ""):
