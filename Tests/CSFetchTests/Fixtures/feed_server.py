@@ -14,7 +14,7 @@ import struct
 import sys
 import threading
 import time
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
@@ -78,6 +78,22 @@ class Handler(BaseHTTPRequestHandler):
             ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
                 os.path.splitext(path)[1], "application/feed+json")
             return self.send(200, body, [("Content-Type", ctype), ("ETag", etag), ("Last-Modified", modified)])
+
+        if route == "dated":        # like /files, but with Last-Modified only (no ETag): If-Modified-Since revalidation
+            path = os.path.join(ROOT, *parts[1:])
+            if not os.path.isfile(path):
+                return self.send(404, b"not found")
+            mtime = int(os.path.getmtime(path))
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                try:
+                    if mtime <= int(parsedate_to_datetime(since).timestamp()):
+                        return self.send(304, b"")
+                except (TypeError, ValueError):
+                    pass
+            with open(path, "rb") as f:
+                body = f.read()
+            return self.send(200, body, [json_type, ("Last-Modified", formatdate(mtime, usegmt=True))])
 
         if route == "flaky":        # fails ?fail=N times with 500, then serves a feed
             n = self.count(key)
