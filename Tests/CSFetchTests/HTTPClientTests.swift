@@ -59,7 +59,7 @@ final class HTTPClientTests: FetchTestCase {
     }
 
     func testRetryAfterForms() {
-        let now = RFC3339Clock.now()
+        let now = WallClock.now()
         XCTAssertEqual(RetryAfter.seconds("120", now: 0), 120)
         XCTAssertEqual(RetryAfter.seconds(" 7 ", now: 0), 7)
         XCTAssertEqual(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777)
