@@ -44,7 +44,8 @@ public final class Fetcher {
             }
             requests.append(HTTPRequest(url: url, headers: headers, timeout: options.timeout, connectTimeout: options.connectTimeout,
                                         maxBodyBytes: options.maxBodyBytes, userAgent: FetchOptions.userAgent,
-                                        insecure: options.insecure, tag: index, sensitiveHeaders: sensitive))
+                                        insecure: options.insecure, caBundlePath: options.caBundlePath, tag: index,
+                                        sensitiveHeaders: sensitive))
         }
 
         let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)

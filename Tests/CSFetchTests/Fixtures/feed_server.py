@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for the cs-fetch tests: each path misbehaves in one known way.
 
-Usage: feed_server.py ROOT   (serves ROOT's files under /files/)
-Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout. It stops by itself when its
+Usage: feed_server.py ROOT [CERT KEY]   (serves ROOT's files under /files/)
+Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout; with CERT and KEY it also serves
+the same routes over TLS on a second port and prints "TLSPORT <n>". It stops by itself when its
 stdin closes (the test process went away) or after MAX_LIFETIME seconds, whichever comes first.
 """
 import gzip
@@ -10,6 +11,7 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
@@ -237,8 +239,15 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    print("PORT %d" % server.server_address[1], flush=True)
+    servers = [Server(("127.0.0.1", 0), Handler)]
+    print("PORT %d" % servers[0].server_address[1], flush=True)
+    if len(sys.argv) > 3:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        tls = Server(("127.0.0.1", 0), Handler)
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)  # a failed handshake only drops that connection
+        servers.append(tls)
+        print("TLSPORT %d" % tls.server_address[1], flush=True)
 
     def watch_stdin():
         try:
@@ -250,9 +259,11 @@ def main():
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     threading.Thread(target=lambda: (STOP.wait(MAX_LIFETIME), STOP.set()), daemon=True).start()
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     STOP.wait()
-    server.shutdown()
+    for server in servers:
+        server.shutdown()
 
 
 if __name__ == "__main__":
