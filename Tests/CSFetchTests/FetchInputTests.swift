@@ -243,3 +243,13 @@ final class FetchSecretRedirectTests: FetchTestCase {
         assertFailed(url, code: "FAILED_PRECONDITION", messageContains: "more than 10 redirects", in: run)
     }
 }
+
+/// Proxies come from the usual environment variables (libcurl's own handling).
+final class FetchProxyTests: FetchTestCase {
+    func testHTTPProxyFromEnvironment() throws {
+        let run = try CSFetchRun.run(["--retries", "0", "http://feeds.example.invalid/feed.json"],
+                                     environment: ["http_proxy": server.url("")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.titles, ["Proxied feeds.example.invalid"])
+    }
+}

@@ -59,6 +59,9 @@ class Handler(BaseHTTPRequestHandler):
             return COUNTS[key]
 
     def do_GET(self):
+        if self.path.startswith("http://"):  # asked as a proxy: absolute URI in the request line
+            host = urlsplit(self.path).hostname or ""
+            return self.send(200, feed("proxied", [("via", "Proxied " + host)]), [("Content-Type", "application/feed+json")])
         url = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
