@@ -98,8 +98,9 @@ struct FetchCommand: ParsableCommand {
         if newOnly && raw { throw ValidationError("--new-only works on items; --raw emits whole documents (use --state alone to skip unchanged feeds)") }
         if let caBundle, access(caBundle, R_OK) != 0 { throw ValidationError("--cacert: cannot read \(caBundle)") }
         if ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: not a size: \(maxSize)") }
-        for h in headers where FetchOptions.header(parsing: h) == nil {
-            throw ValidationError("--header: expected 'Name: value' (no line breaks), got '\(h.prefix { $0 != ":" })...'")
+        for (i, h) in headers.enumerated() where FetchOptions.header(parsing: h) == nil {
+            // The text itself is not echoed: a mistyped header may well hold a token.
+            throw ValidationError("--header #\(i + 1): expected 'Name: value' with a valid name and no line breaks")
         }
         for h in headerEnv {
             let parts = h.split(separator: "=", maxSplits: 1).map(String.init)

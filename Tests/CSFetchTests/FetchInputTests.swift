@@ -87,7 +87,9 @@ final class FetchInputTests: FetchTestCase {
         let run = try CSFetchRun.run(["--header", "Authorization: Bearer plain", url])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.titles, ["Private item"])
-        XCTAssertEqual(try CSFetchRun.run(["--header", "no colon here", url]).status, 64)
+        let mistyped = try CSFetchRun.run(["--header", "Bearer t0ken-typed-wrong", url])
+        XCTAssertEqual(mistyped.status, 64)
+        XCTAssertFalse(mistyped.stderr.contains("t0ken"), "a mistyped header is not echoed: \(mistyped.stderr)")
     }
 
     func testRawEnvelopes() throws {
