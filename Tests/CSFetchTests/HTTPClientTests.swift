@@ -108,6 +108,32 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(request.redirected(to: "http://a.example/feed", status: 308).headers.count, 1, "another scheme is another origin")
     }
 
+    func testBacklogKeepsOrderPerHostAndSkipsBackoffs() {
+        var backlog = Backlog()
+        for (i, url) in ["http://a.example/1", "http://b.example/1", "http://a.example/2", "http://a.example/3"].enumerated() {
+            var entry = PendingRequest(HTTPRequest(url: url, tag: i))
+            if i == 0 { entry.notBefore = 50 }  // backing off until t=50
+            backlog.add(entry)
+        }
+        XCTAssertEqual(backlog.hosts, ["http://a.example", "http://b.example"])
+        XCTAssertEqual(backlog.count, 4)
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 10)?.request.tag, 2, "the entry in backoff lets the next go")
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 10)?.request.tag, 3)
+        XCTAssertNil(backlog.takeReady(host: "http://a.example", now: 10))
+        XCTAssertEqual(backlog.earliest, 0, "b's entry is ready at once")
+        XCTAssertEqual(backlog.takeReady(host: "http://b.example", now: 10)?.request.tag, 1)
+        XCTAssertEqual(backlog.hosts, ["http://a.example"])
+        XCTAssertEqual(backlog.earliest, 50)
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 50)?.request.tag, 0)
+        XCTAssertTrue(backlog.isEmpty)
+        XCTAssertEqual(backlog.hosts, [])
+        // Many entries on one host: taken in order, the queue compacting as it goes.
+        for i in 0..<500 { backlog.add(PendingRequest(HTTPRequest(url: "http://c.example/\(i)", tag: i))) }
+        var tags: [Int] = []
+        while let e = backlog.takeReady(host: "http://c.example", now: 0) { tags.append(e.request.tag) }
+        XCTAssertEqual(tags, Array(0..<500))
+    }
+
     func testStatusCodes() {
         XCTAssertEqual(HTTPStatus.code(for: 404), .notFound)
         XCTAssertEqual(HTTPStatus.code(for: 401), .unauthenticated)
