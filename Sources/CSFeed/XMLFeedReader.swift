@@ -195,6 +195,8 @@ final class XMLErrorLog {
     private(set) var entityLoopLine = 0
     /// Elements still open when the document ended (truncation).
     private(set) var unfinished: [String] = []
+    /// The first error says the document ended early (rather than that it is malformed).
+    private(set) var firstFatalIsTruncation = false
 
     func record(_ e: xmlError) {
         var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
@@ -203,7 +205,12 @@ final class XMLErrorLog {
         if first == nil { first = entry }
         guard e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
         fatalCount += 1
-        if firstFatal == nil { firstFatal = entry }
+        if firstFatal == nil {
+            firstFatal = entry
+            let c = UInt32(e.code)
+            firstFatalIsTruncation = c == XML_ERR_TAG_NOT_FINISHED.rawValue || c == XML_ERR_CDATA_NOT_FINISHED.rawValue
+                || c == XML_ERR_COMMENT_NOT_FINISHED.rawValue || c == XML_ERR_DOCUMENT_END.rawValue && message.hasPrefix("Premature")
+        }
         lastFatal = entry
         switch UInt32(e.code) {
         case XML_ERR_ENTITY_LOOP.rawValue:
