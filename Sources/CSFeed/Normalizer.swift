@@ -15,6 +15,8 @@ import CSPosix
 public final class Normalizer {
     let stage: Stage
     private let scanner = RecordScanner()
+    /// One record's bytes, reused from record to record.
+    private var recordBytes: [UInt8] = []
     /// Whole documents may be much longer than an NDJSON line.
     public var maxDocumentBytes = 1 << 30
 
@@ -156,7 +158,9 @@ public final class Normalizer {
         do {
             try body(report) { record in
                 self.checkSignal()
-                self.stage.output.writeRecord(record)
+                self.recordBytes.removeAll(keepingCapacity: true)
+                record.write(to: &self.recordBytes)
+                self.stage.output.writeRecord(self.recordBytes)
             }
         } catch {
             stage.reject(keptDeadLetter ? nil : deadLetter, at: position, error.code, prefix + error.message)

@@ -96,3 +96,13 @@ final class JSONFeedTests: XCTestCase {
         XCTAssertTrue(result.issues.contains { $0.message.contains("purple") })
     }
 }
+
+final class JSONWriterTests: XCTestCase {
+    func testMatchesJanssonOnEscapesNumbersAndNesting() throws {
+        let text = #"{"s":"q\" b\\ \b\f\n\r\t \u0001\u001f \u0000 é 😀 / \u007f","i":-42,"r":1.5,"e":1e300,"t":true,"f":false,"n":null,"a":[[],{},[1,{"k":"v"}]],"":""}"#
+        let value = try JSON.parse(text)
+        var out: [UInt8] = []
+        value.write(to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: value.serialized(), as: UTF8.self))
+    }
+}
