@@ -99,21 +99,39 @@ enum HTMLTag {
 
     init(_ name: UnsafePointer<UInt8>?) {
         guard let n = name else { self = .inline; return }
-        let a = n[0], b = a == 0 ? 0 : n[1], c = b == 0 ? 0 : n[2]
-        switch (a, b, c) {
-        case (0x68, 0x31...0x36, 0): self = .heading(Int(b - 0x30))                       // h1..h6
-        case (0x62, 0x72, 0): self = .br                                                   // br
-        case (0x74, 0x64, 0), (0x74, 0x68, 0): self = .cell                                // td th
-        case (0x6C, 0x69, 0), (0x64, 0x74, 0), (0x64, 0x64, 0): self = .listItem           // li dt dd
-        case (0x70, 0, _): self = .paragraph                                               // p
-        default:
-            let s = String(cString: n)
-            switch s {
-            case "script", "style", "noscript", "template", "head", "title": self = .dropped
-            default: self = Walker.isBlock(s) ? .block : .inline
+        // Names of up to 8 bytes packed into an integer and looked up; longer ones compared as strings.
+        var key: UInt64 = 0
+        var length = 0
+        while n[length] != 0 {
+            if length == 8 {
+                let s = String(cString: n)
+                self = Walker.isBlock(s) ? .block : .inline
+                return
             }
+            key |= UInt64(n[length]) << (8 * UInt64(length))
+            length += 1
         }
+        self = HTMLTag.table[key] ?? .inline
     }
+
+    private static func pack(_ s: String) -> UInt64 {
+        var key: UInt64 = 0
+        for (i, c) in s.utf8.enumerated() { key |= UInt64(c) << (8 * UInt64(i)) }
+        return key
+    }
+
+    private static let table: [UInt64: HTMLTag] = {
+        var t: [UInt64: HTMLTag] = [:]
+        for name in ["script", "style", "noscript", "template", "head", "title"] { t[pack(name)] = .dropped }
+        for level in 1...6 { t[pack("h\(level)")] = .heading(level) }
+        t[pack("br")] = .br
+        t[pack("td")] = .cell
+        t[pack("th")] = .cell
+        for name in ["li", "dt", "dd"] { t[pack(name)] = .listItem }
+        t[pack("p")] = .paragraph
+        for name in Walker.blockNames where name.utf8.count <= 8 && t[pack(name)] == nil { t[pack(name)] = .block }
+        return t
+    }()
 }
 
 struct Walker {
@@ -281,15 +299,11 @@ struct Walker {
         return label.utf8.count <= 60 ? label : nil
     }
 
-    static func isBlock(_ name: String) -> Bool {
-        switch name {
-        case "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
-             "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
-             "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
-             "body", "html":
-            return true
-        default:
-            return false
-        }
-    }
+    static let blockNames: [String] = [
+        "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
+        "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
+        "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
+        "body", "html"]
+
+    static func isBlock(_ name: String) -> Bool { blockNames.contains(name) }
 }
