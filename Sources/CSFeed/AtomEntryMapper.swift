@@ -25,7 +25,9 @@ enum AtomEntryMapper {
     private static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
         switch e.localName {
         case "id":
-            d.id = try e.text(budget: &budget)
+            // Relative ids (rare, but real) are read against xml:base, as feedparser and gofeed do.
+            let id = try e.text(budget: &budget).trimmingSpaces
+            d.id = URLResolver.isAbsolute(id) ? id : URLResolver.resolve(id, against: e.baseURL)
         case "title":
             d.title = AtomText.plain(e, text: try e.text(budget: &budget))
         case "link":
@@ -33,7 +35,8 @@ enum AtomEntryMapper {
             guard rel == "alternate", d.url == nil, let href = e.attribute("href") else { return false }
             d.url = URLResolver.resolve(href, against: e.baseURL)
         case "summary":
-            d.summary = AtomText.markup(e, text: try e.text(budget: &budget))
+            let summary = try AtomText.markup(e, budget: &budget)
+            d.summary = summary.map { ContentLinks.resolve($0, base: e.baseURL) }
         case "content":
             return try content(e, into: &d, budget: &budget)
         case "published", "issued", "created":
@@ -70,6 +73,7 @@ enum AtomEntryMapper {
         let isHTML = type == "html" || type == "text/html"
         let isXHTML = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml"
         let isText = type == "text" || type == "text/plain"
+        d.baseURL = e.baseURL   // links inside the content are relative to the content's own base
         if mode == "base64" || !(isHTML || isXHTML || isText || type.hasSuffix("+xml") || type.hasSuffix("/xml")) {
             guard let bytes = Base64.decode(try e.text(budget: &budget).utf8),
                   let decoded = String(validating: bytes, as: UTF8.self) else { return false }
@@ -78,8 +82,8 @@ enum AtomEntryMapper {
             return true
         }
         if isXHTML { d.contentHTML = AtomText.xhtmlInner(e) }
-        else if isHTML { d.contentHTML = try e.htmlText(budget: &budget) }
-        else if isText { d.contentText = try e.text(budget: &budget) }
+        else if isHTML { d.contentHTML = try AtomText.html(e, budget: &budget) }
+        else if isText { d.contentText = try e.text(budget: &budget).trimmingSpaces }
         else { return false }
         return true
     }
@@ -96,12 +100,30 @@ enum AtomText {
         }
     }
 
-    /// As the feed wrote it, markup kept (summaries).
-    static func markup(_ e: XMLElement, text: String) -> String {
-        switch (e.attribute("type") ?? "text").lowercased() {
+    /// As the feed wrote it, markup kept (summaries); base64 (Atom 0.3 mode, or a non-text type) decoded.
+    static func markup(_ e: XMLElement, budget: inout Int) throws(EntityBudgetExceeded) -> String? {
+        let type = (e.attribute("type") ?? "text").lowercased()
+        switch type {
         case "xhtml", "application/xhtml+xml": return xhtmlInner(e)
-        default: return text
+        case "html", "text/html": return try html(e, budget: &budget)
+        default:
+            if e.hasElementChildren { return e.innerXML.trimmingSpaces }   // markup put in unescaped
+            let text = try e.text(budget: &budget)
+            if e.attribute("mode")?.lowercased() == "base64" || !(type == "text" || type.hasPrefix("text/")) {
+                guard let bytes = Base64.decode(text.utf8), let decoded = String(validating: bytes, as: UTF8.self) else { return text }
+                return decoded
+            }
+            return text.trimmingSpaces
         }
+    }
+
+    /// type="html": escaped markup. Feeds also wrap it in an XHTML `<div>` or put the markup in unescaped.
+    static func html(_ e: XMLElement, budget: inout Int) throws(EntityBudgetExceeded) -> String {
+        let kids = e.children
+        if kids.count == 1, kids[0].localName == "div", !kids[0].hasElementChildren {
+            return try kids[0].text(budget: &budget).trimmingSpaces
+        }
+        return try e.htmlText(budget: &budget).trimmingSpaces
     }
 
     /// The markup inside xhtml content: the children of its wrapping `<div>`.
@@ -123,7 +145,7 @@ enum AtomPerson {
             switch c.localName {
             case "name": a.name = value
             case "email": a.email = value
-            case "uri", "url": a.url = URLResolver.resolve(value, against: c.baseURL)
+            case "uri", "url", "homepage": a.url = URLResolver.resolve(value, against: c.baseURL)
             default: break
             }
         }
