@@ -22,6 +22,16 @@ public final class Normalizer {
 
     public init(stage: Stage) { self.stage = stage }
 
+    /// cs-normalize's contract for `--describe`.
+    public static let description = StageDescription(
+        name: "cs-normalize",
+        summary: "Feed documents, fetch envelopes and advisory records into cs.advisory/1 records.",
+        inputs: ["rss-0.9x", "rss-1.0", "rss-2.0", "atom-0.3", "atom-1.0", "json-feed-1.0", "json-feed-1.1",
+                 "cs.fetch/1", CSVersion.schema],
+        output: CSVersion.schema,
+        examples: ["cs-normalize feed.xml feed.json > advisories.ndjson",
+                   "cs-fetch --raw https://example.org/feed.xml | cs-normalize"])
+
     public func run(inputs: [String]) {
         for input in inputs.isEmpty ? ["-"] : inputs {
             guard let fd = stage.openInput(input) else { continue }
