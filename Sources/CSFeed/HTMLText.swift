@@ -1,21 +1,6 @@
 internal import CLibXML2
 import CSCore
 
-/// The sections a detection engineer looks for in an advisory body.
-struct Sections {
-    var attackChain: [String] = []
-    var impact: [String] = []
-    var recommendations: [String] = []
-
-    func json() -> JSON {
-        let o = JSON.object()
-        o.set("attack_chain", .strings(attackChain))
-        o.set("impact", impact.isEmpty ? .null : .string(impact.joined(separator: "\n")))
-        o.set("recommendations", .strings(recommendations))
-        return o
-    }
-}
-
 /// Plain text and sections from an HTML fragment, through libxml2's forgiving HTML parser: entities
 /// decoded, block elements as line breaks, list items one per line, script and style dropped.
 enum HTMLText {
@@ -43,95 +28,6 @@ enum HTMLText {
         b.append(text)
         return b.text
     }
-}
-
-/// Which section a heading opens.
-enum SectionKind {
-    case attackChain, impact, recommendations, other
-
-    /// Classifies heading text (and the heading's id) tolerantly: case, punctuation, "-" and "_" do not matter.
-    static func classify(_ heading: String) -> SectionKind {
-        var words: [UInt8] = []
-        var space = false
-        for c in heading.utf8 {
-            let lower = c >= 65 && c <= 90 ? c + 32 : c
-            if lower >= 97 && lower <= 122 {
-                if space && !words.isEmpty { words.append(0x20) }
-                space = false
-                words.append(lower)
-            } else { space = true }
-        }
-        if words.isEmpty { return .other }
-        func has(_ s: StaticString) -> Bool { find(s, in: words) != nil }
-        func starts(_ s: StaticString) -> Bool { find(s, in: words) == 0 }
-        func ends(_ s: StaticString) -> Bool {
-            let n = s.utf8CodeUnitCount
-            return words.count >= n && find(s, in: words[(words.count - n)...]) != nil
-        }
-        if has("attack chain") || has("kill chain") || starts("attack flow") || starts("attack sequence")
-            || starts("attack steps") { return .attackChain }
-        if starts("impact") || ends(" impact") { return .impact }
-        if starts("recommend") || ends("recommendations") || ends("recommendation")
-            || starts("mitigation") || starts("remediation") { return .recommendations }
-        return .other
-    }
-}
-
-/// Where `needle` first occurs in `hay` (an offset from its start), or nil.
-private func find<C: Collection>(_ needle: StaticString, in hay: C) -> Int? where C.Element == UInt8, C.Index == Int {
-    let n = needle.utf8CodeUnitCount
-    let p = needle.utf8Start
-    guard hay.count >= n else { return nil }
-    var i = hay.startIndex
-    while i + n <= hay.endIndex {
-        var k = 0
-        while k < n && hay[i + k] == p[k] { k += 1 }
-        if k == n { return i - hay.startIndex }
-        i += 1
-    }
-    return nil
-}
-
-/// The HTML elements the text walker treats specially, from libxml2's (already lowercase) element name
-/// without making a Swift string for each element.
-enum HTMLTag {
-    case dropped, heading(Int), br, cell, listItem, paragraph, block, inline
-
-    init(_ name: UnsafePointer<UInt8>?) {
-        guard let n = name else { self = .inline; return }
-        // Names of up to 8 bytes packed into an integer and looked up; longer ones compared as strings.
-        var key: UInt64 = 0
-        var length = 0
-        while n[length] != 0 {
-            if length == 8 {
-                let s = String(cString: n)
-                self = Walker.isBlock(s) ? .block : .inline
-                return
-            }
-            key |= UInt64(n[length]) << (8 * UInt64(length))
-            length += 1
-        }
-        self = HTMLTag.table[key] ?? .inline
-    }
-
-    private static func pack(_ s: String) -> UInt64 {
-        var key: UInt64 = 0
-        for (i, c) in s.utf8.enumerated() { key |= UInt64(c) << (8 * UInt64(i)) }
-        return key
-    }
-
-    private static let table: [UInt64: HTMLTag] = {
-        var t: [UInt64: HTMLTag] = [:]
-        for name in ["script", "style", "noscript", "template", "head", "title"] { t[pack(name)] = .dropped }
-        for level in 1...6 { t[pack("h\(level)")] = .heading(level) }
-        t[pack("br")] = .br
-        t[pack("td")] = .cell
-        t[pack("th")] = .cell
-        for name in ["li", "dt", "dd"] { t[pack(name)] = .listItem }
-        t[pack("p")] = .paragraph
-        for name in Walker.blockNames where name.utf8.count <= 8 && t[pack(name)] == nil { t[pack(name)] = .block }
-        return t
-    }()
 }
 
 struct Walker {
