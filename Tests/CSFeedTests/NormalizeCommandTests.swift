@@ -210,4 +210,32 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""))
         XCTAssertEqual(p.terminationStatus, 0)
     }
+
+    func testStopsQuietlyWhenTheReaderGoesAway() throws {
+        var doc = "<rss version=\"2.0\"><channel><title>many</title>"
+        for i in 0..<20000 { doc += "<item><title>item \(i)</title><guid>g\(i)</guid><description>&lt;p&gt;text \(i)&lt;/p&gt;</description></item>" }
+        doc += "</channel></rss>"
+        let path = try write("many.xml", doc)
+        let p = Process()
+        p.executableURL = try Self.binary
+        p.arguments = [path]
+        let out = Pipe()
+        let errURL = tmp.appendingPathComponent("stderr-head")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        p.standardOutput = out
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        // Like `| head -1`: read one line, then close the pipe.
+        var first = Data()
+        while !first.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        try out.fileHandleForReading.close()
+        p.waitUntilExit()
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).hasPrefix("{\"schema\":\"cs.advisory/1\""))
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(try String(contentsOf: errURL, encoding: .utf8), "")
+    }
 }
