@@ -10,6 +10,8 @@ final class FeedContext {
     let fetchedAt: String?
     let documentURL: String?
     var authors: [Author] = []
+    /// Shared by the items of this document.
+    let htmlParser = HTMLParser()
 
     init(format: String, source: FeedSource) {
         self.format = format
@@ -105,7 +107,7 @@ struct AdvisoryDraft {
 
         var sections = Sections()
         if let html, !html.isEmpty {
-            let extracted = HTMLText.extract(html)
+            let extracted = HTMLText.extract(html, parser: feed.htmlParser)
             r.set("content_text", .string(extracted.text))
             sections = extracted.sections
         } else {

@@ -4,15 +4,8 @@ import CSCore
 /// Plain text and sections from an HTML fragment, through libxml2's forgiving HTML parser: entities
 /// decoded, block elements as line breaks, list items one per line, script and style dropped.
 enum HTMLText {
-    static func extract(_ html: String) -> (text: String, sections: Sections) {
-        var html = html
-        let doc: htmlDocPtr? = html.withUTF8 { buf in
-            buf.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8",
-                               Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                                     | HTML_PARSE_NONET.rawValue))
-            }
-        }
+    static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
+        let doc = parser.parse(html)
         guard let doc else { return ("", Sections()) }
         defer { xmlFreeDoc(doc) }
         var walker = Walker()
