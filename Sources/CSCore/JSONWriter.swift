@@ -74,7 +74,19 @@ enum JSONWriter {
         out.append(UInt8(ascii: "\""))
         var runStart = 0
         var i = 0
+        let raw = UnsafeRawPointer(s)
         while i < count {
+            // Eight bytes at a time while none of them needs escaping (SWAR: no byte < 0x20, `"` or `\`).
+            while i + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let control = (w &- ones &* 0x20) & ~w & highs
+                let quote = ((w ^ (ones &* 0x22)) &- ones) & ~(w ^ (ones &* 0x22)) & highs
+                let backslash = ((w ^ (ones &* 0x5C)) &- ones) & ~(w ^ (ones &* 0x5C)) & highs
+                if control | quote | backslash != 0 { break }
+                i += 8
+            }
+            guard i < count else { break }
             let c = s[i]
             if c >= 0x20 && c != 0x22 && c != 0x5C { i += 1; continue }
             if i > runStart { out.append(contentsOf: UnsafeBufferPointer(start: s + runStart, count: i - runStart)) }

@@ -105,4 +105,19 @@ final class JSONWriterTests: XCTestCase {
         value.write(to: &out)
         XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: value.serialized(), as: UTF8.self))
     }
+
+    func testEscapesAtEveryOffsetOfAWord() throws {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "\u{7F}"] {
+            for offset in 0..<20 {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset)
+                let value = JSON.string(text)
+                var out: [UInt8] = []
+                value.write(to: &out)
+                let array = JSON.array()
+                array.append(value)
+                let expected = Array(array.serialized().dropFirst().dropLast())   // jansson dumps strings only inside containers
+                XCTAssertEqual(out, expected, "\(special.unicodeScalars.map { $0.value }) at \(offset)")
+            }
+        }
+    }
 }
