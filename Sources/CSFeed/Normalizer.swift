@@ -43,14 +43,19 @@ public final class Normalizer {
     private func normalize(fd: Int32, input: String) {
         let reader = InputReader(fd: fd)
         let position = Position(input: input)
-        if let problem = reader.fill(atLeast: 4096) { fail(problem, at: position); return }
-        let head = reader.buffered
-        guard let firstByte = head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-            return   // an empty input: nothing to do, nothing wrong
+        // Read only as far as the first meaningful byte: a slow producer's first record must not wait.
+        var firstByte: UInt8?
+        while firstByte == nil {
+            if let problem = reader.fill(atLeast: reader.buffered.count + 1) { fail(problem, at: position); return }
+            firstByte = reader.buffered.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
+            if firstByte == nil && reader.eof { return }   // an empty input: nothing to do, nothing wrong
         }
+        guard let firstByte else { return }
         let startsLikeXML = firstByte == UInt8(ascii: "<") || firstByte == 0xEF || firstByte == 0xFE || firstByte == 0xFF
-            || firstByte == 0 || head.prefix(2).contains(0)
+            || firstByte == 0 || reader.buffered.prefix(2).contains(0)
         if startsLikeXML {
+            // Enough of the start to see the byte-order mark and the XML declaration.
+            if let problem = reader.fill(atLeast: 512) { fail(problem, at: position); return }
             // XML streams through libxml2 as it is read: records leave before the document ends.
             let prefix = reader.takeBuffered()
             parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
