@@ -18,6 +18,17 @@ enum XMLFeedReader {
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
         let head = UnsafeRawBufferPointer(rebasing: document.prefix(512))
+        if let bigEndian = UTF32.detect(head) {
+            let utf8 = UTF32.toUTF8(document, bigEndian: bigEndian)
+            let result: Result<Void, FeedError> = utf8.withUnsafeBytes { converted in
+                Result { () throws(FeedError) in
+                    // The declaration still names UTF-32; the bytes are UTF-8 now.
+                    try read(XMLInput(memory: converted, utf8: true), encoding: "UTF-8", source: source, report: report, emit: emit)
+                }
+            }
+            try result.get()
+            return
+        }
         let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
         let input = XMLInput(memory: document, utf8: repairsAsUTF8(head, encoding: encoding))
         try read(input, encoding: encoding, source: source, report: report, emit: emit)
@@ -27,6 +38,14 @@ enum XMLFeedReader {
     /// arrives, so the first records leave before the document ends.
     static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        if prefix.withUnsafeBytes({ UTF32.detect($0) }) != nil {
+            let whole = UTF32.readRest(fd, after: prefix)
+            let result: Result<Void, FeedError> = whole.withUnsafeBytes { doc in
+                Result { () throws(FeedError) in try parse(doc, source: source, report: report, emit: emit) }
+            }
+            try result.get()
+            return
+        }
         let (input, encoding) = prefix.withUnsafeBytes { head in
             let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
             return (XMLInput(descriptor: fd, prefix: prefix, utf8: repairsAsUTF8(head, encoding: encoding)), encoding)

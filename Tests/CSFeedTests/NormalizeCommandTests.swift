@@ -118,6 +118,15 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(r2.records.first?["id"] as? String, "j1")
     }
 
+    func testUTF16DocumentOnStdin() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><item><title>caf\u{E9}</title><guid>u</guid></item></channel></rss>"
+        var bytes = Data([0xFE, 0xFF])
+        for unit in text.utf16 { bytes.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)]) }
+        let r = try run([], stdin: bytes)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.records.first?["title"] as? String, "caf\u{E9}")
+    }
+
     func testDescribeAndHelp() throws {
         let d = try run(["--describe"])
         XCTAssertEqual(d.status, 0)
