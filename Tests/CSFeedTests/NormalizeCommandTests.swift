@@ -247,4 +247,34 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(p.terminationStatus, 0)
         XCTAssertEqual(try String(contentsOf: errURL, encoding: .utf8), "")
     }
+
+    func testMemoryStaysFlatOnALargeDocument() throws {
+        // Peak memory as GNU time reports it (getrusage on children would count the forked test process).
+        let time = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: time) else { throw XCTSkip("\(time) not available to measure peak memory") }
+        // 40 MB of items: a parser that kept the document or its items would need several times that.
+        let path = tmp.appendingPathComponent("big.xml")
+        do {
+            let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 740)   // about 20 KB
+            var doc = Data("<rss version=\"2.0\"><channel><title>big</title>".utf8)
+            for i in 0..<2000 {
+                doc.append(Data("<item><guid>g\(i)</guid><title>item \(i)</title><description>\(filler)</description></item>".utf8))
+            }
+            doc.append(Data("</channel></rss>".utf8))
+            XCTAssertGreaterThan(doc.count, 40_000_000)
+            try doc.write(to: path)
+        }
+        let report = tmp.appendingPathComponent("time.txt")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: time)
+        p.arguments = ["-f", "%M", "-o", report.path, try Self.binary.path, path.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let kib = try XCTUnwrap(Int(text.split(separator: "\n").last ?? ""), text)
+        XCTAssertLessThan(kib, 64 * 1024, "peak RSS \(kib) KiB")
+    }
 }
