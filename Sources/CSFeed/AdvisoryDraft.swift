@@ -81,7 +81,7 @@ struct AdvisoryDraft {
 
     /// Builds the record, reporting what had to be repaired or dropped.
     func record(in feed: FeedContext, report: (FeedIssue) -> Void) -> JSON {
-        let title = self.title.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        let title = self.title.map(Self.plainTitle).flatMap { $0.isEmpty ? nil : $0 }
         let url = self.url.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         let published = date(self.published, report: report)
         let modified = date(self.modified, report: report)
@@ -157,6 +157,25 @@ struct AdvisoryDraft {
                          message: "unparseable date in \(value.field): \"\(text)\"; kept under extensions",
                          item: index, id: id ?? url))
         return nil
+    }
+
+    /// Titles are text. Markup in them (`Patch <b>now</b>`, `line<br>line`) is reduced to its text; a lone
+    /// `<tag>` without an end tag is taken as text that mentions a tag (`XSS via <script>`).
+    static func plainTitle(_ title: String) -> String {
+        let u = title.utf8
+        var hasMarkup = false
+        var previous: UInt8 = 0
+        for c in u {
+            if previous == UInt8(ascii: "<"), c == UInt8(ascii: "/") || c == UInt8(ascii: "b") || c == UInt8(ascii: "B") {
+                hasMarkup = true
+                break
+            }
+            previous = c
+        }
+        if hasMarkup, title.contains("</") || title.lowercased().contains("<br") {
+            return HTMLText.singleLine(title)
+        }
+        return title.trimmingSpaces
     }
 
     /// Trimmed, non-empty, without duplicates, in order.

@@ -50,6 +50,12 @@ final class GofeedConformanceTests: XCTestCase {
         XCTAssertGreaterThanOrEqual(rate, 95.0, "conformance fell below 95%")
     }
 
+    /// Markup reduced to its text, for comparing gofeed's titles with cs's text titles.
+    static func textOf(_ markup: String) -> String {
+        markup.replacingOccurrences(of: "<[^>]+>", with: "", options: .regularExpression)
+            .trimmingCharacters(in: .whitespacesAndNewlines)
+    }
+
     private func compare(document: Data, expected: [String: Any], label: String, tally: inout Tally) {
         var records: [JSON] = []
         try? FeedParser.parse(Array(document), source: FeedSource(), report: { _ in }, emit: { records.append($0) })
@@ -115,7 +121,8 @@ final class GofeedConformanceTests: XCTestCase {
                         tally.check(field, got == want, "\(at) \(field): \(got ?? "nil") vs \(want)")
                     }
                     if dir == "rss" {
-                        check("title", (item["title"] as? String)?.trimmingCharacters(in: .whitespacesAndNewlines), r?.str("title"))
+                        // cs titles are text: gofeed's title is compared as the text of its markup.
+                        check("title", (item["title"] as? String).map(Self.textOf), r?.str("title"))
                         check("link", item["link"] as? String, r?.str("url"))
                         check("guid", (item["guid"] as? [String: Any])?["value"] as? String, r?.str("id"))
                         check("description", item["description"] as? String, r?.str("summary"))
@@ -155,6 +162,6 @@ final class GofeedConformanceTests: XCTestCase {
         for (field, t) in tally.byField.sorted(by: { $0.key < $1.key }) { print("  \(field): \(t.pass)/\(t.total)") }
         for f in tally.failed { print("  MISMATCH \(f)") }
         XCTAssertGreaterThan(documents, 300)
-        XCTAssertGreaterThanOrEqual(rate, 90.0, "parser-golden conformance fell below 90%")
+        XCTAssertGreaterThanOrEqual(rate, 93.0, "parser-golden conformance fell below 93%")
     }
 }
