@@ -22,6 +22,10 @@ enum JSONFeedReader {
             format = "json-feed-1.1"
         case let v? where v.hasPrefix("https://jsonfeed.org/version/1") || v.hasPrefix("http://jsonfeed.org/version/1"):
             format = "json-feed-1.0"
+        case "1", "1.0":
+            format = "json-feed-1.0"   // the bare number, as some generators write it
+        case "1.1":
+            format = "json-feed-1.1"
         default:
             guard root["items"]?.kind == .array else {
                 throw FeedError(.invalidArgument, "not a JSON Feed: no \"version\" of jsonfeed.org and no \"items\" array")

@@ -48,7 +48,11 @@ public final class Normalizer {
         while firstByte == nil {
             if let problem = reader.fill(atLeast: reader.buffered.count + 1) { fail(problem, at: position); return }
             firstByte = reader.buffered.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
-            if firstByte == nil && reader.eof { return }   // an empty input: nothing to do, nothing wrong
+            if firstByte == nil && reader.eof {
+                // Nothing to do, nothing wrong; but an empty file named on the command line is worth a word.
+                if input != "-" { stage.diagnostics.warning(.invalidArgument, "empty input: no feed in it", at: position) }
+                return
+            }
         }
         guard let firstByte else { return }
         let startsLikeXML = firstByte == UInt8(ascii: "<") || firstByte == 0xEF || firstByte == 0xFE || firstByte == 0xFF

@@ -6,7 +6,7 @@ import CSFeed
 /// gofeed's translator goldens (../shared/conformance/gofeed/translator): each input document is parsed
 /// by CSFeed and the item fields that map onto cs.advisory/1 are compared with gofeed's output.
 /// Mapped: title, link → url, guid → id, published/updated (parsed) → published/modified, authors
-/// (name, email), categories → tags (canonical), content → content_html.
+/// (name, email), categories → tags (canonical), content → content_html, feedType/feedVersion → source.format.
 final class GofeedConformanceTests: XCTestCase {
     struct Tally {
         var passed = 0
@@ -60,6 +60,11 @@ final class GofeedConformanceTests: XCTestCase {
         var records: [JSON] = []
         try? FeedParser.parse(Array(document), source: FeedSource(), report: { _ in }, emit: { records.append($0) })
         let items = expected["items"] as? [[String: Any]] ?? []
+        if !items.isEmpty, let type = expected["feedType"] as? String, let version = expected["feedVersion"] as? String {
+            let want = (type == "json" ? "json-feed" : type) + "-" + version
+            let got = records.first?.path("source", "format")?.stringValue
+            tally.check("format", got == want, "\(label) format: \(got ?? "nil") vs \(want)")
+        }
         for (n, item) in items.enumerated() {
             let r = n < records.count ? records[n] : nil
             let at = "\(label) item \(n + 1)"
