@@ -1,4 +1,4 @@
-/// Standard base64 (RFC 4648), decoding only (CSCore may gain an encoder; this name stays apart from it): fetch envelopes with binary bodies, Atom base64 content.
+/// Standard base64 (RFC 4648) decoding: fetch envelopes with binary bodies, Atom base64 content.
 /// Whitespace is skipped; padding is optional; any other character makes the input invalid.
 enum Base64Decoder {
     private static let table: [UInt8] = {

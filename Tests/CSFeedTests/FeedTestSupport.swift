@@ -21,10 +21,10 @@ func parseFeed(_ bytes: [UInt8], source: FeedSource = FeedSource()) -> ParseResu
     var result = ParseResult()
     do {
         try FeedParser.parse(bytes, source: source, report: { result.issues.append($0) }, emit: { record in
-            // cs-normalize writes records with CSCore's JSONWriter: it must match jansson's own output.
+            // cs-normalize writes records with CSCore's JSON.write(to:): it must match jansson's own output.
             var written: [UInt8] = []
             record.write(to: &written)
-            XCTAssertEqual(written, record.serialized(), "JSONWriter differs from jansson for \(record.text)")
+            XCTAssertEqual(written, record.serialized(), "JSON.write(to:) differs from jansson for \(record.text)")
             result.records.append(record)
         })
     } catch {

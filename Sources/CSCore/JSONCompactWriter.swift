@@ -11,11 +11,11 @@ import CJansson
 extension JSON {
     /// Appends the compact serialization of this value to `out`.
     public func write(to out: inout [UInt8]) {
-        JSONWriter.write(raw, into: &out)
+        JSONCompactWriter.write(raw, into: &out)
     }
 }
 
-enum JSONWriter {
+enum JSONCompactWriter {
     static func write(_ v: UnsafeMutablePointer<json_t>, into out: inout [UInt8]) {
         switch json_type(rawValue: UInt32(cs_json_typeof(v))) {
         case JSON_OBJECT:
