@@ -9,9 +9,18 @@ enum JSONFeedReader {
         if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF {
             body = UnsafeRawBufferPointer(rebasing: body[3...])
         }
+        let parsed: Result<JSON, JSONParseError>
+        if let fixed = UTF8Repair.repaired(body) {
+            report(FeedIssue(level: .warning, code: .dataLoss,
+                             message: "\(fixed.replaced) invalid UTF-8 byte\(fixed.replaced == 1 ? "" : "s") replaced by U+FFFD"))
+            parsed = fixed.bytes.withUnsafeBytes { b in Result { () throws(JSONParseError) in try JSON.parse(b) } }
+        } else {
+            parsed = Result { () throws(JSONParseError) in try JSON.parse(body) }
+        }
         let root: JSON
-        do { root = try JSON.parse(body) } catch {
-            throw FeedError(.invalidArgument, "invalid JSON: \(error.description)")
+        switch parsed {
+        case .success(let value): root = value
+        case .failure(let error): throw FeedError(.invalidArgument, "invalid JSON: \(error.description)")
         }
         guard root.kind == .object else { throw FeedError(.invalidArgument, "not a JSON Feed: the document is not an object") }
 

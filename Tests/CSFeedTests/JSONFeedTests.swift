@@ -89,6 +89,15 @@ final class JSONFeedTests: XCTestCase {
         XCTAssertNotNil(parseFeed("   ").error)
     }
 
+    func testInvalidUTF8IsReplacedNotFatal() throws {
+        var bytes = Array(#"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"a","title":"caf"#.utf8)
+        bytes += [0xE9]   // a Latin-1 byte in UTF-8 JSON
+        bytes += Array(#""}]}"#.utf8)
+        let result = parseFeed(bytes)
+        XCTAssertEqual(result.only?.str("title"), "caf\u{FFFD}")
+        XCTAssertTrue(result.issues.contains { $0.code == .dataLoss && $0.message.contains("UTF-8") })
+    }
+
     func testUnknownSeverityIsReportedNotInvented() throws {
         let doc = #"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"a","_cs_severities":["purple","critical"]}]}"#
         let result = parseFeed(doc)
