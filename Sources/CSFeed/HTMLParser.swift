@@ -6,7 +6,7 @@ internal import CLibXML2
 final class HTMLParser {
     private let context: htmlParserCtxtPtr?
     static let options = Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                               | HTML_PARSE_NONET.rawValue)
+                               | HTML_PARSE_NONET.rawValue | HTML_PARSE_NODEFDTD.rawValue | HTML_PARSE_COMPACT.rawValue)
 
     init() { context = htmlNewParserCtxt() }
     deinit { if let context { htmlFreeParserCtxt(context) } }
