@@ -30,6 +30,9 @@ final class XMLInput {
     private(set) var readError: Int32 = 0
     static let chunk = 256 << 10
 
+    private lazy var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: XMLInput.chunk, alignment: 16)
+    deinit { if case .descriptor = origin { scratch.deallocate() } }
+
     /// The first bytes, for sniffing the encoding.
     let head: [UInt8]
 
@@ -85,17 +88,13 @@ final class XMLInput {
             // Enough for the repair's look-ahead, then go: a slow pipe must not hold back complete items.
             while raw.count <= XMLRepair.lookahead || repair == nil && raw.isEmpty {
                 let before = raw.count
-                raw.reserveCapacity(before + Self.chunk)
-                var got = 0
-                raw.append(contentsOf: repeatElement(0, count: Self.chunk))
-                got = raw.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress! + before, Self.chunk) }
+                let got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
                 if got < 0 {
-                    raw.removeLast(Self.chunk)
                     if errno == EINTR { continue }
                     readError = errno
                     return false
                 }
-                raw.removeLast(Self.chunk - got)
+                raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
                 if retained != nil {
                     if retained!.count + got > Self.retainLimit { retained = nil }
                     else { retained!.append(contentsOf: raw[before...]) }

@@ -62,15 +62,20 @@ enum XMLRecovery {
             }
         }
         collectItems(root)
-        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished) { items.removeLast() }
+        var cutOff = false
+        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished) {
+            items.removeLast()   // cut off mid-item: not a whole item
+            cutOff = true
+        }
         for item in items.dropFirst(alreadySeen) { s.item(item, report: report, emit: emit) }
 
         let fromTree = s.emitted - emittedByStream
         let first = errors.firstFatal ?? streamError
         let whereText = first.map { " at line \($0.line): \($0.message)" } ?? ""
-        if errors.truncated || !errors.unfinished.isEmpty {
+        if cutOff || errors.firstFatalIsTruncation {
             report(FeedIssue(level: .error, code: .dataLoss,
-                             message: "document broken off\(whereText); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"))
+                             message: "document broken off\(whereText); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"
+                                + (cutOff ? ", the item cut off is lost" : "")))
         } else {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "malformed XML\(whereText); recovered, \(fromTree) item\(fromTree == 1 ? "" : "s") read after the error"))

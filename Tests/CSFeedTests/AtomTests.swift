@@ -52,7 +52,8 @@ final class AtomTests: XCTestCase {
         XCTAssertEqual(r["source"]?.text, #"{"feed_url":"https://atom.example/feed.atom","feed_title":"Atom Feed","home_page_url":"https://atom.example/","format":"atom-1.0","fetched_at":null}"#)
 
         let x = result.records[1]
-        XCTAssertEqual(x.str("content_html"), #"<p>X<b>H</b>TML <a href="rel/x">link</a></p>"#)
+        XCTAssertEqual(x.str("content_html"), #"<p>X<b>H</b>TML <a href="https://atom.example/rel/x">link</a></p>"#,
+                       "links inside content are resolved against xml:base")
         XCTAssertEqual(x.str("content_text"), "XHTML link")
         XCTAssertEqual(x["authors"]?.text, #"[{"name":"Entry Author","email":null,"url":"https://atom.example/people/e"}]"#)
         XCTAssertEqual(x["published"]?.kind, .null, "neither published nor updated")

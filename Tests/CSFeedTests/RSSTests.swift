@@ -156,6 +156,32 @@ final class RSSTests: XCTestCase {
         XCTAssertEqual(r.str("url"), "http://base.example/news/sub/item.html")
     }
 
+    func testRelativeLinksInsideContentAreResolved() throws {
+        let doc = """
+        <rss version="2.0"><channel><title>t</title><item xml:base="https://b.example/posts/"><guid>a</guid>
+        <description><![CDATA[<p><a href="../about" title="x href=y">About</a> <img SRC='img/p.png'> <a href="#top">top</a>
+        <a href="https://abs.example/">abs</a> <a href = mailto:a@b.example>mail</a> href="not/in/a/tag"</p>]]></description>
+        </item></channel></rss>
+        """
+        let r = try XCTUnwrap(parseFeed(doc).only)
+        XCTAssertEqual(r.str("content_html"), """
+            <p><a href="https://b.example/about" title="x href=y">About</a> <img SRC='https://b.example/posts/img/p.png'> <a href="#top">top</a>
+            <a href="https://abs.example/">abs</a> <a href = mailto:a@b.example>mail</a> href="not/in/a/tag"</p>
+            """)
+        XCTAssertEqual(r.str("summary")?.contains("../about"), true, "the summary is kept as the feed wrote it")
+    }
+
+    func testMarkupInTitlesBecomesText() throws {
+        let doc = """
+        <rss version="2.0"><channel><title>t</title>
+        <item><guid>1</guid><title>Patch &lt;b&gt;now&lt;/b&gt; &amp;amp; later</title></item>
+        <item><guid>2</guid><title>XSS via &lt;script&gt; tag</title></item>
+        <item><guid>3</guid><title>one&lt;br&gt;two</title></item>
+        </channel></rss>
+        """
+        XCTAssertEqual(parseFeed(doc).records.map { $0.str("title") }, ["Patch now & later", "XSS via <script> tag", "one two"])
+    }
+
     func testNotAFeedXML() {
         let result = parseFeed("<html><body>hi</body></html>")
         XCTAssertEqual(result.error?.code, .invalidArgument)
