@@ -22,16 +22,11 @@ public enum SinkDestination: Sendable, Equatable {
             return
         }
         if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
-            throw StageError(.unimplemented, "--to \(text): network destinations are not supported yet (file paths and sqlite:PATH are)")
+            throw StageError(.invalidArgument, "--to \(text): network destinations are not supported yet (file paths and sqlite:PATH are)")
         }
         guard !text.isEmpty else { throw StageError(.invalidArgument, "--to: empty destination") }
         self = .file(text)
     }
-}
-
-extension StatusCode {
-    /// Not in CSCore's list; shown as INVALID_ARGUMENT-like usage problems by the executable.
-    static var unimplemented: StatusCode { .failedPrecondition }
 }
 
 public struct SinkOptions: Sendable {
