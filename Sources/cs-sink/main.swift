@@ -11,29 +11,31 @@ struct SinkCommand: ParsableCommand {
             FORMATS (--format):
               ndjson    records unchanged, byte for byte (default)
               json      one JSON array of the records
-              csv, tsv  one row per record with --fields (csv: RFC 4180); cells that a spreadsheet
-                        would run as a formula (= + - @ tab CR first) get a leading single quote
-              table     aligned columns (severity, published, title, tactics) sorted by --sort,
-                        severity in colour on a terminal (NO_COLOR or --color never turn it off),
-                        as wide as the terminal (else COLUMNS, else 100; --width overrides)
-              markdown  a digest grouped by severity with tactics, techniques, CVEs and links
+              csv, tsv  one row per record with --fields (csv: RFC 4180); a cell a
+                        spreadsheet would run as a formula (= + - @ tab CR first)
+                        gets a leading single quote
+              table     aligned columns (severity, published, title, tactics),
+                        sorted by --sort, severity in colour on a terminal
+                        (NO_COLOR or --color never turn it off), as wide as the
+                        terminal (else COLUMNS, else 100; --width overrides)
+              markdown  a digest grouped by severity with tactics, techniques,
+                        CVEs and links
 
             DESTINATIONS (--to):
               (none), -     stdout
-              FILE          appended; each record leaves whole in one write(2), safe to tail
-              sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave the same rows);
-                            columns uid, id, severity, severity_rank, published, modified, title,
-                            url, type, exploited, feed_url, record (the JSON), ingested_at
+              FILE          appended; each record leaves whole in one write(2)
+              sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave
+                            the same rows); columns uid, id, severity,
+                            severity_rank, published, modified, title, url, type,
+                            exploited, feed_url, record (the JSON), ingested_at
 
-            Lines that are not JSON objects or not cs.advisory/1 records are reported with their
-            line number and counted (exit 2). table and markdown collect every record before
-            printing; the other formats stream.
+            Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and counted (exit 2). table and markdown collect every record before printing; the other formats stream.
 
             EXAMPLES:
               cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table
               cs-sink --to /var/log/cs/advisories.ndjson < advisories.ndjson
-              cs-sink --format csv --fields severity,published,title,url,tactics > report.csv
-              cs-sink --format markdown --to digest.md
+              cs-sink --format csv --fields severity,published,title,url,tactics
+              cs-sink --format markdown --title "Week 17" --to digest.md
               cs-sink --to sqlite:advisories.db
             """,
         version: CSVersion.string)
