@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CSCore
 
 /// What cs-sink writes.
@@ -48,6 +53,10 @@ public struct SinkOptions: Sendable {
 /// the chosen format and destination.
 public enum SinkRunner {
     public static func run(stage: Stage, inputs: [String], options: SinkOptions) {
+        if case let .file(path) = options.destination, let same = inputs.first(where: { sameFile($0, path) }) {
+            // Appending to the file being read would never reach its end.
+            stage.fail(StageError(.invalidArgument, "--to \(path) is also an input (\(same)): cs-sink would read its own output"))
+        }
         let session: SinkSession
         do { session = try SinkSession(stage: stage, options: options) } catch { stage.fail(error) }
         // Stopped by SIGINT/SIGTERM, the stage exits through exit(3): what was collected is still
@@ -69,6 +78,14 @@ public enum SinkRunner {
         }
         session.complete(interrupted: false)
     }
+}
+
+/// Whether two paths name one existing file (same device and inode).
+func sameFile(_ a: String, _ b: String) -> Bool {
+    guard a != "-" else { return false }
+    var sa = stat(), sb = stat()
+    guard stat(a, &sa) == 0, stat(b, &sb) == 0 else { return false }
+    return sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino
 }
 
 /// One run of cs-sink: the destination, the format's state, and how it ends.

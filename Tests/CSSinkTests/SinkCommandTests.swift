@@ -22,6 +22,10 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: file), SinkFixtures.ndjson + SinkFixtures.ndjson)
         let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o644)
+        let own = try ToolRunner.run("cs-sink", ["--to", file.path, file.path])
+        XCTAssertEqual(own.status, 3)
+        XCTAssertTrue(own.stderr.contains("would read its own output"), own.stderr)
+        XCTAssertEqual(try Data(contentsOf: file).count, 2 * SinkFixtures.ndjson.count, "nothing appended")
         let missingDir = try ToolRunner.run("cs-sink", ["--to", "/nonexistent-dir/x.ndjson"], stdin: SinkFixtures.ndjson)
         XCTAssertEqual(missingDir.status, 3)
         XCTAssertTrue(missingDir.stderr.contains("cannot open /nonexistent-dir/x.ndjson"), missingDir.stderr)
