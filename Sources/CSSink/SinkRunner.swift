@@ -7,7 +7,7 @@ import CSCore
 
 /// What cs-sink writes.
 public enum SinkFormat: String, Sendable, CaseIterable {
-    case ndjson, json, csv, tsv, table, markdown
+    case ndjson, json, csv, tsv, table, markdown, html
 }
 
 /// Where cs-sink writes (`--to`).
@@ -44,7 +44,7 @@ public struct SinkOptions: Sendable {
     /// Table width; nil = the terminal's (or COLUMNS, or 100).
     public var width: Int? = nil
     public var header = true
-    /// The markdown digest's heading.
+    /// The markdown or html digest's heading.
     public var title: String? = nil
     public init() {}
 }
@@ -140,7 +140,7 @@ final class SinkSession {
             output.writeRecord(line)
         case .csv, .tsv:
             output.writeRecord(delimited.row(fields!.values(scanner)))
-        case .table, .markdown:
+        case .table, .markdown, .html:
             summaries.append(AdvisorySummary(scanner, sequence: count))
         }
         count += 1
@@ -170,6 +170,9 @@ final class SinkSession {
         case .markdown:
             let sorted = (options.sort ?? .severity).sorted(summaries)
             output.write(MarkdownFormatter(title: options.title ?? "Advisory digest").render(sorted))
+        case .html:
+            let sorted = (options.sort ?? .severity).sorted(summaries)
+            output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
         case .ndjson, .csv, .tsv:
             break
         }
@@ -180,9 +183,9 @@ final class SinkSession {
 public enum SinkLibrary {
     public static let description = StageDescription(
         name: "cs-sink",
-        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table or a Markdown digest, to stdout, appended to a file, or upserted into SQLite.",
+        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, or upserted into SQLite.",
         inputs: ["cs.advisory/1"],
-        output: "ndjson (records unchanged), json, csv, tsv, table, markdown; or a SQLite table",
+        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html; or a SQLite table",
         examples: [
             "cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table",
             "cs-sink --to advisories.ndjson",

@@ -20,6 +20,8 @@ struct SinkCommand: ParsableCommand {
                         terminal (else COLUMNS, else 100; --width overrides)
               markdown  a digest grouped by severity with tactics, techniques,
                         CVEs and links
+              html      the same digest as one self-contained HTML file (feed text
+                        escaped, no scripts, http(s) links only)
 
             DESTINATIONS (--to):
               (none), -     stdout
@@ -36,6 +38,7 @@ struct SinkCommand: ParsableCommand {
               cs-sink --to /var/log/cs/advisories.ndjson < advisories.ndjson
               cs-sink --format csv --fields severity,published,title,url,tactics
               cs-sink --format markdown --title "Week 17" --to digest.md
+              cs-sink --format html --to report.html
               cs-sink --to sqlite:advisories.db
             """,
         version: CSVersion.string)
@@ -45,7 +48,7 @@ struct SinkCommand: ParsableCommand {
     @Argument(help: "Input files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown.", valueName: "format"))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html.", valueName: "format"))
     var format: SinkFormat = .ndjson
 
     @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (appended), sqlite:PATH, or - for stdout.", valueName: "dest"))
@@ -57,21 +60,24 @@ struct SinkCommand: ParsableCommand {
     @Flag(name: .customLong("no-header"), help: "csv/tsv without the header row.")
     var noHeader = false
 
-    @Option(name: .customLong("sort"), help: ArgumentHelp("table/markdown order: severity (most severe, then newest first), published, none.", valueName: "order"))
+    @Option(name: .customLong("sort"), help: ArgumentHelp("table/markdown/html order: severity (most severe, then newest first), published, none.", valueName: "order"))
     var sort: SinkSort?
 
     @Option(name: .customLong("color"), help: ArgumentHelp("Colour in tables: auto (terminal without NO_COLOR), always, never.", valueName: "when"))
     var color: Terminal.ColorMode = .auto
 
-    @Option(name: .customLong("title"), help: ArgumentHelp("The markdown digest's heading (default: Advisory digest).", valueName: "text"))
+    @Option(name: .customLong("title"), help: ArgumentHelp("The markdown or html digest's heading (default: Advisory digest).", valueName: "text"))
     var title: String?
 
     @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
     var width: Int?
 
     mutating func validate() throws {
-        if sort != nil && format != .table && format != .markdown {
-            throw ValidationError("--sort applies to --format table and markdown (the other formats stream in input order)")
+        if sort != nil && ![.table, .markdown, .html].contains(format) {
+            throw ValidationError("--sort applies to --format table, markdown and html (the other formats stream in input order)")
+        }
+        if title != nil && format != .markdown && format != .html {
+            throw ValidationError("--title applies to --format markdown and html")
         }
         if let width, width < 40 { throw ValidationError("--width must be at least 40") }
     }

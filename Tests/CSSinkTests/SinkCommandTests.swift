@@ -198,6 +198,41 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertFalse(md.contains("<script>"))
     }
 
+    /// The HTML report, read back by Python's HTML parser: no script elements or event handlers,
+    /// only http(s) links, feed markup shown as text.
+    func testHTMLReportIsInert() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "html", "--title", "Week <17>"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let file = ToolRunner.temporaryFile("report.html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try r.stdout.write(to: file)
+        let script = """
+            import html.parser, json, sys
+            class P(html.parser.HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.tags = []; self.attrs = []; self.text = []
+                def handle_starttag(self, tag, attrs): self.tags.append(tag); self.attrs += attrs
+                def handle_data(self, d): self.text.append(d)
+            p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read())
+            print(json.dumps({"tags": p.tags, "attrs": p.attrs, "text": "".join(p.text)}))
+            """
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try python(script, file.path).utf8)) as? [String: Any])
+        let tags = parsed["tags"] as? [String] ?? []
+        let attrs = (parsed["attrs"] as? [[Any]] ?? []).map { ($0[0] as? String ?? "", $0[1] as? String ?? "") }
+        let text = parsed["text"] as? String ?? ""
+        XCTAssertFalse(tags.contains("script") || tags.contains("iframe") || tags.contains("img"), "\(Set(tags))")
+        XCTAssertEqual(tags.filter { $0 == "article" }.count, SinkFixtures.records.count)
+        XCTAssertFalse(attrs.contains { $0.0.hasPrefix("on") })
+        for (name, value) in attrs where name == "href" {
+            XCTAssertTrue(value.hasPrefix("https://") || value.hasPrefix("http://"), value)
+        }
+        XCTAssertFalse(attrs.contains { $0.1.lowercased().contains("javascript:") })
+        XCTAssertTrue(text.contains("<script>alert(1)</script> **bold**"), "feed markup arrives as text")
+        XCTAssertTrue(text.contains("Week <17>"))
+        XCTAssertTrue(r.text.contains("Content-Security-Policy"))
+        XCTAssertTrue(r.text.range(of: "Critical (1)")!.lowerBound < r.text.range(of: "High (2)")!.lowerBound)
+    }
+
     /// Two identical runs into SQLite leave the same rows (checked with the sqlite3 command-line tool).
     func testSQLiteUpsertIsIdempotent() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 CLI not installed") }
