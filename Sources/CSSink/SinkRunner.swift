@@ -7,7 +7,7 @@ import CSCore
 
 /// What cs-sink writes.
 public enum SinkFormat: String, Sendable, CaseIterable {
-    case ndjson, json, csv, tsv, table, markdown, html
+    case ndjson, json, csv, tsv, table, markdown, html, ecs, splunk
 }
 
 /// Where cs-sink writes (`--to`).
@@ -99,6 +99,8 @@ final class SinkSession {
     private var summaries: [AdvisorySummary] = []
     private var count = 0
     private var completed = false
+    /// `@timestamp` of ECS documents whose record carries no date.
+    private let now = RFC3339.now()
 
     init(stage: Stage, options: SinkOptions) throws(StageError) {
         self.stage = stage
@@ -140,6 +142,10 @@ final class SinkSession {
             output.writeRecord(line)
         case .csv, .tsv:
             output.writeRecord(delimited.row(fields!.values(scanner)))
+        case .ecs:
+            output.writeRecord(ECSFormatter.document(line, scanner, now: now))
+        case .splunk:
+            output.writeRecord(SplunkFormatter.envelope(line, scanner))
         case .table, .markdown, .html:
             summaries.append(AdvisorySummary(scanner, sequence: count))
         }
@@ -173,7 +179,7 @@ final class SinkSession {
         case .html:
             let sorted = (options.sort ?? .severity).sorted(summaries)
             output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
-        case .ndjson, .csv, .tsv:
+        case .ndjson, .csv, .tsv, .ecs, .splunk:
             break
         }
         output.flush()
@@ -185,7 +191,7 @@ public enum SinkLibrary {
         name: "cs-sink",
         summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, or upserted into SQLite.",
         inputs: ["cs.advisory/1"],
-        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html; or a SQLite table",
+        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table",
         examples: [
             "cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table",
             "cs-sink --to advisories.ndjson",

@@ -22,6 +22,9 @@ struct SinkCommand: ParsableCommand {
                         CVEs and links
               html      the same digest as one self-contained HTML file (feed text
                         escaped, no scripts, http(s) links only)
+              ecs       Elastic Common Schema documents, one per line (threat.*,
+                        vulnerability.id, event.severity 1-5, the record in cs)
+              splunk    Splunk HEC event envelopes, one per line
 
             DESTINATIONS (--to):
               (none), -     stdout
@@ -48,7 +51,7 @@ struct SinkCommand: ParsableCommand {
     @Argument(help: "Input files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html.", valueName: "format"))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html, ecs, splunk.", valueName: "format"))
     var format: SinkFormat = .ndjson
 
     @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (appended), sqlite:PATH, or - for stdout.", valueName: "dest"))

@@ -233,6 +233,51 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertTrue(r.text.range(of: "Critical (1)")!.lowerBound < r.text.range(of: "High (2)")!.lowerBound)
     }
 
+    func testECSDocuments() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "ecs"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let docs = try r.lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        /// The value at a dotted path (Foundation on Linux has no key-value coding).
+        func at(_ o: [String: Any], _ path: String) -> Any? {
+            var v: Any? = o
+            for k in path.split(separator: ".") { v = (v as? [String: Any])?[String(k)] }
+            return v
+        }
+        XCTAssertEqual(docs.count, SinkFixtures.records.count)
+        for (doc, record) in zip(docs, SinkFixtures.records) {
+            XCTAssertEqual((doc["cs"] as? [String: Any]).map { $0 as NSDictionary }, record as NSDictionary, "the record rides along unchanged")
+            XCTAssertEqual(at(doc, "event.kind") as? String, "enrichment")
+            XCTAssertEqual(doc["@timestamp"] as? String, record["published"] as? String)
+        }
+        let lockouts = docs[1]
+        XCTAssertEqual(at(lockouts, "event.severity") as? Int, 4)
+        XCTAssertEqual(at(lockouts, "labels.severity") as? String, "high")
+        XCTAssertEqual(at(lockouts, "threat.framework") as? String, "MITRE ATT&CK")
+        XCTAssertEqual(at(lockouts, "threat.tactic.id") as? [String], ["TA0006"])
+        XCTAssertEqual(at(lockouts, "threat.tactic.reference") as? [String], ["https://attack.mitre.org/tactics/TA0006/"])
+        XCTAssertEqual(at(lockouts, "threat.technique.id") as? [String], ["T1110"])
+        XCTAssertEqual(at(lockouts, "threat.technique.name") as? [String], ["Brute Force"])
+        XCTAssertEqual(at(lockouts, "threat.technique.subtechnique.id") as? [String], ["T1110.003"])
+        XCTAssertEqual(at(lockouts, "threat.technique.subtechnique.reference") as? [String], ["https://attack.mitre.org/techniques/T1110/003/"])
+        XCTAssertEqual(at(docs[2], "vulnerability.id") as? [String], ["CVE-2024-3400"])
+        XCTAssertEqual(at(docs[2], "event.severity") as? Int, 5)
+        XCTAssertNil(at(docs[4], "event.severity"), "unrated records carry no severity")
+        XCTAssertNil(docs[2]["threat"], "no attack member, no threat fields")
+    }
+
+    func testSplunkEnvelopes() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "splunk"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.lines.count, SinkFixtures.records.count)
+        for (line, record) in zip(r.lines, SinkFixtures.lines) {
+            XCTAssertTrue(line.hasSuffix(",\"event\":" + record + "}"), "the record is the event, byte for byte")
+        }
+        let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(first["time"] as? Int, 1_775_815_200)   // 2026-04-10T10:00:00Z
+        XCTAssertEqual(first["sourcetype"] as? String, "cs:advisory")
+        XCTAssertEqual(first["source"] as? String, "https://feed.example.org/feed.json")
+    }
+
     /// Two identical runs into SQLite leave the same rows (checked with the sqlite3 command-line tool).
     func testSQLiteUpsertIsIdempotent() throws {
         guard FileManager.default.isExecutableFile(atPath: "/usr/bin/sqlite3") else { throw XCTSkip("sqlite3 CLI not installed") }
