@@ -44,6 +44,8 @@ public struct SinkOptions: Sendable {
     /// Table width; nil = the terminal's (or COLUMNS, or 100).
     public var width: Int? = nil
     public var header = true
+    /// `--to FILE` only: rotate the file at this size.
+    public var rotation: FileRotation? = nil
     /// The markdown or html digest's heading.
     public var title: String? = nil
     public init() {}
@@ -110,7 +112,7 @@ final class SinkSession {
             output = stage.output
             store = nil
         case let .file(path):
-            output = try AppendFile(path: path)
+            output = try AppendFile(path: path, rotation: options.rotation)
             store = nil
         case let .sqlite(path):
             output = stage.output

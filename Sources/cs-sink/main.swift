@@ -28,7 +28,8 @@ struct SinkCommand: ParsableCommand {
 
             DESTINATIONS (--to):
               (none), -     stdout
-              FILE          appended; each record leaves whole in one write(2)
+              FILE          appended; each record leaves whole in one write(2);
+                            --rotate SIZE --keep N move it aside to FILE.1..N
               sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave
                             the same rows); columns uid, id, severity,
                             severity_rank, published, modified, title, url, type,
@@ -57,6 +58,12 @@ struct SinkCommand: ParsableCommand {
     @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (appended), sqlite:PATH, or - for stdout.", valueName: "dest"))
     var to: String?
 
+    @Option(name: .customLong("rotate"), help: ArgumentHelp("With --to FILE: move the file aside to FILE.1 when it would grow past SIZE (500K, 10M, 1G).", valueName: "size"))
+    var rotate: String?
+
+    @Option(name: .customLong("keep"), help: ArgumentHelp("With --rotate: how many rotated files to keep (FILE.1 .. FILE.N).", valueName: "n"))
+    var keep: Int = 5
+
     @Option(name: .customLong("fields"), help: ArgumentHelp("csv/tsv columns: record paths or tactics, techniques, tactic_names, technique_names, groups, feed_url.", valueName: "list"))
     var fields: String = FieldList.defaultFields
 
@@ -79,6 +86,14 @@ struct SinkCommand: ParsableCommand {
         if sort != nil && ![.table, .markdown, .html].contains(format) {
             throw ValidationError("--sort applies to --format table, markdown and html (the other formats stream in input order)")
         }
+        if rotate != nil {
+            guard let size = FileRotation.parseSize(rotate!) else { throw ValidationError("--rotate: '\(rotate!)' is not a size such as 500K, 10M or 1G") }
+            guard keep >= 1 else { throw ValidationError("--keep must be at least 1") }
+            guard [.ndjson, .ecs, .splunk].contains(format) else {
+                throw ValidationError("--rotate applies to the line formats ndjson, ecs and splunk")
+            }
+            guard size >= 1024 else { throw ValidationError("--rotate: at least 1K") }
+        }
         if title != nil && format != .markdown && format != .html {
             throw ValidationError("--title applies to --format markdown and html")
         }
@@ -97,6 +112,10 @@ struct SinkCommand: ParsableCommand {
         }
         if case .sqlite = options.destination, format != .ndjson {
             throw ValidationError("--to sqlite: stores records; --format does not apply")
+        }
+        if let rotate {
+            guard case .file = options.destination else { throw ValidationError("--rotate needs --to FILE") }
+            options.rotation = FileRotation(maxBytes: FileRotation.parseSize(rotate)!, keep: keep)
         }
         options.fields = fields
         options.header = !noHeader

@@ -31,6 +31,33 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertTrue(missingDir.stderr.contains("cannot open /nonexistent-dir/x.ndjson"), missingDir.stderr)
     }
 
+    /// --rotate: the file is moved aside before it would pass the size; the newest records are in
+    /// FILE, older ones in FILE.1..FILE.N, nothing beyond N is kept, no record is split.
+    func testRotation() throws {
+        let file = ToolRunner.temporaryFile("rotated.ndjson")
+        let generations = [file.path] + (1...4).map { "\(file.path).\($0)" }
+        defer { for g in generations { try? FileManager.default.removeItem(atPath: g) } }
+        let lines = Array(repeating: SinkFixtures.lines, count: 4).flatMap { $0 }
+        let r = try ToolRunner.run("cs-sink", ["--to", file.path, "--rotate", "4K", "--keep", "3"],
+                                   stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: generations[3]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: generations[4]), "only --keep generations")
+        var kept: [String] = []
+        for g in generations[0...3].reversed() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: g))
+            let fileLines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+            XCTAssertTrue(data.count <= 4096 || fileLines.count == 1, "\(g): \(data.count) bytes")
+            XCTAssertEqual(data.last, 0x0A)
+            kept += fileLines
+        }
+        XCTAssertLessThan(kept.count, lines.count)
+        XCTAssertEqual(kept, Array(lines.suffix(kept.count)), "the newest records, in order, none split")
+        let bad = try ToolRunner.run("cs-sink", ["--rotate", "10M"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(bad.status, 64, "--rotate needs --to FILE")
+        XCTAssertEqual(try ToolRunner.run("cs-sink", ["--to", file.path, "--rotate", "ten"]).status, 64)
+    }
+
     /// Two cs-sink processes appending large records to one file at the same time: every line of
     /// the file is a whole record (one write(2) per record on O_APPEND), none lost.
     func testConcurrentAppendsNeverInterleave() throws {
