@@ -15,11 +15,18 @@ enum DisplayWidth {
         }
     }
 
-    static func of(_ s: String) -> Int { s.reduce(0) { $0 + of($1) } }
+    static func of(_ s: String) -> Int {
+        // Printable ASCII is one column a byte; only other text needs grapheme clusters.
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) { return s.utf8.count }
+        return s.reduce(0) { $0 + of($1) }
+    }
 
     /// The longest prefix of `s` that fits in `width` columns, with "…" when something was cut.
     static func truncate(_ s: String, _ width: Int) -> String {
         guard of(s) > width else { return s }
+        if s.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return width > 1 ? String(decoding: s.utf8.prefix(width - 1), as: UTF8.self) + "…" : (width == 1 ? "…" : "")
+        }
         guard width > 1 else { return width == 1 ? "…" : "" }
         var out = ""
         var used = 0

@@ -149,7 +149,7 @@ final class SinkSession {
         case .splunk:
             output.writeRecord(SplunkFormatter.envelope(line, scanner))
         case .table, .markdown, .html:
-            summaries.append(AdvisorySummary(scanner, sequence: count))
+            summaries.append(AdvisorySummary(scanner, sequence: count, withSummary: options.format != .table))
         }
         count += 1
     }
