@@ -10,6 +10,8 @@ final class FeedContext {
     let fetchedAt: String?
     let documentURL: String?
     var authors: [Author] = []
+    /// Shared by the items of this document.
+    let htmlParser = HTMLParser()
 
     init(format: String, source: FeedSource) {
         self.format = format
@@ -79,7 +81,7 @@ struct AdvisoryDraft {
 
     /// Builds the record, reporting what had to be repaired or dropped.
     func record(in feed: FeedContext, report: (FeedIssue) -> Void) -> JSON {
-        let title = self.title.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
+        let title = self.title.map(Self.plainTitle).flatMap { $0.isEmpty ? nil : $0 }
         let url = self.url.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         let published = date(self.published, report: report)
         let modified = date(self.modified, report: report)
@@ -105,7 +107,7 @@ struct AdvisoryDraft {
 
         var sections = Sections()
         if let html, !html.isEmpty {
-            let extracted = HTMLText.extract(html)
+            let extracted = HTMLText.extract(html, parser: feed.htmlParser)
             r.set("content_text", .string(extracted.text))
             sections = extracted.sections
         } else {
@@ -155,6 +157,25 @@ struct AdvisoryDraft {
                          message: "unparseable date in \(value.field): \"\(text)\"; kept under extensions",
                          item: index, id: id ?? url))
         return nil
+    }
+
+    /// Titles are text. Markup in them (`Patch <b>now</b>`, `line<br>line`) is reduced to its text; a lone
+    /// `<tag>` without an end tag is taken as text that mentions a tag (`XSS via <script>`).
+    static func plainTitle(_ title: String) -> String {
+        let u = title.utf8
+        var hasMarkup = false
+        var previous: UInt8 = 0
+        for c in u {
+            if previous == UInt8(ascii: "<"), c == UInt8(ascii: "/") || c == UInt8(ascii: "b") || c == UInt8(ascii: "B") {
+                hasMarkup = true
+                break
+            }
+            previous = c
+        }
+        if hasMarkup, title.contains("</") || title.lowercased().contains("<br") {
+            return HTMLText.singleLine(title)
+        }
+        return title.trimmingSpaces
     }
 
     /// Trimmed, non-empty, without duplicates, in order.

@@ -25,7 +25,9 @@ enum AtomEntryMapper {
     private static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
         switch e.localName {
         case "id":
-            d.id = try e.text(budget: &budget)
+            // Relative ids (rare, but real) are read against xml:base, as feedparser and gofeed do.
+            let id = try e.text(budget: &budget).trimmingSpaces
+            d.id = URLResolver.isAbsolute(id) ? id : URLResolver.resolve(id, against: e.baseURL)
         case "title":
             d.title = AtomText.plain(e, text: try e.text(budget: &budget))
         case "link":
@@ -33,7 +35,8 @@ enum AtomEntryMapper {
             guard rel == "alternate", d.url == nil, let href = e.attribute("href") else { return false }
             d.url = URLResolver.resolve(href, against: e.baseURL)
         case "summary":
-            d.summary = AtomText.markup(e, text: try e.text(budget: &budget))
+            let summary = try AtomText.markup(e, budget: &budget)
+            d.summary = summary.map { ContentLinks.resolve($0, base: e.baseURL) }
         case "content":
             return try content(e, into: &d, budget: &budget)
         case "published", "issued", "created":
@@ -70,66 +73,18 @@ enum AtomEntryMapper {
         let isHTML = type == "html" || type == "text/html"
         let isXHTML = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml"
         let isText = type == "text" || type == "text/plain"
+        d.baseURL = e.baseURL   // links inside the content are relative to the content's own base
         if mode == "base64" || !(isHTML || isXHTML || isText || type.hasSuffix("+xml") || type.hasSuffix("/xml")) {
-            guard let bytes = Base64.decode(try e.text(budget: &budget).utf8),
+            guard let bytes = Base64Decoder.decode(try e.text(budget: &budget).utf8),
                   let decoded = String(validating: bytes, as: UTF8.self) else { return false }
             if isHTML || isXHTML { d.contentHTML = decoded } else if isText || type.hasPrefix("text/") { d.contentText = decoded }
             else { return false }
             return true
         }
         if isXHTML { d.contentHTML = AtomText.xhtmlInner(e) }
-        else if isHTML { d.contentHTML = try e.htmlText(budget: &budget) }
-        else if isText { d.contentText = try e.text(budget: &budget) }
+        else if isHTML { d.contentHTML = try AtomText.html(e, budget: &budget) }
+        else if isText { d.contentText = try e.text(budget: &budget).trimmingSpaces }
         else { return false }
         return true
-    }
-}
-
-/// Atom text constructs (type="text" | "html" | "xhtml").
-enum AtomText {
-    /// As plain text (titles).
-    static func plain(_ e: XMLElement, text: String) -> String {
-        switch (e.attribute("type") ?? "text").lowercased() {
-        case "html", "text/html": return HTMLText.singleLine(text)
-        case "xhtml", "application/xhtml+xml": return HTMLText.singleLine(xhtmlInner(e))
-        default: return text
-        }
-    }
-
-    /// As the feed wrote it, markup kept (summaries).
-    static func markup(_ e: XMLElement, text: String) -> String {
-        switch (e.attribute("type") ?? "text").lowercased() {
-        case "xhtml", "application/xhtml+xml": return xhtmlInner(e)
-        default: return text
-        }
-    }
-
-    /// The markup inside xhtml content: the children of its wrapping `<div>`.
-    static func xhtmlInner(_ e: XMLElement) -> String {
-        let kids = e.children
-        if kids.count == 1, kids[0].localName == "div" { return kids[0].innerXML.trimmingSpaces }
-        return e.innerXML.trimmingSpaces
-    }
-}
-
-/// Atom person constructs (author, contributor).
-enum AtomPerson {
-    static func author(_ e: XMLElement) -> Author? {
-        var a = Author(name: nil, email: nil, url: nil)
-        var budget = 1 << 16
-        for c in e.children {
-            let value = ((try? c.text(budget: &budget)) ?? "").trimmingSpaces
-            if value.isEmpty { continue }
-            switch c.localName {
-            case "name": a.name = value
-            case "email": a.email = value
-            case "uri", "url": a.url = URLResolver.resolve(value, against: c.baseURL)
-            default: break
-            }
-        }
-        if a.isEmpty, !e.hasElementChildren, let text = try? e.text(budget: &budget), !text.trimmingSpaces.isEmpty {
-            a.name = text.trimmingSpaces   // some feeds write the name directly
-        }
-        return a.isEmpty ? nil : a
     }
 }

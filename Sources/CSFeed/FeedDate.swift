@@ -89,8 +89,19 @@ public enum FeedDate {
     private static func tokens(_ b: [UInt8]) -> [Token]? {
         var out: [Token] = []
         var i = 0
+        var sawTime = false
         while i < b.count {
             let c = b[i]
+            if c == UInt8(ascii: "(") {
+                // An RFC 2822 comment, such as the zone name after an offset: "+0200 (CEST)".
+                while i < b.count, b[i] != UInt8(ascii: ")") { i += 1 }
+                i += 1
+                continue
+            }
+            if c == UInt8(ascii: "-") && !sawTime {
+                i += 1   // a date separator ("01-Jan-2004"); offsets only follow the time
+                continue
+            }
             if c == 0x20 || c == 0x09 || c == UInt8(ascii: ",") || c == UInt8(ascii: ".") {
                 i += 1; continue
             }
@@ -119,6 +130,7 @@ public enum FeedDate {
                     }
                     guard parts.count >= 2 else { return nil }
                     out.append(.time(h: parts[0], m: parts[1], s: parts.count > 2 ? parts[2] : 0))
+                    sawTime = true
                     i = j
                 } else {
                     guard k - i <= 8 else { return nil }

@@ -26,7 +26,7 @@ struct FetchEnvelope {
         case "utf-8", "utf8", "text":
             self.body = Array(body.utf8)
         case "base64":
-            guard let decoded = Base64.decode(body.utf8) else {
+            guard let decoded = Base64Decoder.decode(body.utf8) else {
                 throw FeedError(.invalidArgument, "\(url): body_encoding is base64 but the body is not valid base64")
             }
             self.body = decoded

@@ -1,33 +1,11 @@
 internal import CLibXML2
 import CSCore
 
-/// The sections a detection engineer looks for in an advisory body.
-struct Sections {
-    var attackChain: [String] = []
-    var impact: [String] = []
-    var recommendations: [String] = []
-
-    func json() -> JSON {
-        let o = JSON.object()
-        o.set("attack_chain", .strings(attackChain))
-        o.set("impact", impact.isEmpty ? .null : .string(impact.joined(separator: "\n")))
-        o.set("recommendations", .strings(recommendations))
-        return o
-    }
-}
-
 /// Plain text and sections from an HTML fragment, through libxml2's forgiving HTML parser: entities
 /// decoded, block elements as line breaks, list items one per line, script and style dropped.
 enum HTMLText {
-    static func extract(_ html: String) -> (text: String, sections: Sections) {
-        var html = html
-        let doc: htmlDocPtr? = html.withUTF8 { buf in
-            buf.withMemoryRebound(to: CChar.self) { chars in
-                htmlReadMemory(chars.baseAddress, Int32(chars.count), nil, "UTF-8",
-                               Int32(HTML_PARSE_RECOVER.rawValue | HTML_PARSE_NOERROR.rawValue | HTML_PARSE_NOWARNING.rawValue
-                                     | HTML_PARSE_NONET.rawValue))
-            }
-        }
+    static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
+        let doc = parser.parse(html)
         guard let doc else { return ("", Sections()) }
         defer { xmlFreeDoc(doc) }
         var walker = Walker()
@@ -42,77 +20,6 @@ enum HTMLText {
         var b = TextBuilder(singleLine: true)
         b.append(text)
         return b.text
-    }
-}
-
-/// Which section a heading opens.
-enum SectionKind {
-    case attackChain, impact, recommendations, other
-
-    /// Classifies heading text (and the heading's id) tolerantly: case, punctuation, "-" and "_" do not matter.
-    static func classify(_ heading: String) -> SectionKind {
-        var words: [UInt8] = []
-        var space = false
-        for c in heading.utf8 {
-            let lower = c >= 65 && c <= 90 ? c + 32 : c
-            if lower >= 97 && lower <= 122 {
-                if space && !words.isEmpty { words.append(0x20) }
-                space = false
-                words.append(lower)
-            } else { space = true }
-        }
-        if words.isEmpty { return .other }
-        func has(_ s: StaticString) -> Bool { find(s, in: words) != nil }
-        func starts(_ s: StaticString) -> Bool { find(s, in: words) == 0 }
-        func ends(_ s: StaticString) -> Bool {
-            let n = s.utf8CodeUnitCount
-            return words.count >= n && find(s, in: words[(words.count - n)...]) != nil
-        }
-        if has("attack chain") || has("kill chain") || starts("attack flow") || starts("attack sequence")
-            || starts("attack steps") { return .attackChain }
-        if starts("impact") || ends(" impact") { return .impact }
-        if starts("recommend") || ends("recommendations") || ends("recommendation")
-            || starts("mitigation") || starts("remediation") { return .recommendations }
-        return .other
-    }
-}
-
-/// Where `needle` first occurs in `hay` (an offset from its start), or nil.
-private func find<C: Collection>(_ needle: StaticString, in hay: C) -> Int? where C.Element == UInt8, C.Index == Int {
-    let n = needle.utf8CodeUnitCount
-    let p = needle.utf8Start
-    guard hay.count >= n else { return nil }
-    var i = hay.startIndex
-    while i + n <= hay.endIndex {
-        var k = 0
-        while k < n && hay[i + k] == p[k] { k += 1 }
-        if k == n { return i - hay.startIndex }
-        i += 1
-    }
-    return nil
-}
-
-/// The HTML elements the text walker treats specially, from libxml2's (already lowercase) element name
-/// without making a Swift string for each element.
-enum HTMLTag {
-    case dropped, heading(Int), br, cell, listItem, paragraph, block, inline
-
-    init(_ name: UnsafePointer<UInt8>?) {
-        guard let n = name else { self = .inline; return }
-        let a = n[0], b = a == 0 ? 0 : n[1], c = b == 0 ? 0 : n[2]
-        switch (a, b, c) {
-        case (0x68, 0x31...0x36, 0): self = .heading(Int(b - 0x30))                       // h1..h6
-        case (0x62, 0x72, 0): self = .br                                                   // br
-        case (0x74, 0x64, 0), (0x74, 0x68, 0): self = .cell                                // td th
-        case (0x6C, 0x69, 0), (0x64, 0x74, 0), (0x64, 0x64, 0): self = .listItem           // li dt dd
-        case (0x70, 0, _): self = .paragraph                                               // p
-        default:
-            let s = String(cString: n)
-            switch s {
-            case "script", "style", "noscript", "template", "head", "title": self = .dropped
-            default: self = Walker.isBlock(s) ? .block : .inline
-            }
-        }
     }
 }
 
@@ -281,15 +188,11 @@ struct Walker {
         return label.utf8.count <= 60 ? label : nil
     }
 
-    static func isBlock(_ name: String) -> Bool {
-        switch name {
-        case "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
-             "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
-             "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
-             "body", "html":
-            return true
-        default:
-            return false
-        }
-    }
+    static let blockNames: [String] = [
+        "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
+        "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
+        "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
+        "body", "html"]
+
+    static func isBlock(_ name: String) -> Bool { blockNames.contains(name) }
 }

@@ -9,9 +9,18 @@ enum JSONFeedReader {
         if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF {
             body = UnsafeRawBufferPointer(rebasing: body[3...])
         }
+        let parsed: Result<JSON, JSONParseError>
+        if let fixed = UTF8Repair.repaired(body) {
+            report(FeedIssue(level: .warning, code: .dataLoss,
+                             message: "\(fixed.replaced) invalid UTF-8 byte\(fixed.replaced == 1 ? "" : "s") replaced by U+FFFD"))
+            parsed = fixed.bytes.withUnsafeBytes { b in Result { () throws(JSONParseError) in try JSON.parse(b) } }
+        } else {
+            parsed = Result { () throws(JSONParseError) in try JSON.parse(body) }
+        }
         let root: JSON
-        do { root = try JSON.parse(body) } catch {
-            throw FeedError(.invalidArgument, "invalid JSON: \(error.description)")
+        switch parsed {
+        case .success(let value): root = value
+        case .failure(let error): throw FeedError(.invalidArgument, "invalid JSON: \(error.description)")
         }
         guard root.kind == .object else { throw FeedError(.invalidArgument, "not a JSON Feed: the document is not an object") }
 
@@ -22,6 +31,10 @@ enum JSONFeedReader {
             format = "json-feed-1.1"
         case let v? where v.hasPrefix("https://jsonfeed.org/version/1") || v.hasPrefix("http://jsonfeed.org/version/1"):
             format = "json-feed-1.0"
+        case "1", "1.0":
+            format = "json-feed-1.0"   // the bare number, as some generators write it
+        case "1.1":
+            format = "json-feed-1.1"
         default:
             guard root["items"]?.kind == .array else {
                 throw FeedError(.invalidArgument, "not a JSON Feed: no \"version\" of jsonfeed.org and no \"items\" array")

@@ -15,10 +15,22 @@ import CSPosix
 public final class Normalizer {
     let stage: Stage
     private let scanner = RecordScanner()
+    /// One record's bytes, reused from record to record.
+    private var recordBytes: [UInt8] = []
     /// Whole documents may be much longer than an NDJSON line.
     public var maxDocumentBytes = 1 << 30
 
     public init(stage: Stage) { self.stage = stage }
+
+    /// cs-normalize's contract for `--describe`.
+    public static let description = StageDescription(
+        name: "cs-normalize",
+        summary: "Feed documents, fetch envelopes and advisory records into cs.advisory/1 records.",
+        inputs: ["rss-0.9x", "rss-1.0", "rss-2.0", "atom-0.3", "atom-1.0", "json-feed-1.0", "json-feed-1.1",
+                 "cs.fetch/1", CSVersion.schema],
+        output: CSVersion.schema,
+        examples: ["cs-normalize feed.xml feed.json > advisories.ndjson",
+                   "cs-fetch --raw https://example.org/feed.xml | cs-normalize"])
 
     public func run(inputs: [String]) {
         for input in inputs.isEmpty ? ["-"] : inputs {
@@ -31,14 +43,23 @@ public final class Normalizer {
     private func normalize(fd: Int32, input: String) {
         let reader = InputReader(fd: fd)
         let position = Position(input: input)
-        if let problem = reader.fill(atLeast: 4096) { fail(problem, at: position); return }
-        let head = reader.buffered
-        guard let firstByte = head.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else {
-            return   // an empty input: nothing to do, nothing wrong
+        // Read only as far as the first meaningful byte: a slow producer's first record must not wait.
+        var firstByte: UInt8?
+        while firstByte == nil {
+            if let problem = reader.fill(atLeast: reader.buffered.count + 1) { fail(problem, at: position); return }
+            firstByte = reader.buffered.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })
+            if firstByte == nil && reader.eof {
+                // Nothing to do, nothing wrong; but an empty file named on the command line is worth a word.
+                if input != "-" { stage.diagnostics.warning(.invalidArgument, "empty input: no feed in it", at: position) }
+                return
+            }
         }
+        guard let firstByte else { return }
         let startsLikeXML = firstByte == UInt8(ascii: "<") || firstByte == 0xEF || firstByte == 0xFE || firstByte == 0xFF
-            || firstByte == 0 || head.prefix(2).contains(0)
+            || firstByte == 0 || reader.buffered.prefix(2).contains(0)
         if startsLikeXML {
+            // Enough of the start to see the byte-order mark and the XML declaration.
+            if let problem = reader.fill(atLeast: 512) { fail(problem, at: position); return }
             // XML streams through libxml2 as it is read: records leave before the document ends.
             let prefix = reader.takeBuffered()
             parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
@@ -156,7 +177,9 @@ public final class Normalizer {
         do {
             try body(report) { record in
                 self.checkSignal()
-                self.stage.output.writeRecord(record)
+                self.recordBytes.removeAll(keepingCapacity: true)
+                record.write(to: &self.recordBytes)
+                self.stage.output.writeRecord(self.recordBytes)
             }
         } catch {
             stage.reject(keptDeadLetter ? nil : deadLetter, at: position, error.code, prefix + error.message)

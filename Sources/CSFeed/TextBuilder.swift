@@ -12,22 +12,30 @@ struct TextBuilder {
         bytes.reserveCapacity(capacity)
     }
 
+    @inline(__always)
+    private static func isSpace(_ p: UnsafePointer<UInt8>, _ i: Int) -> Int {
+        let c = p[i]
+        if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C { return 1 }
+        if c == 0xC2 && p[i + 1] == 0xA0 { return 2 }   // U+00A0 no-break space
+        return 0
+    }
+
+    /// Appends NUL-terminated UTF-8 text, copying runs of non-space bytes whole.
     mutating func append(_ p: UnsafePointer<UInt8>) {
         var i = 0
-        while true {
-            let c = p[i]
-            if c == 0 { return }
-            if c == 0x20 || c == 0x09 || c == 0x0A || c == 0x0D || c == 0x0C {
+        while p[i] != 0 {
+            let space = Self.isSpace(p, i)
+            if space > 0 {
                 pendingSpace = lineHasText
-            } else if c == 0xC2, p[i + 1] == 0xA0 {   // U+00A0 no-break space
-                pendingSpace = lineHasText
-                i += 1
-            } else {
-                if pendingSpace { bytes.append(0x20); pendingSpace = false }
-                bytes.append(c)
-                lineHasText = true
+                i += space
+                continue
             }
-            i += 1
+            var j = i + 1
+            while p[j] != 0 && Self.isSpace(p, j) == 0 { j += 1 }
+            if pendingSpace { bytes.append(0x20); pendingSpace = false }
+            bytes.append(contentsOf: UnsafeBufferPointer(start: p + i, count: j - i))
+            lineHasText = true
+            i = j
         }
     }
 

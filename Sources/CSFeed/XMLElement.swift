@@ -86,8 +86,6 @@ struct XMLElement {
         return out
     }
 
-    func child(_ localName: String) -> XMLElement? { children.first { $0.localName == localName } }
-
     var hasElementChildren: Bool {
         var c = node.pointee.children
         while let n = c {

@@ -18,6 +18,17 @@ enum XMLFeedReader {
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
         let head = UnsafeRawBufferPointer(rebasing: document.prefix(512))
+        if let bigEndian = UTF32.detect(head) {
+            let utf8 = UTF32.toUTF8(document, bigEndian: bigEndian)
+            let result: Result<Void, FeedError> = utf8.withUnsafeBytes { converted in
+                Result { () throws(FeedError) in
+                    // The declaration still names UTF-32; the bytes are UTF-8 now.
+                    try read(XMLInput(memory: converted, utf8: true), encoding: "UTF-8", source: source, report: report, emit: emit)
+                }
+            }
+            try result.get()
+            return
+        }
         let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
         let input = XMLInput(memory: document, utf8: repairsAsUTF8(head, encoding: encoding))
         try read(input, encoding: encoding, source: source, report: report, emit: emit)
@@ -27,6 +38,14 @@ enum XMLFeedReader {
     /// arrives, so the first records leave before the document ends.
     static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        if prefix.withUnsafeBytes({ UTF32.detect($0) }) != nil {
+            let whole = UTF32.readRest(fd, after: prefix)
+            let result: Result<Void, FeedError> = whole.withUnsafeBytes { doc in
+                Result { () throws(FeedError) in try parse(doc, source: source, report: report, emit: emit) }
+            }
+            try result.get()
+            return
+        }
         let (input, encoding) = prefix.withUnsafeBytes { head in
             let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
             return (XMLInput(descriptor: fd, prefix: prefix, utf8: repairsAsUTF8(head, encoding: encoding)), encoding)
@@ -180,44 +199,5 @@ enum XMLFeedReader {
         guard let v = xmlTextReaderGetAttribute(reader, name) else { return nil }
         defer { cs_xml_free(v) }
         return String(cString: v)
-    }
-}
-
-/// libxml2's errors while reading one document.
-final class XMLErrorLog {
-    struct Entry { let line: Int; let message: String; let code: Int32 }
-    private(set) var first: Entry?
-    private(set) var firstFatal: Entry?
-    private(set) var lastFatal: Entry?
-    private(set) var fatalCount = 0
-    private(set) var truncated = false
-    private(set) var entityLoop = false
-    private(set) var entityLoopLine = 0
-    /// Elements still open when the document ended (truncation).
-    private(set) var unfinished: [String] = []
-
-    func record(_ e: xmlError) {
-        var message = e.message.map { String(cString: $0) } ?? "XML error \(e.code)"
-        while message.last == "\n" { message.removeLast() }
-        let entry = Entry(line: Int(e.line), message: message, code: e.code)
-        if first == nil { first = entry }
-        guard e.level.rawValue >= XML_ERR_ERROR.rawValue else { return }
-        fatalCount += 1
-        if firstFatal == nil { firstFatal = entry }
-        lastFatal = entry
-        switch UInt32(e.code) {
-        case XML_ERR_ENTITY_LOOP.rawValue:
-            if !entityLoop { entityLoopLine = entry.line }
-            entityLoop = true
-        case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
-            break
-        case XML_ERR_TAG_NOT_FINISHED.rawValue:
-            truncated = true
-            if let name = e.str1 { unfinished.append(String(cString: name)) }
-        case XML_ERR_CDATA_NOT_FINISHED.rawValue, XML_ERR_COMMENT_NOT_FINISHED.rawValue:
-            truncated = true
-        default:
-            if message.hasPrefix("Premature end") { truncated = true }
-        }
     }
 }

@@ -72,9 +72,10 @@ enum XMLRecovery {
         let fromTree = s.emitted - emittedByStream
         let first = errors.firstFatal ?? streamError
         let whereText = first.map { " at line \($0.line): \($0.message)" } ?? ""
-        if cutOff {
+        if cutOff || errors.firstFatalIsTruncation {
             report(FeedIssue(level: .error, code: .dataLoss,
-                             message: "malformed XML\(whereText); recovered \(s.emitted) item\(s.emitted == 1 ? "" : "s"), the item cut off at the end is lost"))
+                             message: "document broken off\(whereText); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"
+                                + (cutOff ? ", the item cut off is lost" : "")))
         } else {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "malformed XML\(whereText); recovered, \(fromTree) item\(fromTree == 1 ? "" : "s") read after the error"))

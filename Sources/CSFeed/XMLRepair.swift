@@ -129,6 +129,9 @@ struct XMLRepair {
                 }
                 continue
             }
+            // Eight plain ASCII bytes at a time (no control character, `&` or `<`).
+            while i + 8 <= limit, Self.plainWord(d.baseAddress!.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+            guard i < limit else { break }
             let c = d[i]
             if c >= 0x20 && c < 0x80 && c != amp && c != lt { i += 1; continue }
             if c == lt {
@@ -234,6 +237,18 @@ struct XMLRepair {
         case 0xF4: return i + 1 < n && d[i + 1] >= 0x80 && d[i + 1] <= 0x8F && cont(i + 2) && cont(i + 3) ? 4 : 0
         default: return 0
         }
+    }
+
+    /// True when none of the eight bytes is a control character, non-ASCII, `&` or `<` (SWAR tests).
+    @inline(__always)
+    static func plainWord(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        if w & highs != 0 { return false }
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let a = w ^ (ones &* 0x26), l = w ^ (ones &* 0x3C)
+        let ampersand = (a &- ones) & ~a & highs
+        let less = (l &- ones) & ~l & highs
+        return control | ampersand | less == 0
     }
 
     /// For `<br>`, `<hr class="x">`, `<img src=...>` and the other HTML void elements (except those RSS

@@ -15,6 +15,8 @@ public struct FetchOptions {
     /// credentials given with `--header`.
     public var secretHeaderNames: Set<String> = []
     public var insecure = false
+    /// `--cacert`: CA certificates (PEM) trusted instead of the system's.
+    public var caBundlePath: String?
     public var raw = false
     public var statePath: String?
     public var newOnly = false
@@ -35,6 +37,9 @@ public struct FetchOptions {
     }
 
     public static let userAgent = "cs-fetch/\(CSVersion.string)"
+
+    /// Feed formats first, anything else accepted (format is detected from content anyway).
+    public static let accept = "application/feed+json, application/rss+xml, application/atom+xml, application/json;q=0.9, application/xml;q=0.9, text/xml;q=0.9, */*;q=0.8"
 
     /// `Name: value` from `--header`.
     public static func header(parsing text: String) -> (name: String, value: String)? {

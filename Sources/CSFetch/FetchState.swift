@@ -47,6 +47,7 @@ public final class FetchState {
 
     public func validators(feed url: String) throws(StageError) -> Validators? {
         selectFeed.bind([url])
+        defer { selectFeed.reset() }
         guard try selectFeed.step() else { return nil }
         return Validators(etag: selectFeed.text(0), lastModified: selectFeed.text(1))
     }
@@ -54,6 +55,7 @@ public final class FetchState {
     /// The content hash stored for an item, or nil when the item was never seen.
     public func itemHash(feed url: String, uid: String) throws(StageError) -> String? {
         selectItem.bind([url, uid])
+        defer { selectItem.reset() }
         guard try selectItem.step() else { return nil }
         return selectItem.text(0)
     }

@@ -34,25 +34,29 @@ public final class Fetcher {
         }
         var requests: [HTTPRequest] = []
         let sensitive = options.sensitiveHeaders
+        var common = options.headers
+        if !common.contains(where: { $0.name.lowercased() == "accept" }) { common.insert(("Accept", FetchOptions.accept), at: 0) }
         for (index, url) in urls.enumerated() {
-            var headers = options.headers
+            var headers = common
             if let validators = try state?.validators(feed: url) {
                 if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
                 if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }
             }
             requests.append(HTTPRequest(url: url, headers: headers, timeout: options.timeout, connectTimeout: options.connectTimeout,
                                         maxBodyBytes: options.maxBodyBytes, userAgent: FetchOptions.userAgent,
-                                        insecure: options.insecure, tag: index, sensitiveHeaders: sensitive))
+                                        insecure: options.insecure, caBundlePath: options.caBundlePath, tag: index,
+                                        sensitiveHeaders: sensitive))
         }
 
         let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)
-        client.shouldStop = { cs_stop_signal() != 0 }
+        // A state that cannot be written stops the run: what comes out must stay what the state knows.
+        var stateError: StageError?
+        client.shouldStop = { cs_stop_signal() != 0 || stateError != nil }
         if let progress {
             client.onProgress = { [unowned self] done, total, bytes in
                 progress.show(done: done, total: total, bytes: self.totals.bytes + bytes, items: self.totals.items, failed: self.totals.failed)
             }
         }
-        var stateError: StageError?
         let completed = client.run(requests) { outcome in
             progress?.clear()
             do throws(StageError) { try handle(outcome) } catch { stateError = stateError ?? error }
@@ -159,35 +163,5 @@ public final class Fetcher {
         case .warning: stage.diagnostics.warning(issue.code, issue.text, at: position, id: issue.id)
         default: stage.diagnostics.emit(issue.level, issue.code, issue.text, at: position, id: issue.id)
         }
-    }
-}
-
-/// The live "feeds done/total" line on a terminal's stderr, redrawn in place.
-final class ProgressLine {
-    private var shown: String?
-
-    func show(done: Int, total: Int, bytes: Int, items: Int, failed: Int) {
-        let text = "cs-fetch: \(done)/\(total) feeds, \(ProgressLine.size(bytes)), \(items) items, \(failed) failed"
-        guard text != shown else { return }
-        write("\r\u{1B}[K" + text)
-        shown = text
-    }
-
-    /// Erases the line (before a diagnostic is written, and at the end).
-    func clear() {
-        guard shown != nil else { return }
-        write("\r\u{1B}[K")
-        shown = nil
-    }
-
-    private func write(_ text: String) {
-        var text = text
-        text.withUTF8 { _ = Glibc.write(2, $0.baseAddress, $0.count) }
-    }
-
-    static func size(_ bytes: Int) -> String {
-        if bytes < 1 << 10 { return "\(bytes) B" }
-        if bytes < 1 << 20 { return "\(bytes >> 10) KB" }
-        return "\(bytes >> 20) MB"
     }
 }

@@ -91,9 +91,13 @@ final class SQLiteStatement {
 
     func run(_ values: [String?]) throws(StageError) {
         bind(values)
+        defer { reset() }
         _ = try step()
-        sqlite3_reset(stmt)
     }
+
+    /// Ends the statement's read. A statement left on a row keeps its read transaction (and WAL
+    /// snapshot) open, and a later write on this connection then fails with SQLITE_BUSY at once.
+    func reset() { sqlite3_reset(stmt) }
 
     func text(_ column: Int32) -> String? {
         guard sqlite3_column_type(stmt, column) != SQLITE_NULL, let p = sqlite3_column_text(stmt, column) else { return nil }

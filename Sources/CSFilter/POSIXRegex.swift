@@ -18,6 +18,20 @@ final class POSIXRegex {
             throw FilterSpecError("regular expression longer than \(POSIXRegex.maxPatternBytes) bytes")
         }
         guard !pattern.utf8.contains(0) else { throw FilterSpecError("regular expression contains a NUL byte") }
+        // glibc accepts back-references (\1) in extended syntax, and matching them can take
+        // exponential time: a filter in every pipeline must not hang on one record.
+        let bytes = Array(pattern.utf8)
+        var i = 0
+        while i + 1 < bytes.count {
+            if bytes[i] == UInt8(ascii: "\\") {
+                if bytes[i + 1] >= UInt8(ascii: "1") && bytes[i + 1] <= UInt8(ascii: "9") {
+                    throw FilterSpecError("back-references such as \\\(Character(Unicode.Scalar(bytes[i + 1]))) are not supported in '\(pattern)'")
+                }
+                i += 2
+            } else {
+                i += 1
+            }
+        }
         // Compiled into a local first: `re` is only set once it holds a compiled expression, so a
         // throw here never reaches deinit's regfree.
         let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)

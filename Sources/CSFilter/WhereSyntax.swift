@@ -205,7 +205,7 @@ struct WhereParser {
             throw WhereSyntaxError(message: "'\(path)' is not a field name (names look like severity or attack.tactics.id)", column: column)
         }
         guard case let .op(op) = peek.kind else { return .truthy(path: path) }
-        let opToken = take()
+        _ = take()   // the operator
         let v = take()
         let value: WhereValue
         switch v.kind {
@@ -231,7 +231,6 @@ struct WhereParser {
         if [.lt, .le, .gt, .ge].contains(op), value == .null || value == .bool(true) || value == .bool(false) {
             throw WhereSyntaxError(message: "'\(op.rawValue)' cannot order \(describe(v))", column: v.column)
         }
-        _ = opToken
         return .compare(path: path, op: op, value: value, column: v.column)
     }
 }

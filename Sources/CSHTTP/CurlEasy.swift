@@ -64,6 +64,7 @@ final class CurlEasy {
             // enforces the limit on decoded bytes (compressed bodies, chunked bodies).
             cs_curl_easy_setopt_off(h, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max))
         }
+        if let ca = r.caBundlePath { cs_curl_easy_setopt_string(h, CURLOPT_CAINFO, ca) }
         if r.insecure {
             cs_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYPEER, 0)
             cs_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)

@@ -12,9 +12,14 @@ final class CurlMulti {
     }
 
     deinit {
+        cancelAll()
+        curl_multi_cleanup(handle)
+    }
+
+    /// Abandons every transfer under way (their easy handles are freed with them).
+    func cancelAll() {
         for (easy, _) in running { curl_multi_remove_handle(handle, easy) }
         running = [:]
-        curl_multi_cleanup(handle)
     }
 
     var count: Int { running.count }

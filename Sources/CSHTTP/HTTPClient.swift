@@ -9,8 +9,9 @@ public struct HTTPOutcome: Sendable {
 }
 
 /// Runs requests concurrently over one libcurl multi handle: at most `parallel` transfers at
-/// once and `perHost` to any one scheme://host:port, retrying as `retry` says. Requests start in
-/// the order given; completions are reported as they happen, on the calling thread.
+/// once and `perHost` to any one scheme://host:port, retrying as `retry` says. Requests of one host
+/// start in the order given, hosts in the order first seen; completions are reported as they
+/// happen, on the calling thread.
 public final class HTTPClient {
     public var parallel: Int
     public var perHost: Int
@@ -20,19 +21,14 @@ public final class HTTPClient {
     /// Called about every 100 ms while transfers run: finished, total, bytes received so far.
     public var onProgress: ((_ finished: Int, _ total: Int, _ bytes: Int) -> Void)?
 
+    /// One multi handle for the client's lifetime: its connection cache lets later requests to the
+    /// same host (a sink posting batch after batch) reuse connections and TLS sessions.
+    private lazy var multi: CurlMulti? = CurlMulti()
+
     public init(parallel: Int = 8, perHost: Int = 4, retry: RetryPolicy = RetryPolicy()) {
         self.parallel = max(1, parallel)
         self.perHost = max(1, perHost)
         self.retry = retry
-    }
-
-    private struct Pending {
-        var request: HTTPRequest  // what to send now (after redirects followed here, not the original)
-        var original: HTTPRequest // what the caller asked for: reported in the outcome
-        var attempt: Int          // the attempt this entry will make, from 1
-        var notBefore: Double     // monotonic seconds
-        var firstStart: Double?
-        var redirects = 0
     }
 
     /// Performs one request (with retries) and returns its outcome.
@@ -46,60 +42,63 @@ public final class HTTPClient {
     /// Returns false when stopped by `shouldStop` before all were done.
     @discardableResult
     public func run(_ requests: [HTTPRequest], completion: (HTTPOutcome) -> Void) -> Bool {
-        guard let multi = CurlMulti() else {
+        guard let multi else {
             for r in requests { completion(HTTPOutcome(request: r, result: .failure(HTTPError(.other, "libcurl could not be initialized")), attempts: 0, elapsedMs: 0)) }
             return true
         }
-        var pending = requests.map { Pending(request: $0, original: $0, attempt: 1, notBefore: 0, firstStart: nil) }
-        var runningEntries: [ObjectIdentifier: Pending] = [:]  // the entry each running transfer came from
+        var backlog = Backlog()
+        for request in requests { backlog.add(PendingRequest(request)) }
+        var runningEntries: [ObjectIdentifier: PendingRequest] = [:]  // the entry each running transfer came from
         var perHostRunning: [String: Int] = [:]
         var finished = 0
         var lastProgress = 0.0
 
-        while !pending.isEmpty || !multi.isEmpty {
-            if shouldStop() { return false }
+        while !backlog.isEmpty || !multi.isEmpty {
+            if shouldStop() {
+                multi.cancelAll()
+                return false
+            }
             let now = monotonicSeconds()
-            // Start what the limits allow, in order; a request waiting for its backoff keeps its place.
-            var index = 0
-            while index < pending.count, multi.count < parallel {
-                let p = pending[index]
-                let host = p.request.hostKey
-                guard p.notBefore <= now, perHostRunning[host, default: 0] < perHost else { index += 1; continue }
-                pending.remove(at: index)
-                guard let easy = CurlEasy(p.request), multi.add(easy) else {
-                    finished += 1
-                    completion(HTTPOutcome(request: p.original, result: .failure(HTTPError(.other, "libcurl refused the transfer")),
-                                           attempts: p.attempt, elapsedMs: 0))
-                    continue
+            // Start what the limits allow: hosts in the order first seen, each host's requests in
+            // order; a request waiting for its backoff lets the next one of its host go first.
+            for host in backlog.hosts where multi.count < parallel {
+                while multi.count < parallel, perHostRunning[host, default: 0] < perHost,
+                      let entry = backlog.takeReady(host: host, now: now) {
+                    guard let easy = CurlEasy(entry.request), multi.add(easy) else {
+                        finished += 1
+                        completion(HTTPOutcome(request: entry.original, result: .failure(HTTPError(.other, "libcurl refused the transfer")),
+                                               attempts: entry.attempt, elapsedMs: 0))
+                        continue
+                    }
+                    perHostRunning[host, default: 0] += 1
+                    var started = entry
+                    started.firstStart = entry.firstStart ?? now
+                    runningEntries[ObjectIdentifier(easy)] = started
                 }
-                perHostRunning[host, default: 0] += 1
-                var entry = p
-                entry.firstStart = p.firstStart ?? now
-                runningEntries[ObjectIdentifier(easy)] = entry
             }
 
             // Sleep no longer than until the next backoff ends.
             var waitMs = 100
-            if multi.isEmpty, let next = pending.map(\.notBefore).min() {
+            if multi.isEmpty, let next = backlog.earliest {
                 waitMs = max(1, min(1000, Int((next - now) * 1000)))
             }
             for (easy, code) in multi.step(timeoutMs: waitMs) {
-                perHostRunning[easy.request.hostKey, default: 1] -= 1
                 guard var entry = runningEntries.removeValue(forKey: ObjectIdentifier(easy)) else { continue }
+                perHostRunning[entry.host, default: 1] -= 1
                 var result = easy.result(code)
                 if case .success(let response) = result, entry.request.followsRedirectsItself,
                    (300..<400).contains(response.status), let location = easy.redirectTarget() {
                     switch follow(&entry, to: location, status: response.status) {
                     case .some(let error): result = .failure(error)
                     case .none:
-                        pending.insert(entry, at: 0)  // a redirect goes on at once, ahead of new work
+                        backlog.add(entry, first: true)  // a redirect goes on at once, ahead of new work
                         continue
                     }
                 }
                 if let delay = retry.delay(after: result, attempt: entry.attempt) {
                     entry.attempt += 1
                     entry.notBefore = monotonicSeconds() + delay
-                    pending.append(entry)
+                    backlog.add(entry)
                     continue
                 }
                 if case .success(var response) = result {
@@ -119,7 +118,7 @@ public final class HTTPClient {
     }
 
     /// Points `entry` at a redirect's target, or says why it cannot go there.
-    private func follow(_ entry: inout Pending, to location: String, status: Int) -> HTTPError? {
+    private func follow(_ entry: inout PendingRequest, to location: String, status: Int) -> HTTPError? {
         guard entry.redirects < entry.request.maxRedirects else {
             return HTTPError(.tooManyRedirects, "more than \(entry.request.maxRedirects) redirects (last: \(entry.request.url))")
         }
@@ -127,7 +126,7 @@ public final class HTTPClient {
         guard scheme == "http" || scheme == "https" else {
             return HTTPError(.invalidURL, "redirect to an unsupported URL: \(location)")
         }
-        entry.request = entry.request.redirected(to: location, status: status)
+        entry.retarget(entry.request.redirected(to: location, status: status))
         entry.redirects += 1
         entry.notBefore = 0
         return nil

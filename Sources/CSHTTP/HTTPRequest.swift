@@ -19,6 +19,8 @@ public struct HTTPRequest: Sendable {
     public var userAgent: String?
     /// Skip TLS certificate and host-name verification (callers must warn when they set this).
     public var insecure: Bool
+    /// PEM file of CA certificates to verify servers against instead of the system's (private CAs).
+    public var caBundlePath: String?
     /// A caller's tag carried through to the outcome (for example the index of a feed).
     public var tag: Int
     /// Names (any case) of headers whose values are secrets. When there are any, redirects are
@@ -29,7 +31,8 @@ public struct HTTPRequest: Sendable {
     public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                 timeout: Double = 60, connectTimeout: Double = 15, maxBodyBytes: Int? = nil,
                 followRedirects: Bool = true, maxRedirects: Int = 10, acceptEncoding: Bool = true,
-                userAgent: String? = nil, insecure: Bool = false, tag: Int = 0, sensitiveHeaders: Set<String> = []) {
+                userAgent: String? = nil, insecure: Bool = false, caBundlePath: String? = nil, tag: Int = 0,
+                sensitiveHeaders: Set<String> = []) {
         self.url = url
         self.method = method
         self.headers = headers
@@ -42,6 +45,7 @@ public struct HTTPRequest: Sendable {
         self.acceptEncoding = acceptEncoding
         self.userAgent = userAgent
         self.insecure = insecure
+        self.caBundlePath = caBundlePath
         self.tag = tag
         self.sensitiveHeaders = Set(sensitiveHeaders.map { $0.lowercased() })
     }

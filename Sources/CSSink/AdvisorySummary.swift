@@ -21,12 +21,13 @@ public struct AdvisorySummary: Sendable {
     /// Input order, to keep sorting stable.
     public var sequence: Int
 
-    public init(_ r: RecordScanner, sequence: Int) {
+    /// `withSummary`: keep the summary text too (the digests show it; the table does not).
+    public init(_ r: RecordScanner, sequence: Int, withSummary: Bool = true) {
         self.sequence = sequence
         uid = r.value("uid")?.string
         title = (r.value("title")?.string).map { $0.trimmingSpaces } ?? ""
         url = r.value("url")?.string
-        summary = r.value("summary")?.string
+        summary = withSummary ? r.value("summary")?.string : nil
         severity = r.value("severity")?.string.flatMap { Severity(parsing: $0) }
         published = r.value("published")?.string
         type = r.value("type")?.string
@@ -70,20 +71,15 @@ public enum SinkSort: String, Sendable, CaseIterable {
     case none
 
     func sorted(_ items: [AdvisorySummary]) -> [AdvisorySummary] {
-        switch self {
-        case .none: return items
-        case .published:
-            return items.sorted { a, b in
-                let pa = a.published ?? "", pb = b.published ?? ""
-                return pa != pb ? pa > pb : a.sequence < b.sequence
-            }
-        case .severity:
-            return items.sorted { a, b in
-                let sa = a.severity?.rawValue ?? -1, sb = b.severity?.rawValue ?? -1
-                if sa != sb { return sa > sb }
-                let pa = a.published ?? "", pb = b.published ?? ""
-                return pa != pb ? pa > pb : a.sequence < b.sequence
-            }
+        if self == .none { return items }
+        // Sorts indices by precomputed keys: moving whole summaries around costs far more.
+        let ranks = items.map { self == .severity ? ($0.severity?.rawValue ?? -1) : 0 }
+        let dates = items.map { Array(($0.published ?? "").utf8) }
+        let order = items.indices.sorted { a, b in
+            if ranks[a] != ranks[b] { return ranks[a] > ranks[b] }
+            if dates[a] != dates[b] { return dates[a].lexicographicallyPrecedes(dates[b]) == false }
+            return items[a].sequence < items[b].sequence
         }
+        return order.map { items[$0] }
     }
 }

@@ -24,20 +24,46 @@ extension OutputWriter: RecordOutput {}
 /// `--to FILE`: appends to the file (created 0644 if missing). Each record, newline included, goes
 /// out in one write(2) on an O_APPEND descriptor, so a record is never split or interleaved with
 /// another writer's, and Filebeat, Fluent Bit or rsyslog tailing the file only ever see whole lines.
+///
+/// With a `FileRotation`, a record that would take the file past its size first moves the file
+/// aside (`FILE` to `FILE.1`, `FILE.1` to `FILE.2`, ... keeping `keep` of them) and starts a new
+/// one: rename-based rotation, which tailers that follow inodes (Filebeat, Fluent Bit, rsyslog
+/// imfile) read to the end before switching. Rotation assumes one cs-sink writes the file.
 public final class AppendFile: RecordOutput {
     public let path: String
-    private let fd: Int32
+    public let rotation: FileRotation?
+    private var fd: Int32
     private var line: [UInt8] = []
     private var pending: [UInt8] = []
 
-    public init(path: String) throws(StageError) {
+    public init(path: String, rotation: FileRotation? = nil) throws(StageError) {
         self.path = path
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        if fd < 0 {
-            throw StageError(errno == ENOENT ? .notFound : .permissionDenied,
-                             "cannot open \(path) for appending: \(String(cString: strerror(errno)))")
-        }
+        self.rotation = rotation
+        fd = try AppendFile.open(path)
         line.reserveCapacity(64 << 10)
+    }
+
+    private static func open(_ path: String) throws(StageError) -> Int32 {
+        let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
+        if fd < 0 {
+            let e = errno
+            throw StageError(e == ENOENT ? .notFound : .permissionDenied,
+                             "cannot open \(path) for appending: \(String(cString: strerror(e)))")
+        }
+        return fd
+    }
+
+    /// Moves the full file aside and opens a new one, when `incoming` more bytes would overflow it.
+    private func rotateIfNeeded(_ incoming: Int) {
+        guard let rotation else { return }
+        var st = stat()
+        guard fstat(fd, &st) == 0, st.st_size > 0, Int(st.st_size) + incoming > rotation.maxBytes else { return }
+        close(fd)
+        for i in stride(from: rotation.keep - 1, through: 1, by: -1) {
+            _ = rename("\(path).\(i)", "\(path).\(i + 1)")   // missing generations are fine
+        }
+        if rename(path, "\(path).1") != 0 && errno != ENOENT { ExitStatus.outputFailed(errno: errno) }
+        do { fd = try AppendFile.open(path) } catch { ExitStatus.outputFailed(errno: errno) }
     }
 
     deinit {
@@ -52,6 +78,7 @@ public final class AppendFile: RecordOutput {
         pending.removeAll(keepingCapacity: true)
         line.append(contentsOf: bytes)
         line.append(0x0A)
+        rotateIfNeeded(line.count)
         writeWhole(line)
     }
 
@@ -73,5 +100,29 @@ public final class AppendFile: RecordOutput {
                 ExitStatus.outputFailed(errno: n < 0 ? errno : EIO)
             }
         }
+    }
+}
+
+/// `--rotate SIZE --keep N`.
+public struct FileRotation: Sendable, Equatable {
+    public var maxBytes: Int
+    public var keep: Int
+
+    public init(maxBytes: Int, keep: Int) {
+        self.maxBytes = maxBytes
+        self.keep = keep
+    }
+
+    /// `500K`, `10M`, `1G` (powers of 1024) or plain bytes.
+    public static func parseSize(_ text: String) -> Int? {
+        let t = text.trimmingSpaces
+        guard let last = t.last else { return nil }
+        let multipliers: [Character: Int] = ["K": 1 << 10, "k": 1 << 10, "M": 1 << 20, "m": 1 << 20, "G": 1 << 30, "g": 1 << 30]
+        if let m = multipliers[last] {
+            guard let n = Int(t.dropLast()), n > 0 else { return nil }
+            return n * m
+        }
+        guard let n = Int(t), n > 0 else { return nil }
+        return n
     }
 }

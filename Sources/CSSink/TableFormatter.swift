@@ -19,11 +19,11 @@ public struct TableFormatter: Sendable {
         let fixed = TableFormatter.severityWidth + TableFormatter.gap + TableFormatter.dateWidth + TableFormatter.gap
         let flexible = width - fixed
         // Tactics get what they need up to a third of the flexible space; the title the rest.
-        let tacticNeed = max("TACTICS".count, tacticTexts.map(\.count).max() ?? 0)
+        let tacticNeed = max("TACTICS".count, tacticTexts.map(DisplayWidth.of).max() ?? 0)
         var tacticWidth = min(tacticNeed, flexible / 3)
         var titleWidth = flexible - TableFormatter.gap - tacticWidth
         if titleWidth < 20 { tacticWidth = 0; titleWidth = flexible }
-        let titleNeed = max("TITLE".count, items.map(\.title.count).max() ?? 0)
+        let titleNeed = max("TITLE".count, items.map { DisplayWidth.of(TableFormatter.oneLine($0.title)) }.max() ?? 0)
         if titleNeed < titleWidth { titleWidth = titleNeed }
 
         var lines: [String] = []
@@ -48,7 +48,7 @@ public struct TableFormatter: Sendable {
     }
 
     static func tacticText(_ item: AdvisorySummary) -> String {
-        item.tactics.isEmpty ? "-" : item.tactics.map { $0.name.isEmpty ? $0.id : $0.name }.joined(separator: ", ")
+        item.tactics.isEmpty ? "-" : oneLine(item.tactics.map { $0.name.isEmpty ? $0.id : $0.name }.joined(separator: ", "))
     }
 
     /// ANSI colour of a severity: critical bold red, high red, medium yellow, low cyan, info dim.
@@ -68,15 +68,9 @@ public struct TableFormatter: Sendable {
         String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.value < 0xA0) ? " " : $0 }))
     }
 
-    static func truncate(_ s: String, _ width: Int) -> String {
-        guard s.count > width else { return s }
-        guard width > 1 else { return String(s.prefix(width)) }
-        return String(s.prefix(width - 1)) + "…"
-    }
+    static func truncate(_ s: String, _ width: Int) -> String { DisplayWidth.truncate(s, width) }
 
-    static func pad(_ s: String, _ width: Int) -> String {
-        s.count >= width ? s : s + String(repeating: " ", count: width - s.count)
-    }
+    static func pad(_ s: String, _ width: Int) -> String { DisplayWidth.pad(s, width) }
 
     static func trimTrailing(_ s: String) -> String {
         var s = s

@@ -70,6 +70,9 @@ struct FetchCommand: ParsableCommand {
     @Flag(help: "Do not verify TLS certificates and host names (warns).")
     var insecure = false
 
+    @Option(name: .customLong("cacert"), help: ArgumentHelp("Verify servers against the CA certificates in this PEM file instead of the system's.", valueName: "file"))
+    var caBundle: String?
+
     @Flag(help: "Emit cs.fetch/1 envelopes (the fetched document and its HTTP metadata) instead of records.")
     var raw = false
 
@@ -93,9 +96,11 @@ struct FetchCommand: ParsableCommand {
         if retries < 0 || retries > 20 { throw ValidationError("--retries must be between 0 and 20") }
         if newOnly && state == nil { throw ValidationError("--new-only needs --state PATH (where seen items are kept)") }
         if newOnly && raw { throw ValidationError("--new-only works on items; --raw emits whole documents (use --state alone to skip unchanged feeds)") }
+        if let caBundle, access(caBundle, R_OK) != 0 { throw ValidationError("--cacert: cannot read \(caBundle)") }
         if ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: not a size: \(maxSize)") }
-        for h in headers where FetchOptions.header(parsing: h) == nil {
-            throw ValidationError("--header: expected 'Name: value' (no line breaks), got '\(h.prefix { $0 != ":" })...'")
+        for (i, h) in headers.enumerated() where FetchOptions.header(parsing: h) == nil {
+            // The text itself is not echoed: a mistyped header may well hold a token.
+            throw ValidationError("--header #\(i + 1): expected 'Name: value' with a valid name and no line breaks")
         }
         for h in headerEnv {
             let parts = h.split(separator: "=", maxSplits: 1).map(String.init)
@@ -124,6 +129,7 @@ struct FetchCommand: ParsableCommand {
             options.secretHeaderNames.insert(parts[0])
         }
         options.insecure = insecure
+        options.caBundlePath = caBundle
         options.raw = raw
         options.statePath = state
         options.newOnly = newOnly

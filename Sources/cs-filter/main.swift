@@ -13,23 +13,19 @@ struct FilterCommand: ParsableCommand {
         commandName: "cs-filter",
         abstract: "Select cs.advisory/1 records; matching records leave byte for byte as they came.",
         discussion: """
-            Different flags AND together; a repeated flag ORs its values; each --not-* flag drops
-            records matching any of its values. Tags, vendors, products, actors, types and tactic
-            names compare in canonical form (Entra ID = entra_id = entra-id).
+            Different flags AND together; a repeated flag ORs its values; each --not-* flag drops records matching any of its values. Tags, vendors, products, actors, types and tactic names compare in canonical form (Entra ID = entra_id = entra-id).
 
-            SEVERITY (--sev): 'high' = high and above; '=high' = exactly high; 'medium..high' =
-            that range; '..low' = low and below. Records without a severity are left out unless
-            --include-unrated is given.
+            SEVERITY: --sev high = high and above; =high = exactly high; medium..high = that range; ..low = low and below. Records without a severity are left out unless --include-unrated is given.
 
-            --where EXPR: PATH [OP VALUE] tests joined with and/or/not and parentheses.
-              OP: == != < <= > >= (severities order by level, dates as RFC 3339 strings),
-              has (list membership in canonical form, objects by id or name; substring on text),
-              =~ !~ (extended regex, case-insensitive). A PATH alone tests that the field is
-              set (not null/false/empty). Arrays on the path are searched element by element.
+            --where EXPR: tests PATH [OP VALUE] joined with and, or, not and parentheses.
+              == != < <= > >=  severities order by level; dates compare as RFC 3339
+              has              list membership (canonical; objects by id or name),
+                               or a case-insensitive substring of a string
+              =~ !~            extended regex, case-insensitive
+              PATH alone       the field is set (not null, false or empty)
+            Arrays along a PATH are searched element by element.
 
-            Lines that are not JSON objects, or not cs.advisory/1 records, are reported with
-            their line number and counted (exit 2). Exit 0 otherwise, even when nothing matched,
-            unless -e/--exit-status is given (then exit 1 when nothing matched).
+            Lines that are not JSON objects, or not cs.advisory/1 records, are reported with their line number and counted (exit 2). Otherwise the exit status is 0, even when nothing matched, unless -e/--exit-status is given (exit 1 when nothing matched).
 
             EXAMPLES:
               cs-enrich < advisories.ndjson | cs-filter --sev high
@@ -37,7 +33,8 @@ struct FilterCommand: ParsableCommand {
               cs-filter --tactic credential_access --technique T1110 --since 7d
               cs-filter --cve CVE-2024-3400 --exploited --count
               cs-filter --grep 'password spray(ing)?' --not-tag test
-              cs-filter --where 'severity >= high and (tags has "persistence" or attack.tactics has "TA0006")'
+              cs-filter --where 'severity >= high and
+                  (tags has "persistence" or attack.tactics has "TA0006")'
               cs-filter --dedupe --limit 20 -e day1.ndjson day2.ndjson
             """,
         version: CSVersion.string)

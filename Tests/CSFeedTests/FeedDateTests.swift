@@ -25,6 +25,8 @@ final class FeedDateTests: XCTestCase {
         check("Tue, 10 Jun 2003 09:41:01 GMT+2", "2003-06-10T07:41:01Z")
         check("Tuesday, 10 June 2003 09:41:01 UT", "2003-06-10T09:41:01Z")
         check("10 Jun 2003", "2003-06-10T00:00:00Z")
+        check("Thu, 01-Jan-2004 19:48:21 GMT", "2004-01-01T19:48:21Z")           // dashed date
+        check("Tue, 1 Jul 2003 10:52:37 +0200 (CEST)", "2003-07-01T08:52:37Z")   // RFC 2822 comment
         check("Sun, 31 Dec 2006 23:59:60 GMT", "2007-01-01T00:00:00Z")            // leap second
     }
 

@@ -20,7 +20,13 @@ func parseFeed(_ text: String, source: FeedSource = FeedSource()) -> ParseResult
 func parseFeed(_ bytes: [UInt8], source: FeedSource = FeedSource()) -> ParseResult {
     var result = ParseResult()
     do {
-        try FeedParser.parse(bytes, source: source, report: { result.issues.append($0) }, emit: { result.records.append($0) })
+        try FeedParser.parse(bytes, source: source, report: { result.issues.append($0) }, emit: { record in
+            // cs-normalize writes records with CSCore's JSON.write(to:): it must match jansson's own output.
+            var written: [UInt8] = []
+            record.write(to: &written)
+            XCTAssertEqual(written, record.serialized(), "JSON.write(to:) differs from jansson for \(record.text)")
+            result.records.append(record)
+        })
     } catch {
         result.error = error
     }

@@ -89,10 +89,44 @@ final class JSONFeedTests: XCTestCase {
         XCTAssertNotNil(parseFeed("   ").error)
     }
 
+    func testInvalidUTF8IsReplacedNotFatal() throws {
+        var bytes = Array(#"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"a","title":"caf"#.utf8)
+        bytes += [0xE9]   // a Latin-1 byte in UTF-8 JSON
+        bytes += Array(#""}]}"#.utf8)
+        let result = parseFeed(bytes)
+        XCTAssertEqual(result.only?.str("title"), "caf\u{FFFD}")
+        XCTAssertTrue(result.issues.contains { $0.code == .dataLoss && $0.message.contains("UTF-8") })
+    }
+
     func testUnknownSeverityIsReportedNotInvented() throws {
         let doc = #"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"a","_cs_severities":["purple","critical"]}]}"#
         let result = parseFeed(doc)
         XCTAssertEqual(result.only?.strs("severities"), ["critical"])
         XCTAssertTrue(result.issues.contains { $0.message.contains("purple") })
+    }
+}
+
+final class JSONCompactWriterTests: XCTestCase {
+    func testMatchesJanssonOnEscapesNumbersAndNesting() throws {
+        let text = #"{"s":"q\" b\\ \b\f\n\r\t \u0001\u001f \u0000 é 😀 / \u007f","i":-42,"r":1.5,"e":1e300,"t":true,"f":false,"n":null,"a":[[],{},[1,{"k":"v"}]],"":""}"#
+        let value = try JSON.parse(text)
+        var out: [UInt8] = []
+        value.write(to: &out)
+        XCTAssertEqual(String(decoding: out, as: UTF8.self), String(decoding: value.serialized(), as: UTF8.self))
+    }
+
+    func testEscapesAtEveryOffsetOfAWord() throws {
+        for special in ["\"", "\\", "\n", "\u{1}", "\u{1F}", "é", "\u{7F}"] {
+            for offset in 0..<20 {
+                let text = String(repeating: "a", count: offset) + special + String(repeating: "b", count: 19 - offset)
+                let value = JSON.string(text)
+                var out: [UInt8] = []
+                value.write(to: &out)
+                let array = JSON.array()
+                array.append(value)
+                let expected = Array(array.serialized().dropFirst().dropLast())   // jansson dumps strings only inside containers
+                XCTAssertEqual(out, expected, "\(special.unicodeScalars.map { $0.value }) at \(offset)")
+            }
+        }
     }
 }

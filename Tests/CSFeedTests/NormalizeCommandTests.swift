@@ -118,6 +118,15 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(r2.records.first?["id"] as? String, "j1")
     }
 
+    func testUTF16DocumentOnStdin() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-16\"?><rss version=\"2.0\"><channel><item><title>caf\u{E9}</title><guid>u</guid></item></channel></rss>"
+        var bytes = Data([0xFE, 0xFF])
+        for unit in text.utf16 { bytes.append(contentsOf: [UInt8(unit >> 8), UInt8(unit & 0xFF)]) }
+        let r = try run([], stdin: bytes)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.records.first?["title"] as? String, "caf\u{E9}")
+    }
+
     func testDescribeAndHelp() throws {
         let d = try run(["--describe"])
         XCTAssertEqual(d.status, 0)
@@ -209,5 +218,63 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\"early\""))
         XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""))
         XCTAssertEqual(p.terminationStatus, 0)
+    }
+
+    func testStopsQuietlyWhenTheReaderGoesAway() throws {
+        var doc = "<rss version=\"2.0\"><channel><title>many</title>"
+        for i in 0..<20000 { doc += "<item><title>item \(i)</title><guid>g\(i)</guid><description>&lt;p&gt;text \(i)&lt;/p&gt;</description></item>" }
+        doc += "</channel></rss>"
+        let path = try write("many.xml", doc)
+        let p = Process()
+        p.executableURL = try Self.binary
+        p.arguments = [path]
+        let out = Pipe()
+        let errURL = tmp.appendingPathComponent("stderr-head")
+        _ = FileManager.default.createFile(atPath: errURL.path, contents: nil)
+        p.standardOutput = out
+        p.standardError = try FileHandle(forWritingTo: errURL)
+        try p.run()
+        // Like `| head -1`: read one line, then close the pipe.
+        var first = Data()
+        while !first.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            first.append(chunk)
+        }
+        try out.fileHandleForReading.close()
+        p.waitUntilExit()
+        XCTAssertTrue(String(decoding: first, as: UTF8.self).hasPrefix("{\"schema\":\"cs.advisory/1\""))
+        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertEqual(try String(contentsOf: errURL, encoding: .utf8), "")
+    }
+
+    func testMemoryStaysFlatOnALargeDocument() throws {
+        // Peak memory as GNU time reports it (getrusage on children would count the forked test process).
+        let time = "/usr/bin/time"
+        guard FileManager.default.isExecutableFile(atPath: time) else { throw XCTSkip("\(time) not available to measure peak memory") }
+        // 40 MB of items: a parser that kept the document or its items would need several times that.
+        let path = tmp.appendingPathComponent("big.xml")
+        do {
+            let filler = String(repeating: "lorem ipsum dolor sit amet ", count: 740)   // about 20 KB
+            var doc = Data("<rss version=\"2.0\"><channel><title>big</title>".utf8)
+            for i in 0..<2000 {
+                doc.append(Data("<item><guid>g\(i)</guid><title>item \(i)</title><description>\(filler)</description></item>".utf8))
+            }
+            doc.append(Data("</channel></rss>".utf8))
+            XCTAssertGreaterThan(doc.count, 40_000_000)
+            try doc.write(to: path)
+        }
+        let report = tmp.appendingPathComponent("time.txt")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: time)
+        p.arguments = ["-f", "%M", "-o", report.path, try Self.binary.path, path.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        let kib = try XCTUnwrap(Int(text.split(separator: "\n").last ?? ""), text)
+        XCTAssertLessThan(kib, 64 * 1024, "peak RSS \(kib) KiB")
     }
 }

@@ -171,6 +171,17 @@ final class RSSTests: XCTestCase {
         XCTAssertEqual(r.str("summary")?.contains("../about"), true, "the summary is kept as the feed wrote it")
     }
 
+    func testMarkupInTitlesBecomesText() throws {
+        let doc = """
+        <rss version="2.0"><channel><title>t</title>
+        <item><guid>1</guid><title>Patch &lt;b&gt;now&lt;/b&gt; &amp;amp; later</title></item>
+        <item><guid>2</guid><title>XSS via &lt;script&gt; tag</title></item>
+        <item><guid>3</guid><title>one&lt;br&gt;two</title></item>
+        </channel></rss>
+        """
+        XCTAssertEqual(parseFeed(doc).records.map { $0.str("title") }, ["Patch now & later", "XSS via <script> tag", "one two"])
+    }
+
     func testNotAFeedXML() {
         let result = parseFeed("<html><body>hi</body></html>")
         XCTAssertEqual(result.error?.code, .invalidArgument)

@@ -122,6 +122,21 @@ final class XMLRobustnessTests: XCTestCase {
         XCTAssertEqual(parseFeed(bytes).only?.str("title"), "h\u{E9}llo \u{1F600}")
     }
 
+    func testUTF32BothByteOrders() throws {
+        let text = "<?xml version=\"1.0\" encoding=\"UTF-32\"?><rss version=\"2.0\"><channel><item><title>h\u{E9}llo \u{1F600}</title><guid>a</guid></item></channel></rss>"
+        for bigEndian in [false, true] {
+            var bytes: [UInt8] = bigEndian ? [0, 0, 0xFE, 0xFF] : [0xFF, 0xFE, 0, 0]
+            for scalar in text.unicodeScalars {
+                let v = scalar.value
+                let le = [UInt8(v & 0xFF), UInt8(v >> 8 & 0xFF), UInt8(v >> 16 & 0xFF), UInt8(v >> 24)]
+                bytes += bigEndian ? le.reversed() : le
+            }
+            let result = parseFeed(bytes)
+            XCTAssertEqual(result.only?.str("title"), "h\u{E9}llo \u{1F600}", "big-endian: \(bigEndian)")
+            XCTAssertTrue(result.issues.isEmpty, "\(result.issues.map(\.message))")
+        }
+    }
+
     func testUTF8BOM() throws {
         let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array(rss("<item><title>bom</title><guid>a</guid></item>").utf8)
         XCTAssertEqual(parseFeed(bytes).only?.str("title"), "bom")

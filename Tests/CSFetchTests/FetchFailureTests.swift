@@ -130,3 +130,36 @@ final class FetchFailureTests: FetchTestCase {
         assertFailed("file://" + path, code: "NOT_FOUND", in: run)
     }
 }
+
+/// TLS: verified unless --insecure (which warns); a private CA through --cacert.
+final class FetchTLSTests: FetchTestCase {
+    func tlsURL(_ path: String) throws -> String {
+        guard let port = server.tlsPort else { throw XCTSkip("openssl(1) is needed for the TLS fixture") }
+        return "https://127.0.0.1:\(port)\(path)"
+    }
+
+    func testSelfSignedCertificateIsRefused() throws {
+        try server.writeFeed("\(key).json", items: [("t1", "Over TLS")])
+        let url = try tlsURL("/files/\(key).json")
+        let run = try CSFetchRun.run(["--log-format", "json", "--retries", "0", url])
+        assertFailed(url, code: "UNAVAILABLE", messageContains: "TLS", in: run)
+        XCTAssertTrue(run.records.isEmpty)
+    }
+
+    func testInsecureFetchesAndWarns() throws {
+        try server.writeFeed("\(key).json", items: [("t1", "Over TLS")])
+        let run = try CSFetchRun.run(["--insecure", try tlsURL("/files/\(key).json")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.titles, ["Over TLS"])
+        XCTAssertTrue(run.stderr.contains("NOT verified"), run.stderr)
+    }
+
+    func testPrivateCAVerifies() throws {
+        try server.writeFeed("\(key).json", items: [("t1", "Over verified TLS")])
+        let run = try CSFetchRun.run(["--cacert", server.certificate.path, try tlsURL("/files/\(key).json")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.titles, ["Over verified TLS"])
+        XCTAssertFalse(run.stderr.contains("NOT verified"))
+        XCTAssertEqual(try CSFetchRun.run(["--cacert", "/nonexistent/ca.pem", try tlsURL("/")]).status, 64)
+    }
+}

@@ -8,6 +8,9 @@ final class FeedServer {
     let stdin = Pipe()
     let root: URL
     let port: Int
+    /// The same routes over TLS with a self-signed certificate for 127.0.0.1 (nil without openssl).
+    let tlsPort: Int?
+    var certificate: URL { root.appendingPathComponent("tls/cert.pem") }
 
     init() throws {
         root = FileManager.default.temporaryDirectory.appendingPathComponent("cs-fetch-tests-\(UUID().uuidString)")
@@ -15,30 +18,61 @@ final class FeedServer {
         let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures/feed_server.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", script.path, root.path]
+        let tls = FeedServer.makeCertificate(in: root.appendingPathComponent("tls"))
+        if tls { process.arguments! += [root.appendingPathComponent("tls/cert.pem").path, root.appendingPathComponent("tls/key.pem").path] }
         let stdout = Pipe()
         process.standardOutput = stdout
         process.standardInput = stdin
         try process.run()
 
-        // The first line is "PORT <n>"; a server that does not say so within 60 s is a broken fixture.
-        let line = Locked<String?>(nil)
+        // The first line is "PORT <n>", then "TLSPORT <n>" when asked; a server that does not say so
+        // within 60 s is a broken fixture.
+        let lines = Locked<[String]>([])
+        let wanted = tls ? 2 : 1
         let reader = Thread {
             var bytes: [UInt8] = []
-            while true {
+            while lines.get().count < wanted {
                 let chunk = stdout.fileHandleForReading.readData(ofLength: 1)
-                if chunk.isEmpty || chunk.first == 0x0A { break }
-                bytes.append(contentsOf: chunk)
+                if chunk.isEmpty { lines.mutate { $0 += Array(repeating: "", count: wanted) }; break }
+                if chunk.first == 0x0A {
+                    let line = String(decoding: bytes, as: UTF8.self)
+                    lines.mutate { $0.append(line) }
+                    bytes = []
+                } else {
+                    bytes.append(contentsOf: chunk)
+                }
             }
-            line.set(String(decoding: bytes, as: UTF8.self))
         }
         reader.start()
         let deadline = Date().addingTimeInterval(60)
-        while line.get() == nil && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        guard let text = line.get() ?? nil, text.hasPrefix("PORT "), let port = Int(text.dropFirst(5)) else {
+        while lines.get().count < wanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
+        let got = lines.get()
+        func portNumber(_ prefix: String, _ index: Int) -> Int? {
+            guard index < got.count, got[index].hasPrefix(prefix + " ") else { return nil }
+            return Int(got[index].dropFirst(prefix.count + 1))
+        }
+        guard let port = portNumber("PORT", 0) else {
             process.terminate()
             throw XCTSkip("python3 loopback server did not start (is python3 installed?)")
         }
         self.port = port
+        tlsPort = tls ? portNumber("TLSPORT", 1) : nil
+    }
+
+    /// A self-signed certificate for 127.0.0.1, made with openssl(1); false when that is not possible.
+    static func makeCertificate(in dir: URL) -> Bool {
+        guard FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"),
+              (try? FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)) != nil else { return false }
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/usr/bin/openssl")
+        process.arguments = ["req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+                             "-keyout", dir.appendingPathComponent("key.pem").path, "-out", dir.appendingPathComponent("cert.pem").path,
+                             "-days", "2", "-subj", "/CN=127.0.0.1", "-addext", "subjectAltName=IP:127.0.0.1"]
+        process.standardOutput = FileHandle.nullDevice
+        process.standardError = FileHandle.nullDevice
+        guard (try? process.run()) != nil else { return false }
+        process.waitUntilExit()
+        return process.terminationStatus == 0
     }
 
     func stop() {
@@ -153,4 +187,6 @@ final class Locked<T>: @unchecked Sendable {
     init(_ value: T) { self.value = value }
     func get() -> T { lock.lock(); defer { lock.unlock() }; return value }
     func set(_ v: T) { lock.lock(); value = v; lock.unlock() }
+    /// Read-modify-write under the lock (get then set would lose concurrent updates).
+    func mutate(_ body: (inout T) -> Void) { lock.lock(); body(&value); lock.unlock() }
 }

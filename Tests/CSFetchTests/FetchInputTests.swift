@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSCore
 
 /// Where feeds come from, what goes out with them (headers, User-Agent), and `--raw` envelopes.
 final class FetchInputTests: FetchTestCase {
@@ -49,12 +50,14 @@ final class FetchInputTests: FetchTestCase {
         assertFailed(dir.appendingPathComponent("nope.json").path, code: "NOT_FOUND", in: missing)
     }
 
-    func testUserAgentNamesCSFetchAndItsVersion() throws {
+    func testUserAgentNamesCSFetchAndItsVersionAndFeedsAreAccepted() throws {
         let run = try CSFetchRun.run([server.url("/whoami?\(key)")])
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertEqual(run.titles.count, 1)
-        XCTAssertTrue(run.titles.first?.hasPrefix("cs-fetch/") ?? false, "\(run.titles)")
-        XCTAssertEqual(run.titles.first?.split(separator: "/").count, 2)
+        XCTAssertEqual(run.titles.count, 2)
+        XCTAssertEqual(run.titles.first, "cs-fetch/" + CSVersion.string)
+        XCTAssertTrue(run.titles.last?.hasPrefix("application/feed+json, application/rss+xml") ?? false, "\(run.titles)")
+        let own = try CSFetchRun.run(["--header", "Accept: text/plain", server.url("/whoami?\(key)-own")])
+        XCTAssertEqual(own.titles.last, "text/plain", "a given Accept replaces the default")
     }
 
     func testHeaderFromEnvironmentIsSentAndNeverPrinted() throws {
@@ -84,7 +87,9 @@ final class FetchInputTests: FetchTestCase {
         let run = try CSFetchRun.run(["--header", "Authorization: Bearer plain", url])
         XCTAssertEqual(run.status, 0, run.stderr)
         XCTAssertEqual(run.titles, ["Private item"])
-        XCTAssertEqual(try CSFetchRun.run(["--header", "no colon here", url]).status, 64)
+        let mistyped = try CSFetchRun.run(["--header", "Bearer t0ken-typed-wrong", url])
+        XCTAssertEqual(mistyped.status, 64)
+        XCTAssertFalse(mistyped.stderr.contains("t0ken"), "a mistyped header is not echoed: \(mistyped.stderr)")
     }
 
     func testRawEnvelopes() throws {
@@ -238,5 +243,15 @@ final class FetchSecretRedirectTests: FetchTestCase {
         let url = server.url("/loop/0?\(key)")
         let run = try CSFetchRun.run(["--log-format", "json", "--header-env", "X-Secret=CS_TEST_SECRET", url], environment: ["CS_TEST_SECRET": "x"])
         assertFailed(url, code: "FAILED_PRECONDITION", messageContains: "more than 10 redirects", in: run)
+    }
+}
+
+/// Proxies come from the usual environment variables (libcurl's own handling).
+final class FetchProxyTests: FetchTestCase {
+    func testHTTPProxyFromEnvironment() throws {
+        let run = try CSFetchRun.run(["--retries", "0", "http://feeds.example.invalid/feed.json"],
+                                     environment: ["http_proxy": server.url("")])
+        XCTAssertEqual(run.status, 0, run.stderr)
+        XCTAssertEqual(run.titles, ["Proxied feeds.example.invalid"])
     }
 }

@@ -29,6 +29,19 @@ final class FetchStateTests: FetchTestCase {
         }
     }
 
+    /// A server that gives Last-Modified and no ETag: If-Modified-Since brings the 304.
+    func testLastModifiedAloneRevalidates() throws {
+        let state = try temporaryDirectory().appendingPathComponent("state.db").path
+        try server.writeFeed("\(key).json", items: [("1", "Dated")])
+        let url = server.url("/dated/\(key).json")
+        let args = ["--log-format", "json", "--stats", "--state", state, "--new-only", url]
+        XCTAssertEqual(try CSFetchRun.run(args).titles, ["Dated"])
+        let second = try CSFetchRun.run(args)
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(stats(second)[url]?["status"] as? Int, 304)
+        XCTAssertEqual(second.records.count, 0)
+    }
+
     func testChangedItemIsEmittedAgainWithNewOnly() throws {
         let state = try temporaryDirectory().appendingPathComponent("state.db").path
         let url = try server.writeFeed("\(key).json", items: [("1", "Stable"), ("2", "Draft title")])
@@ -77,7 +90,7 @@ final class FetchStateTests: FetchTestCase {
             group.enter()
             DispatchQueue.global().async {
                 if let run = try? CSFetchRun.run(["--log-format", "json", "--state", state, "--new-only"] + order) {
-                    results.set(results.get() + [run])
+                    results.mutate { $0.append(run) }
                 }
                 group.leave()
             }

@@ -21,6 +21,18 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(echo["x_test"] as? String, "yesInjected: 1", "line breaks in values cannot start a new header")
     }
 
+    /// A sink posts batch after batch through one client: the connection is kept and reused.
+    func testOneClientReusesItsConnection() throws {
+        let client = HTTPClient(retry: .none)
+        var ports: [Int] = []
+        for i in 0..<3 {
+            let outcome = client.perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "POST", body: Array("batch \(i)".utf8)))
+            let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try outcome.result.get().body)) as? [String: Any])
+            ports.append(try XCTUnwrap(echo["peer_port"] as? Int))
+        }
+        XCTAssertEqual(Set(ports).count, 1, "one connection for all three requests: \(ports)")
+    }
+
     func testPutWithoutBodySendsAnEmptyBody() throws {
         let outcome = HTTPClient(retry: .none).perform(HTTPRequest(url: server.url("/echo/\(key)"), method: "PUT", timeout: 30))
         let echo = try XCTUnwrap(try JSONSerialization.jsonObject(with: Data(try outcome.result.get().body)) as? [String: Any])
@@ -47,7 +59,7 @@ final class HTTPClientTests: FetchTestCase {
     }
 
     func testRetryAfterForms() {
-        let now = RFC3339Clock.now()
+        let now = WallClock.now()
         XCTAssertEqual(RetryAfter.seconds("120", now: 0), 120)
         XCTAssertEqual(RetryAfter.seconds(" 7 ", now: 0), 7)
         XCTAssertEqual(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777)
@@ -94,6 +106,32 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(away.method, "GET")
         XCTAssertNil(away.body)
         XCTAssertEqual(request.redirected(to: "http://a.example/feed", status: 308).headers.count, 1, "another scheme is another origin")
+    }
+
+    func testBacklogKeepsOrderPerHostAndSkipsBackoffs() {
+        var backlog = Backlog()
+        for (i, url) in ["http://a.example/1", "http://b.example/1", "http://a.example/2", "http://a.example/3"].enumerated() {
+            var entry = PendingRequest(HTTPRequest(url: url, tag: i))
+            if i == 0 { entry.notBefore = 50 }  // backing off until t=50
+            backlog.add(entry)
+        }
+        XCTAssertEqual(backlog.hosts, ["http://a.example", "http://b.example"])
+        XCTAssertEqual(backlog.count, 4)
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 10)?.request.tag, 2, "the entry in backoff lets the next go")
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 10)?.request.tag, 3)
+        XCTAssertNil(backlog.takeReady(host: "http://a.example", now: 10))
+        XCTAssertEqual(backlog.earliest, 0, "b's entry is ready at once")
+        XCTAssertEqual(backlog.takeReady(host: "http://b.example", now: 10)?.request.tag, 1)
+        XCTAssertEqual(backlog.hosts, ["http://a.example"])
+        XCTAssertEqual(backlog.earliest, 50)
+        XCTAssertEqual(backlog.takeReady(host: "http://a.example", now: 50)?.request.tag, 0)
+        XCTAssertTrue(backlog.isEmpty)
+        XCTAssertEqual(backlog.hosts, [])
+        // Many entries on one host: taken in order, the queue compacting as it goes.
+        for i in 0..<500 { backlog.add(PendingRequest(HTTPRequest(url: "http://c.example/\(i)", tag: i))) }
+        var tags: [Int] = []
+        while let e = backlog.takeReady(host: "http://c.example", now: 0) { tags.append(e.request.tag) }
+        XCTAssertEqual(tags, Array(0..<500))
     }
 
     func testStatusCodes() {

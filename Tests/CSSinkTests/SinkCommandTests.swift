@@ -22,9 +22,40 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: file), SinkFixtures.ndjson + SinkFixtures.ndjson)
         let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
         XCTAssertEqual(mode, 0o644)
+        let own = try ToolRunner.run("cs-sink", ["--to", file.path, file.path])
+        XCTAssertEqual(own.status, 3)
+        XCTAssertTrue(own.stderr.contains("would read its own output"), own.stderr)
+        XCTAssertEqual(try Data(contentsOf: file).count, 2 * SinkFixtures.ndjson.count, "nothing appended")
         let missingDir = try ToolRunner.run("cs-sink", ["--to", "/nonexistent-dir/x.ndjson"], stdin: SinkFixtures.ndjson)
         XCTAssertEqual(missingDir.status, 3)
         XCTAssertTrue(missingDir.stderr.contains("cannot open /nonexistent-dir/x.ndjson"), missingDir.stderr)
+    }
+
+    /// --rotate: the file is moved aside before it would pass the size; the newest records are in
+    /// FILE, older ones in FILE.1..FILE.N, nothing beyond N is kept, no record is split.
+    func testRotation() throws {
+        let file = ToolRunner.temporaryFile("rotated.ndjson")
+        let generations = [file.path] + (1...4).map { "\(file.path).\($0)" }
+        defer { for g in generations { try? FileManager.default.removeItem(atPath: g) } }
+        let lines = Array(repeating: SinkFixtures.lines, count: 4).flatMap { $0 }
+        let r = try ToolRunner.run("cs-sink", ["--to", file.path, "--rotate", "4K", "--keep", "3"],
+                                   stdin: Data((lines.joined(separator: "\n") + "\n").utf8))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(FileManager.default.fileExists(atPath: generations[3]))
+        XCTAssertFalse(FileManager.default.fileExists(atPath: generations[4]), "only --keep generations")
+        var kept: [String] = []
+        for g in generations[0...3].reversed() {
+            let data = try Data(contentsOf: URL(fileURLWithPath: g))
+            let fileLines = String(decoding: data, as: UTF8.self).split(separator: "\n").map(String.init)
+            XCTAssertTrue(data.count <= 4096 || fileLines.count == 1, "\(g): \(data.count) bytes")
+            XCTAssertEqual(data.last, 0x0A)
+            kept += fileLines
+        }
+        XCTAssertLessThan(kept.count, lines.count)
+        XCTAssertEqual(kept, Array(lines.suffix(kept.count)), "the newest records, in order, none split")
+        let bad = try ToolRunner.run("cs-sink", ["--rotate", "10M"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(bad.status, 64, "--rotate needs --to FILE")
+        XCTAssertEqual(try ToolRunner.run("cs-sink", ["--to", file.path, "--rotate", "ten"]).status, 64)
     }
 
     /// Two cs-sink processes appending large records to one file at the same time: every line of
@@ -192,6 +223,86 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertTrue(md.hasPrefix("# Week 17\n\n7 advisories"), md)
         XCTAssertLessThan(md.range(of: "## Critical")!.lowerBound, md.range(of: "## High")!.lowerBound)
         XCTAssertFalse(md.contains("<script>"))
+    }
+
+    /// The HTML report, read back by Python's HTML parser: no script elements or event handlers,
+    /// only http(s) links, feed markup shown as text.
+    func testHTMLReportIsInert() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "html", "--title", "Week <17>"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let file = ToolRunner.temporaryFile("report.html")
+        defer { try? FileManager.default.removeItem(at: file) }
+        try r.stdout.write(to: file)
+        let script = """
+            import html.parser, json, sys
+            class P(html.parser.HTMLParser):
+                def __init__(self):
+                    super().__init__(); self.tags = []; self.attrs = []; self.text = []
+                def handle_starttag(self, tag, attrs): self.tags.append(tag); self.attrs += attrs
+                def handle_data(self, d): self.text.append(d)
+            p = P(); p.feed(open(sys.argv[1], encoding='utf-8').read())
+            print(json.dumps({"tags": p.tags, "attrs": p.attrs, "text": "".join(p.text)}))
+            """
+        let parsed = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(try python(script, file.path).utf8)) as? [String: Any])
+        let tags = parsed["tags"] as? [String] ?? []
+        let attrs = (parsed["attrs"] as? [[Any]] ?? []).map { ($0[0] as? String ?? "", $0[1] as? String ?? "") }
+        let text = parsed["text"] as? String ?? ""
+        XCTAssertFalse(tags.contains("script") || tags.contains("iframe") || tags.contains("img"), "\(Set(tags))")
+        XCTAssertEqual(tags.filter { $0 == "article" }.count, SinkFixtures.records.count)
+        XCTAssertFalse(attrs.contains { $0.0.hasPrefix("on") })
+        for (name, value) in attrs where name == "href" {
+            XCTAssertTrue(value.hasPrefix("https://") || value.hasPrefix("http://"), value)
+        }
+        XCTAssertFalse(attrs.contains { $0.1.lowercased().contains("javascript:") })
+        XCTAssertTrue(text.contains("<script>alert(1)</script> **bold**"), "feed markup arrives as text")
+        XCTAssertTrue(text.contains("Week <17>"))
+        XCTAssertTrue(r.text.contains("Content-Security-Policy"))
+        XCTAssertTrue(r.text.range(of: "Critical (1)")!.lowerBound < r.text.range(of: "High (2)")!.lowerBound)
+    }
+
+    func testECSDocuments() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "ecs"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let docs = try r.lines.map { try XCTUnwrap(JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]) }
+        /// The value at a dotted path (Foundation on Linux has no key-value coding).
+        func at(_ o: [String: Any], _ path: String) -> Any? {
+            var v: Any? = o
+            for k in path.split(separator: ".") { v = (v as? [String: Any])?[String(k)] }
+            return v
+        }
+        XCTAssertEqual(docs.count, SinkFixtures.records.count)
+        for (doc, record) in zip(docs, SinkFixtures.records) {
+            XCTAssertEqual((doc["cs"] as? [String: Any]).map { $0 as NSDictionary }, record as NSDictionary, "the record rides along unchanged")
+            XCTAssertEqual(at(doc, "event.kind") as? String, "enrichment")
+            XCTAssertEqual(doc["@timestamp"] as? String, record["published"] as? String)
+        }
+        let lockouts = docs[1]
+        XCTAssertEqual(at(lockouts, "event.severity") as? Int, 4)
+        XCTAssertEqual(at(lockouts, "labels.severity") as? String, "high")
+        XCTAssertEqual(at(lockouts, "threat.framework") as? String, "MITRE ATT&CK")
+        XCTAssertEqual(at(lockouts, "threat.tactic.id") as? [String], ["TA0006"])
+        XCTAssertEqual(at(lockouts, "threat.tactic.reference") as? [String], ["https://attack.mitre.org/tactics/TA0006/"])
+        XCTAssertEqual(at(lockouts, "threat.technique.id") as? [String], ["T1110"])
+        XCTAssertEqual(at(lockouts, "threat.technique.name") as? [String], ["Brute Force"])
+        XCTAssertEqual(at(lockouts, "threat.technique.subtechnique.id") as? [String], ["T1110.003"])
+        XCTAssertEqual(at(lockouts, "threat.technique.subtechnique.reference") as? [String], ["https://attack.mitre.org/techniques/T1110/003/"])
+        XCTAssertEqual(at(docs[2], "vulnerability.id") as? [String], ["CVE-2024-3400"])
+        XCTAssertEqual(at(docs[2], "event.severity") as? Int, 5)
+        XCTAssertNil(at(docs[4], "event.severity"), "unrated records carry no severity")
+        XCTAssertNil(docs[2]["threat"], "no attack member, no threat fields")
+    }
+
+    func testSplunkEnvelopes() throws {
+        let r = try ToolRunner.run("cs-sink", ["--format", "splunk"], stdin: SinkFixtures.ndjson)
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.lines.count, SinkFixtures.records.count)
+        for (line, record) in zip(r.lines, SinkFixtures.lines) {
+            XCTAssertTrue(line.hasSuffix(",\"event\":" + record + "}"), "the record is the event, byte for byte")
+        }
+        let first = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(r.lines[0].utf8)) as? [String: Any])
+        XCTAssertEqual(first["time"] as? Int, 1_775_815_200)   // 2026-04-10T10:00:00Z
+        XCTAssertEqual(first["sourcetype"] as? String, "cs:advisory")
+        XCTAssertEqual(first["source"] as? String, "https://feed.example.org/feed.json")
     }
 
     /// Two identical runs into SQLite leave the same rows (checked with the sqlite3 command-line tool).

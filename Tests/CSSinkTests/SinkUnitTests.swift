@@ -67,7 +67,7 @@ final class SinkUnitTests: XCTestCase {
         for width in [40, 60, 100, 160] {
             let lines = TableFormatter(width: width, color: false).render(items)
             XCTAssertEqual(lines.count, items.count + 1)
-            for line in lines { XCTAssertLessThanOrEqual(line.count, width, "\(width): \(line)") }
+            for line in lines { XCTAssertLessThanOrEqual(DisplayWidth.of(line), width, "\(width): \(line)") }
             XCTAssertTrue(lines[0].hasPrefix("SEVERITY  PUBLISHED   TITLE"))
             XCTAssertFalse(lines.joined().contains("\u{1B}"), "no escape sequences without colour, even from titles")
             XCTAssertFalse(lines.joined().contains("\t"))
@@ -79,6 +79,25 @@ final class SinkUnitTests: XCTestCase {
         let colored = TableFormatter(width: 100, color: true).render(items)
         XCTAssertTrue(colored[1].hasPrefix("\u{1B}[1;31mcritical"), colored[1])
         XCTAssertEqual(colored.filter { $0.contains("\u{1B}[31m") }.count, 2, "the two high rows are red (title escapes were removed)")
+    }
+
+    func testWideCharactersKeepColumnsAligned() throws {
+        let lines = [
+            #"{"schema":"cs.advisory/1","severity":"high","published":"2026-04-01T00:00:00Z","title":"Entra ID lockouts","attack":{"tactics":[{"id":"TA0006","name":"Credential Access"}]}}"#,
+            #"{"schema":"cs.advisory/1","severity":"low","published":"2026-04-02T00:00:00Z","title":"複数の製品における脆弱性に関する注意喚起","attack":{"tactics":[{"id":"TA0001","name":"Initial Access"}]}}"#,
+        ]
+        let items = try lines.enumerated().map { i, l in try scanned(l) { AdvisorySummary($0, sequence: i) } }
+        for width in [60, 100] {
+            let rendered = TableFormatter(width: width, color: false).render(items)
+            let tacticColumns = rendered.map { line -> Int in
+                let prefix = line.components(separatedBy: line.contains("Credential") ? "Credential" : (line.contains("Initial") ? "Initial" : "TACTICS"))[0]
+                return DisplayWidth.of(prefix)
+            }
+            XCTAssertEqual(Set(tacticColumns).count, 1, "tactics start in one column: \(rendered)")
+            for line in rendered { XCTAssertLessThanOrEqual(DisplayWidth.of(line), width, line) }
+        }
+        XCTAssertEqual(DisplayWidth.of("脆弱性 ok"), 9)
+        XCTAssertEqual(DisplayWidth.truncate("脆弱性脆弱性", 6), "脆弱…")
     }
 
     func testMarkdownDigest() throws {

@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """Loopback HTTP server for the cs-fetch tests: each path misbehaves in one known way.
 
-Usage: feed_server.py ROOT   (serves ROOT's files under /files/)
-Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout. It stops by itself when its
+Usage: feed_server.py ROOT [CERT KEY]   (serves ROOT's files under /files/)
+Binds 127.0.0.1 on a free port and prints "PORT <n>" on stdout; with CERT and KEY it also serves
+the same routes over TLS on a second port and prints "TLSPORT <n>". It stops by itself when its
 stdin closes (the test process went away) or after MAX_LIFETIME seconds, whichever comes first.
 """
 import gzip
@@ -10,11 +11,12 @@ import hashlib
 import json
 import os
 import socket
+import ssl
 import struct
 import sys
 import threading
 import time
-from email.utils import formatdate
+from email.utils import formatdate, parsedate_to_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from urllib.parse import urlsplit, parse_qs
 
@@ -57,6 +59,9 @@ class Handler(BaseHTTPRequestHandler):
             return COUNTS[key]
 
     def do_GET(self):
+        if self.path.startswith("http://"):  # asked as a proxy: absolute URI in the request line
+            host = urlsplit(self.path).hostname or ""
+            return self.send(200, feed("proxied", [("via", "Proxied " + host)]), [("Content-Type", "application/feed+json")])
         url = urlsplit(self.path)
         q = {k: v[0] for k, v in parse_qs(url.query).items()}
         parts = url.path.strip("/").split("/")
@@ -78,6 +83,22 @@ class Handler(BaseHTTPRequestHandler):
             ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
                 os.path.splitext(path)[1], "application/feed+json")
             return self.send(200, body, [("Content-Type", ctype), ("ETag", etag), ("Last-Modified", modified)])
+
+        if route == "dated":        # like /files, but with Last-Modified only (no ETag): If-Modified-Since revalidation
+            path = os.path.join(ROOT, *parts[1:])
+            if not os.path.isfile(path):
+                return self.send(404, b"not found")
+            mtime = int(os.path.getmtime(path))
+            since = self.headers.get("If-Modified-Since")
+            if since:
+                try:
+                    if mtime <= int(parsedate_to_datetime(since).timestamp()):
+                        return self.send(304, b"")
+                except (TypeError, ValueError):
+                    pass
+            with open(path, "rb") as f:
+                body = f.read()
+            return self.send(200, body, [json_type, ("Last-Modified", formatdate(mtime, usegmt=True))])
 
         if route == "flaky":        # fails ?fail=N times with 500, then serves a feed
             n = self.count(key)
@@ -158,9 +179,10 @@ class Handler(BaseHTTPRequestHandler):
                 return self.send(200, gzip.compress(body), [json_type, ("Content-Encoding", "gzip")])
             return self.send(406, b"offer gzip")
 
-        if route == "whoami":       # the request's User-Agent as the item title
+        if route == "whoami":       # the request's User-Agent and Accept as item titles
             ua = self.headers.get("User-Agent") or ""
-            return self.send(200, feed("whoami", [("ua", ua)]), [json_type])
+            accept = self.headers.get("Accept") or ""
+            return self.send(200, feed("whoami", [("ua", ua), ("accept", accept)]), [json_type])
 
         if route == "auth":         # needs "Authorization: Bearer <token>"
             if self.headers.get("Authorization") != "Bearer " + q.get("token", ""):
@@ -201,7 +223,7 @@ class Handler(BaseHTTPRequestHandler):
             return self.send(503, b"try again", [("Retry-After", "0")])
         answer = {"method": self.command, "body": body.decode("utf-8", "replace"), "length": length,
                   "content_type": self.headers.get("Content-Type"), "x_test": self.headers.get("X-Test"),
-                  "attempt": n}
+                  "attempt": n, "peer_port": self.client_address[1]}
         return self.send(200, json.dumps(answer).encode(), [("Content-Type", "application/json"), ("X-Reply", "yes")])
 
     do_POST = do_PUT = do_DELETE = echo
@@ -220,8 +242,15 @@ class Server(ThreadingHTTPServer):
 
 
 def main():
-    server = Server(("127.0.0.1", 0), Handler)
-    print("PORT %d" % server.server_address[1], flush=True)
+    servers = [Server(("127.0.0.1", 0), Handler)]
+    print("PORT %d" % servers[0].server_address[1], flush=True)
+    if len(sys.argv) > 3:
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(sys.argv[2], sys.argv[3])
+        tls = Server(("127.0.0.1", 0), Handler)
+        tls.socket = context.wrap_socket(tls.socket, server_side=True)  # a failed handshake only drops that connection
+        servers.append(tls)
+        print("TLSPORT %d" % tls.server_address[1], flush=True)
 
     def watch_stdin():
         try:
@@ -233,9 +262,11 @@ def main():
 
     threading.Thread(target=watch_stdin, daemon=True).start()
     threading.Thread(target=lambda: (STOP.wait(MAX_LIFETIME), STOP.set()), daemon=True).start()
-    threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
+    for server in servers:
+        threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True).start()
     STOP.wait()
-    server.shutdown()
+    for server in servers:
+        server.shutdown()
 
 
 if __name__ == "__main__":

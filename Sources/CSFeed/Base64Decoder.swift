@@ -1,6 +1,6 @@
-/// Standard base64 (RFC 4648), decoding only: fetch envelopes with binary bodies, Atom base64 content.
+/// Standard base64 (RFC 4648) decoding: fetch envelopes with binary bodies, Atom base64 content.
 /// Whitespace is skipped; padding is optional; any other character makes the input invalid.
-enum Base64 {
+enum Base64Decoder {
     private static let table: [UInt8] = {
         var t = [UInt8](repeating: 0xFF, count: 256)
         let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)

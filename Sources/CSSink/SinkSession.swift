@@ -1,0 +1,99 @@
+import CSCore
+
+/// One run of cs-sink: the destination, the format's state, and how it ends.
+final class SinkSession {
+    let stage: Stage
+    let options: SinkOptions
+    let output: RecordOutput
+    let store: SQLiteStore?
+    let fields: FieldList?
+    let delimited: DelimitedFormatter
+    private var summaries: [AdvisorySummary] = []
+    private var count = 0
+    private var completed = false
+    /// `@timestamp` of ECS documents whose record carries no date.
+    private let now = RFC3339.now()
+
+    init(stage: Stage, options: SinkOptions) throws(StageError) {
+        self.stage = stage
+        self.options = options
+        switch options.destination {
+        case .stdout:
+            output = stage.output
+            store = nil
+        case let .file(path):
+            output = try AppendFile(path: path, rotation: options.rotation)
+            store = nil
+        case let .sqlite(path):
+            output = stage.output
+            store = try SQLiteStore(path: path)
+        }
+        fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
+        delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)
+        if let fields, options.header, store == nil {
+            output.writeRecord(delimited.row(fields.names))
+        }
+    }
+
+    func consume(_ line: UnsafeBufferPointer<UInt8>, _ scanner: RecordScanner, at position: Position) {
+        if let store {
+            do throws(StageError) { try store.store(line, scanner) } catch {
+                // A record that cannot be stored is rejected; a database that fails stops the stage.
+                guard error.code == .invalidArgument else { stage.fail(error) }
+                stage.reject(line, at: position, error.code, error.message, id: scanner.value("id")?.string)
+                return
+            }
+            count += 1
+            return
+        }
+        switch options.format {
+        case .ndjson:
+            output.writeRecord(line)
+        case .json:
+            output.write(count == 0 ? "[\n" : ",")
+            output.writeRecord(line)
+        case .csv, .tsv:
+            output.writeRecord(delimited.row(fields!.values(scanner)))
+        case .ecs:
+            output.writeRecord(ECSFormatter.document(line, scanner, now: now))
+        case .splunk:
+            output.writeRecord(SplunkFormatter.envelope(line, scanner))
+        case .table, .markdown, .html:
+            summaries.append(AdvisorySummary(scanner, sequence: count, withSummary: options.format != .table))
+        }
+        count += 1
+    }
+
+    /// Writes what a format writes at the end, once, and flushes.
+    func complete(interrupted: Bool) {
+        guard !completed else { return }
+        completed = true
+        if let store {
+            do throws(StageError) { try store.commit() } catch {
+                if interrupted { stage.diagnostics.error(error.code, error.message); return }
+                stage.fail(error)
+            }
+            if !interrupted { stage.diagnostics.info("\(store.stored) record\(store.stored == 1 ? "" : "s") stored in \(store.path)") }
+            return
+        }
+        switch options.format {
+        case .json:
+            output.write(count == 0 ? "[]\n" : "]\n")
+        case .table:
+            let sorted = (options.sort ?? .severity).sorted(summaries)
+            let toTerminal = options.destination == .stdout
+            let width = options.width ?? Terminal.columns(toTerminal ? 1 : -1)
+            let color = options.color == .always || (toTerminal && Terminal.useColor(1, mode: options.color))
+            for line in TableFormatter(width: width, color: color).render(sorted) { output.writeRecord(Array(line.utf8)) }
+        case .markdown:
+            let sorted = (options.sort ?? .severity).sorted(summaries)
+            output.write(MarkdownFormatter(title: options.title ?? "Advisory digest").render(sorted))
+        case .html:
+            let sorted = (options.sort ?? .severity).sorted(summaries)
+            output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
+        case .ndjson, .csv, .tsv, .ecs, .splunk:
+            break
+        }
+        output.flush()
+    }
+}
