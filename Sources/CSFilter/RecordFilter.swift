@@ -59,10 +59,10 @@ public struct RecordFilter {
             let q = try TechniqueQuery(parsing: v)
             return { q.matches($0) }
         }
+        guard let field = DateField(rawValue: spec.dateField) else {
+            throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")
+        }
         if spec.since != nil || spec.until != nil {
-            guard let field = DateField(rawValue: spec.dateField) else {
-                throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")
-            }
             let since = try spec.since.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--since", now: now, endOfDay: false) }
             let until = try spec.until.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--until", now: now, endOfDay: true) }
             if let since, let until, since.epoch >= until.epoch {
