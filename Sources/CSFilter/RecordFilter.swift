@@ -18,7 +18,12 @@ public struct RecordFilter {
     /// Compiles `spec`; `now` (epoch seconds) anchors durations such as `7d`.
     public init(_ spec: FilterSpec, now: Int) throws(FilterSpecError) {
         var tests: [RecordTest] = []
-        func both(_ wanted: [String], _ unwanted: [String], _ matcher: (String) throws(FilterSpecError) -> RecordTest) throws(FilterSpecError) {
+        func both(_ wanted: [String], _ unwanted: [String], _ flag: String,
+                  _ matcher: (String) throws(FilterSpecError) -> RecordTest) throws(FilterSpecError) {
+            // A value that is blank (or only separators) would silently select nothing.
+            for v in wanted + unwanted where flag == "grep" ? v.isEmpty : Tag.canonical(v).isEmpty {
+                throw FilterSpecError("--\(flag): empty value '\(v)'")
+            }
             if !wanted.isEmpty {
                 let ms = try wanted.map { v throws(FilterSpecError) in try matcher(v) }
                 tests.append { r in ms.contains { $0(r) } }
@@ -40,24 +45,24 @@ public struct RecordFilter {
         if let exploited = spec.exploited {
             tests.append { r in (r.value("exploited")?.isTrue ?? false) == exploited }
         }
-        try both(spec.types, spec.notTypes) { v in RecordFilter.member("type", CanonicalValues([v])) }
-        try both(spec.tags, spec.notTags) { v in RecordFilter.member("tags", CanonicalValues([v])) }
-        try both(spec.vendors, spec.notVendors) { v in RecordFilter.member("vendors", CanonicalValues([v])) }
-        try both(spec.products, spec.notProducts) { v in RecordFilter.member("products", CanonicalValues([v])) }
-        try both(spec.actors, spec.notActors) { v in RecordFilter.actor(CanonicalValues([v])) }
-        try both(spec.cves, spec.notCves) { v in RecordFilter.cve(v) }
-        try both(spec.tactics, spec.notTactics) { v throws(FilterSpecError) in
+        try both(spec.types, spec.notTypes, "type") { v in RecordFilter.member("type", CanonicalValues([v])) }
+        try both(spec.tags, spec.notTags, "tag") { v in RecordFilter.member("tags", CanonicalValues([v])) }
+        try both(spec.vendors, spec.notVendors, "vendor") { v in RecordFilter.member("vendors", CanonicalValues([v])) }
+        try both(spec.products, spec.notProducts, "product") { v in RecordFilter.member("products", CanonicalValues([v])) }
+        try both(spec.actors, spec.notActors, "actor") { v in RecordFilter.actor(CanonicalValues([v])) }
+        try both(spec.cves, spec.notCves, "cve") { v in RecordFilter.cve(v) }
+        try both(spec.tactics, spec.notTactics, "tactic") { v throws(FilterSpecError) in
             let q = try TacticQuery(parsing: v)
             return { q.matches($0) }
         }
-        try both(spec.techniques, spec.notTechniques) { v throws(FilterSpecError) in
+        try both(spec.techniques, spec.notTechniques, "technique") { v throws(FilterSpecError) in
             let q = try TechniqueQuery(parsing: v)
             return { q.matches($0) }
         }
+        guard let field = DateField(rawValue: spec.dateField) else {
+            throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")
+        }
         if spec.since != nil || spec.until != nil {
-            guard let field = DateField(rawValue: spec.dateField) else {
-                throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")
-            }
             let since = try spec.since.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--since", now: now, endOfDay: false) }
             let until = try spec.until.map { s throws(FilterSpecError) in try TimeBound(parsing: s, flag: "--until", now: now, endOfDay: true) }
             if let since, let until, since.epoch >= until.epoch {
@@ -71,7 +76,7 @@ public struct RecordFilter {
             }
         }
         let caseSensitive = spec.grepCaseSensitive
-        try both(spec.grep, spec.notGrep) { v throws(FilterSpecError) in
+        try both(spec.grep, spec.notGrep, "grep") { v throws(FilterSpecError) in
             let search = try TextSearch(v, caseSensitive: caseSensitive)
             return { search.matches($0) }
         }

@@ -210,7 +210,7 @@ final class FilterCommandTests: XCTestCase {
         XCTAssertTrue(badWhere.stderr.contains("expected a value after 'has', found the end of the expression at column 31"), badWhere.stderr)
         XCTAssertTrue(badWhere.stdout.isEmpty)
         for args in [["--sev", "severe-ish"], ["--tactic", "credential acces"], ["--since", "yesterday"],
-                     ["--grep", "(unclosed"], ["--grep", "(a)\\1"], ["--where", "title =~ \"[\""], ["--limit", "0"]] {
+                     ["--grep", "(unclosed"], ["--grep", "(a)\\1"], ["--where", "title =~ \"[\""], ["--limit", "0"], ["--tag", " "], ["--vendor", "_"]] {
             let r = try ToolRunner.run("cs-filter", args, stdin: Self.input)
             XCTAssertEqual(r.status, 64, "\(args): \(r.stderr)")
             XCTAssertTrue(r.stdout.isEmpty)
