@@ -16,6 +16,11 @@ public final class Stage {
     /// Input lines (or documents, records, feeds) that were reported and skipped.
     public private(set) var rejected = 0
     public private(set) var linesRead = 0
+    /// Records handed to a destination other than stdout (a file, a database, a server); a stage that
+    /// delivers elsewhere counts them here so `cs run --stats` reports them as its output.
+    public private(set) var recordsDelivered: Int? = nil
+
+    public func recordDelivered(_ count: Int = 1) { recordsDelivered = (recordsDelivered ?? 0) + count }
 
     public init(name: String, options: StageOptions, output: OutputWriter? = nil) {
         cs_install_signal_handlers()
@@ -104,7 +109,7 @@ public final class Stage {
         o.set("stage", .string(name))
         o.set("pid", .int(Int(getpid())))
         o.set("lines_in", .int(linesRead))
-        o.set("records_out", .int(output.recordsWritten))
+        o.set("records_out", .int(recordsDelivered ?? output.recordsWritten))
         o.set("rejected", .int(rejected))
         o.set("status", .int(Int(status)))
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)

@@ -31,6 +31,7 @@ public enum SinkRunner {
                 return
             }
             session.consume(line.bytes, scanner, at: position)
+            stage.recordDelivered()
         }
         session.complete(interrupted: false)
     }

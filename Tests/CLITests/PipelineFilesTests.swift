@@ -35,6 +35,11 @@ final class PipelineFilesTests: XCTestCase {
         XCTAssertEqual(second.status, 0, second.stderr)
         XCTAssertEqual(try String(contentsOfFile: archive, encoding: .utf8).split(separator: "\n").count, first)
         XCTAssertTrue(second.stderr.contains("cs-fetch"), "stats table on stderr: \(second.stderr)")
+        let sinkRow = try XCTUnwrap(second.stderr.split(separator: "\n").first(where: { $0.contains("cs-sink") }))
+        XCTAssertEqual(sinkRow.split(separator: " ").suffix(4), ["0", "0", "0", "0"], "nothing new on the second run: \(sinkRow)")
+        let first = try Shell.run("cs run --stats pipelines/ndjson-archive OUT='\(try Shell.temporaryDirectory().path)'")
+        let firstSink = try XCTUnwrap(first.stderr.split(separator: "\n").first(where: { $0.contains("cs-sink") }))
+        XCTAssertEqual(firstSink.split(separator: " ").suffix(4).first.map(String.init), "14", "records delivered to the file count as output: \(firstSink)")
     }
 
     func testSQLiteStoreIsIdempotent() throws {

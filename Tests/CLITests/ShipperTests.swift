@@ -1,0 +1,63 @@
+import Foundation
+import XCTest
+
+/// examples/shippers/rsyslog-imfile.conf, run by Debian's rsyslog against a rotating cs-sink file:
+/// every record must arrive once and whole.
+final class ShipperTests: XCTestCase {
+    func testRsyslogTailsARotatingSinkFileWithoutLossOrDuplicates() throws {
+        let rsyslogd = ["/usr/sbin/rsyslogd", "/sbin/rsyslogd"].first { FileManager.default.isExecutableFile(atPath: $0) }
+        guard let rsyslogd else { throw XCTSkip("rsyslogd is not installed (make deps installs it)") }
+        let dir = try Shell.temporaryDirectory()
+        let archive = dir.appendingPathComponent("advisories.ndjson").path
+        let forwarded = dir.appendingPathComponent("forwarded.ndjson").path
+        let work = dir.appendingPathComponent("work")
+        try FileManager.default.createDirectory(at: work, withIntermediateDirectories: true)
+
+        // The shipped configuration, pointed at this test's files.
+        var conf = try String(contentsOf: Shell.repoRoot.appendingPathComponent("examples/shippers/rsyslog-imfile.conf"), encoding: .utf8)
+        conf = conf.replacingOccurrences(of: "/var/lib/cs/advisories.ndjson", with: archive)
+            .replacingOccurrences(of: "/var/log/cs/advisories-forwarded.ndjson", with: forwarded)
+        conf = "global(workDirectory=\"\(work.path)\")\n" + conf
+        let confPath = dir.appendingPathComponent("rsyslog.conf").path
+        try conf.write(toFile: confPath, atomically: true, encoding: .utf8)
+
+        let daemon = Process()
+        daemon.executableURL = URL(fileURLWithPath: rsyslogd)
+        daemon.arguments = ["-n", "-f", confPath, "-i", dir.appendingPathComponent("rsyslogd.pid").path]
+        daemon.standardOutput = FileHandle.nullDevice
+        daemon.standardError = FileHandle.nullDevice
+        try daemon.run()
+        defer { daemon.terminate(); daemon.waitUntilExit() }
+
+        // 40 batches of the example records (unique ids), appended by separate cs-sink runs that rotate at 64 KB.
+        let records = dir.appendingPathComponent("records.ndjson").path
+        try Shell.run("""
+            cs-normalize examples/feeds/* > '\(dir.path)/one.ndjson'
+            for i in $(seq 1 40); do sed "s/\\"uid\\":\\"\\([0-9a-f]*\\)\\"/\\"uid\\":\\"\\1-$i\\"/" '\(dir.path)/one.ndjson'; done > '\(records)'
+            """)
+        let expected = try String(contentsOfFile: records, encoding: .utf8).split(separator: "\n").map(String.init)
+        XCTAssertEqual(expected.count, 40 * 14)
+        usleep(500_000)   // let imfile set up its watch
+        for batch in stride(from: 0, to: expected.count, by: 35) {
+            let chunk = expected[batch..<min(batch + 35, expected.count)].joined(separator: "\n") + "\n"
+            let r = try Shell.run("cs-sink --to '\(archive)' --rotate 64K --keep 50", stdin: chunk)
+            XCTAssertEqual(r.status, 0, r.stderr)
+            usleep(50_000)
+        }
+        let rotated = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("advisories.ndjson.") }
+        XCTAssertGreaterThan(rotated.count, 3, "the sink rotated several times")
+
+        // Wait (bounded) for rsyslog to forward everything.
+        var received: [String] = []
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            received = ((try? String(contentsOfFile: forwarded, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+            if received.count >= expected.count { break }
+            usleep(200_000)
+        }
+        usleep(500_000)
+        received = ((try? String(contentsOfFile: forwarded, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        XCTAssertEqual(received.count, expected.count, "every record arrives exactly once")
+        XCTAssertEqual(Set(received), Set(expected), "each record arrives whole and unchanged")
+    }
+}
