@@ -8,38 +8,24 @@ struct EnrichCommand: ParsableCommand {
         commandName: "cs-enrich",
         abstract: "Map advisory records onto MITRE ATT&CK and extract indicators.",
         discussion: """
-            Reads cs.advisory/1 records (NDJSON) and writes each with two members added:
-              attack      {version, tactics, techniques, groups, software}; every mapping has "via",
-                          the tag, ID, phrase or actor it came from ("tag:credential-access",
-                          "text:T1110.003", "phrase:password spraying", "actor:APT29",
-                          "technique:T1110" for a tactic a single-tactic technique implies, "map:..." for
-                          --map). Revoked or deprecated objects named by ID carry "revoked"/"deprecated": true.
-              indicators  {cves, ipv4, ipv6, domains, urls, md5, sha1, sha256, event_ids, sigma_rules}
-                          from the title, summary and content_text (defanged forms such as hxxp, [.], (.)
-                          and [:] are refanged); cves also takes the record's own cves; event_ids holds
-                          Windows/Sysmon event IDs and sign-in error codes named as such ("Event ID 4688",
-                          "error code 50053").
-            Records are otherwise unchanged (the input bytes, then the new members). A record that already
-            has attack or indicators gets them replaced, so enriching twice gives the same result.
-            Lines that are not JSON objects or not cs.advisory/1 records are reported with their line
-            number and skipped (exit status 2).
+            Reads cs.advisory/1 records (NDJSON) and writes each with two members added. Records are otherwise unchanged (the input bytes, then the new members); a record that already has them gets them replaced, so enriching twice gives the same result. Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and skipped (exit status 2).
 
-            MAPPING FILES (--map FILE, repeatable): one mapping per line, '#' starts a comment.
-              impossible-travel   = T1078.004, TA0001   a tag (any spelling) onto ATT&CK IDs
-              tag:golden_saml     = T1606.002           the same, explicitly a tag
-              phrase:golden SAML  = T1606.002           words in the title, summary or text
-              brute-force         =                     nothing: turns the built-in mapping off
-            A tag listed in a file replaces cs-enrich's own mapping of that tag. IDs are tactics (TA...),
-            techniques (T...), groups (G...) or software (S...) and must exist in ATT&CK; an error names
-            the file and line and stops the stage (exit status 3).
+            attack: {version, tactics, techniques, groups, software}. Every mapping has "via", where it came from: "tag:credential-access", "text:T1110.003", "phrase:password spraying", "actor:APT29", "technique:T1110" (a tactic that a single-tactic technique implies), "map:FILE:LINE". Revoked or deprecated objects named by ID carry "revoked"/"deprecated": true.
+
+            indicators: {cves, ipv4, ipv6, domains, urls, md5, sha1, sha256, event_ids, sigma_rules}, from the title, summary and content_text, with defanged forms (hxxp, [.], (.), [:]) refanged. cves also takes the record's own cves; event_ids holds Windows and Sysmon event IDs and sign-in error codes named as such ("Event ID 4688", "error code 50053").
+
+            MAPPING FILES (--map FILE, repeatable): one mapping per line, '#' starts a comment. A tag listed in a file replaces cs-enrich's own mapping of that tag. IDs are tactics (TA...), techniques (T...), groups (G...) or software (S...) and must exist in ATT&CK; an error names the file and line and stops the stage (exit status 3).
+              impossible-travel  = T1078.004, TA0001
+              tag:golden_saml    = T1606.002
+              phrase:golden SAML = T1606.002
+              brute-force        =            (turns the built-in mapping off)
 
             EXAMPLES:
-              cs-normalize feed.json | cs-enrich | jq -c '.attack.techniques[] | [.id, .via]'
+              cs-normalize feed.json | cs-enrich | jq -c '.attack.techniques[]'
               cs-enrich --map in-house.map advisories.ndjson > enriched.ndjson
-              cs-fetch https://feed.example.org/feed.json | cs-enrich | cs-filter --tactic credential-access
+              cs-fetch https://feed.example.org/feed.json | cs-enrich
 
-            ATT&CK is © The MITRE Corporation, reproduced and distributed with its permission under the
-            ATT&CK terms of use.
+            ATT&CK is © The MITRE Corporation, reproduced and distributed with its permission under the ATT&CK terms of use.
             """,
         version: CSVersion.string)
 
