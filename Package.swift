@@ -52,7 +52,7 @@ let package = Package(
         .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
         .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
-        .executableTarget(name: "attack-tables", dependencies: ["CSCore"]),
+        .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 
         .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
         .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),

@@ -65,13 +65,7 @@ func basename(_ path: String) -> String {
     path.split(separator: "/").last.map(String.init) ?? path
 }
 
-func generate() {
-let args = CommandLine.arguments
-guard args.count == 3 else {
-    printError("usage: attack-tables ENTERPRISE-ATTACK.json OUT.swift")
-    exit(64)
-}
-let inputPath = args[1], outputPath = args[2]
+func generate(inputPath: String, outputPath: String) {
 
 let bytes = readFile(inputPath)
 let root: JSON
@@ -168,4 +162,3 @@ if rename(temporary, outputPath) != 0 { fail("cannot rename \(temporary) to \(ou
 print("attack-tables: ATT&CK \(version): \(tactics.count) tactics, \(techniques.count) techniques, \(groups.count) groups, \(software.count) software -> \(outputPath)")
 }
 
-generate()
