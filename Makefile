@@ -83,7 +83,8 @@ install: build
 	  "$$bin/$$s" --generate-completion-script zsh > "$(ZSHDIR)/_$$s"; \
 	  "$$bin/$$s" --generate-completion-script fish > "$(FISHDIR)/$$s.fish"; \
 	done
-	$(SWIFT) package plugin --allow-writing-to-directory "$(MANDIR)" generate-manual --output-directory "$(MANDIR)" $(foreach s,$(STAGES),--product $(s)) >/dev/null
+	$(SWIFT) package plugin generate-manual >/dev/null
+	for s in $(STAGES); do install -m 0644 ".build/plugins/GenerateManual/outputs/$$s/$$s.1" "$(MANDIR)/$$s.1"; done
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
 
 uninstall:
