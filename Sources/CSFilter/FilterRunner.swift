@@ -24,17 +24,7 @@ public enum FilterRunner {
         let output = stage.output
         if let limit = options.limit, limit <= 0 { return finishCount(stage, options, 0) }
 
-        stage.forEachLine(of: inputs) { line, position in
-            do throws(RecordScanner.ScanError) {
-                try scanner.scan(line.bytes)
-            } catch {
-                stage.reject(line.bytes, at: position, .invalidArgument, error.description)
-                return
-            }
-            if let problem = AdvisoryCheck.problem(in: scanner) {
-                stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
-                return
-            }
+        stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, _ in
             guard filter.matches(scanner) != options.invert else { return }
             if options.dedupe, let uid = scanner.value("uid"), let (content, _) = uid.stringContent {
                 // Records without a uid cannot be recognised as repeats and always pass.

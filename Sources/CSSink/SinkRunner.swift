@@ -19,17 +19,7 @@ public enum SinkRunner {
         // printed, a JSON array closed, a SQLite transaction committed.
         ExitFlush.register { session.complete(interrupted: true) }
         let scanner = RecordScanner()
-        stage.forEachLine(of: inputs) { line, position in
-            do throws(RecordScanner.ScanError) {
-                try scanner.scan(line.bytes)
-            } catch {
-                stage.reject(line.bytes, at: position, .invalidArgument, error.description)
-                return
-            }
-            if let problem = AdvisoryCheck.problem(in: scanner) {
-                stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
-                return
-            }
+        stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, position in
             session.consume(line.bytes, scanner, at: position)
             stage.recordDelivered()
         }
