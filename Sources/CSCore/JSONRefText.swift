@@ -11,12 +11,14 @@ extension JSONRef {
     @discardableResult
     public func appendDecodedString(to out: inout [UInt8]) -> Bool {
         guard let (content, hasEscape) = stringContent else { return false }
-        if !hasEscape {
-            out.append(contentsOf: content)
-            return true
-        }
-        // Runs without a backslash are copied in bulk; only the escapes are handled byte by byte.
-        let base = content.baseAddress!
+        if hasEscape { JSONRef.appendDecoded(content: content, to: &out) } else { out.append(contentsOf: content) }
+        return true
+    }
+
+    /// Appends the UTF-8 of JSON string content (the bytes between the quotes, already validated by
+    /// `RecordScanner`), decoding its escapes. The one JSON string decoder of cs's read paths.
+    public static func appendDecoded(content: UnsafeBufferPointer<UInt8>, to out: inout [UInt8]) {
+        guard let base = content.baseAddress else { return }
         let n = content.count
         var i = 0
         func hex4(_ at: Int) -> UInt32 {
@@ -27,18 +29,20 @@ extension JSONRef {
                 switch c {
                 case 48...57: v |= UInt32(c - 48)
                 case 65...70: v |= UInt32(c - 55)
-                default: v |= UInt32(c &- 87)
+                default: v |= UInt32(c &- 87) & 15
                 }
             }
             return v
         }
         while i < n {
+            // Runs without a backslash are copied in bulk; only the escapes are handled byte by byte.
             guard let hit = memchr(base + i, Int32(UInt8(ascii: "\\")), n - i) else {
                 out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: n - i))
                 break
             }
             let at = hit.assumingMemoryBound(to: UInt8.self) - UnsafeMutablePointer(mutating: base)
             if at > i { out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: at - i)) }
+            guard at + 1 < n else { break }
             let e = base[at + 1]
             i = at + 2
             switch e {
@@ -48,6 +52,7 @@ extension JSONRef {
             case UInt8(ascii: "b"): out.append(8)
             case UInt8(ascii: "f"): out.append(12)
             case UInt8(ascii: "u"):
+                guard i + 4 <= n else { return }
                 var scalar = hex4(i)
                 i += 4
                 // A high surrogate followed by a low one is one scalar; a lone surrogate becomes U+FFFD.
@@ -58,12 +63,10 @@ extension JSONRef {
                         i += 6
                     }
                 }
-                let us = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                appendUTF8(us, to: &out)
+                appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &out)
             default: out.append(e)   // \" \\ \/
             }
         }
-        return true
     }
 
     /// The decoded string as bytes, or nil when the value is not a string.
@@ -72,7 +75,7 @@ extension JSONRef {
         return appendDecodedString(to: &out) ? out : nil
     }
 
-    private func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
+    private static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
         let v = s.value
         switch v {
         case 0..<0x80: out.append(UInt8(v))

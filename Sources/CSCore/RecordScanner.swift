@@ -189,46 +189,7 @@ public struct JSONRef {
         if !hasEscape { return String(decoding: raw, as: UTF8.self) }
         var out: [UInt8] = []
         out.reserveCapacity(raw.count)
-        var i = 0
-        func hex4(_ at: Int) -> UInt32 {
-            var v: UInt32 = 0
-            for k in 0..<4 {
-                let c = raw[at + k]
-                v <<= 4
-                switch c {
-                case 48...57: v |= UInt32(c - 48)
-                case 65...70: v |= UInt32(c - 55)
-                default: v |= UInt32(c - 87)
-                }
-            }
-            return v
-        }
-        while i < raw.count {
-            let c = raw[i]
-            if c != UInt8(ascii: "\\") { out.append(c); i += 1; continue }
-            let e = raw[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "n"): out.append(10)
-            case UInt8(ascii: "t"): out.append(9)
-            case UInt8(ascii: "r"): out.append(13)
-            case UInt8(ascii: "b"): out.append(8)
-            case UInt8(ascii: "f"): out.append(12)
-            case UInt8(ascii: "u"):
-                var scalar = hex4(i)
-                i += 4
-                if scalar >= 0xD800, scalar < 0xDC00, i + 6 <= raw.count, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
-                    let low = hex4(i + 2)
-                    if low >= 0xDC00, low < 0xE000 {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
-                }
-                let us = Unicode.Scalar(scalar) ?? "\u{FFFD}"
-                out.append(contentsOf: Array(String(Character(us)).utf8))
-            default: out.append(e)   // \" \\ \/
-            }
-        }
+        appendDecoded(content: raw, to: &out)
         return String(decoding: out, as: UTF8.self)
     }
 }

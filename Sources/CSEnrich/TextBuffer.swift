@@ -27,76 +27,13 @@ struct TextBuffer {
     mutating func append(_ ref: JSONRef?) {
         guard let ref, let (content, hasEscape) = ref.stringContent, content.count > 0, bytes.count < Self.limit else { return }
         if !bytes.isEmpty { bytes.append(0x0A) }
-        if hasEscape { Self.decode(content, into: &bytes) } else { bytes.append(contentsOf: content) }
+        if hasEscape { JSONRef.appendDecoded(content: content, to: &bytes) } else { bytes.append(contentsOf: content) }
         if bytes.count > Self.limit { bytes.removeSubrange(Self.limit...) }
     }
 
     mutating func append(_ s: String) {
         if !bytes.isEmpty { bytes.append(0x0A) }
         bytes.append(contentsOf: s.utf8)
-    }
-
-    /// Decodes JSON string content (validated by RecordScanner) into UTF-8.
-    static func decode(_ raw: UnsafeBufferPointer<UInt8>, into out: inout [UInt8]) {
-        var i = 0
-        let n = raw.count
-        func hex4(_ at: Int) -> UInt32 {
-            var v: UInt32 = 0
-            for k in 0..<4 {
-                let c = raw[at + k]
-                v <<= 4
-                switch c {
-                case 48...57: v |= UInt32(c - 48)
-                case 65...70: v |= UInt32(c - 55)
-                default: v |= UInt32(c &- 87) & 15
-                }
-            }
-            return v
-        }
-        let base = raw.baseAddress!
-        while i < n {
-            // Copy the run up to the next backslash in one go.
-            let stop = memchr(base + i, Int32(UInt8(ascii: "\\")), n - i).map { base.distance(to: $0.assumingMemoryBound(to: UInt8.self)) } ?? n
-            if stop > i { out.append(contentsOf: UnsafeBufferPointer(start: base + i, count: stop - i)) }
-            i = stop
-            guard i + 1 < n else { break }
-            let e = raw[i + 1]
-            i += 2
-            switch e {
-            case UInt8(ascii: "n"): out.append(0x0A)
-            case UInt8(ascii: "t"): out.append(0x09)
-            case UInt8(ascii: "r"): out.append(0x0D)
-            case UInt8(ascii: "b"): out.append(0x08)
-            case UInt8(ascii: "f"): out.append(0x0C)
-            case UInt8(ascii: "u"):
-                guard i + 4 <= n else { return }
-                var scalar = hex4(i)
-                i += 4
-                if scalar >= 0xD800, scalar < 0xDC00, i + 6 <= n, raw[i] == UInt8(ascii: "\\"), raw[i + 1] == UInt8(ascii: "u") {
-                    let low = hex4(i + 2)
-                    if low >= 0xDC00, low < 0xE000 {
-                        scalar = 0x10000 + ((scalar - 0xD800) << 10) + (low - 0xDC00)
-                        i += 6
-                    }
-                }
-                appendUTF8(Unicode.Scalar(scalar) ?? "\u{FFFD}", to: &out)
-            default: out.append(e)   // \" \\ \/
-            }
-        }
-    }
-
-    static func appendUTF8(_ s: Unicode.Scalar, to out: inout [UInt8]) {
-        let v = s.value
-        switch v {
-        case 0..<0x80: out.append(UInt8(v))
-        case 0x80..<0x800:
-            out.append(UInt8(0xC0 | (v >> 6))); out.append(UInt8(0x80 | (v & 0x3F)))
-        case 0x800..<0x10000:
-            out.append(UInt8(0xE0 | (v >> 12))); out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
-        default:
-            out.append(UInt8(0xF0 | (v >> 18))); out.append(UInt8(0x80 | ((v >> 12) & 0x3F)))
-            out.append(UInt8(0x80 | ((v >> 6) & 0x3F))); out.append(UInt8(0x80 | (v & 0x3F)))
-        }
     }
 
     // MARK: refanging
