@@ -55,6 +55,17 @@ struct TextBuilder {
                 continue
             }
             var j = i + 1
+            // Eight bytes at a time while none is whitespace-or-control (< 0x21) or 0xC2 (SWAR tests).
+            let raw = UnsafeRawPointer(p)
+            while j + 8 <= count {
+                let w = raw.loadUnaligned(fromByteOffset: j, as: UInt64.self)
+                let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+                let low = (w &- ones &* 0x21) & ~w & highs
+                let x = w ^ (ones &* 0xC2)
+                let c2 = (x &- ones) & ~x & highs
+                if low | c2 != 0 { break }
+                j += 8
+            }
             while j < count {
                 let d = p[j]
                 if d == 0x20 || d == 0x09 || d == 0x0A || d == 0x0D || d == 0x0C || (d == 0xC2 && j + 1 < count && p[j + 1] == 0xA0) { break }
