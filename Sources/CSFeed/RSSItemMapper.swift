@@ -17,8 +17,11 @@ enum RSSItemMapper {
                 case "title": d.title = try child.text(budget: &budget); continue
                 case "link":
                     let link = try child.text(budget: &budget).trimmingSpaces
-                    if d.url == nil, !link.isEmpty { d.url = URLResolver.resolve(link, against: child.baseURL) }
-                    continue
+                    if d.url == nil, !link.isEmpty {
+                        d.url = URLResolver.resolve(link, against: child.baseURL)
+                        continue
+                    }
+                    break   // a second link (or an empty one with attributes) is kept under extensions
                 case "description": description = try child.htmlText(budget: &budget); continue
                 case "guid":
                     guid = try child.text(budget: &budget).trimmingSpaces
