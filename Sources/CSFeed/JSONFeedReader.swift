@@ -50,6 +50,7 @@ enum JSONFeedReader {
         feed.homePageURL = root["home_page_url"]?.stringValue
         feed.authors = authors(root)
         let base = feed.feedURL ?? source.url
+        let snapshot = feed.snapshot()
 
         guard let items = root["items"], items.kind == .array else {
             if root["items"] == nil { return }   // a feed with no items is valid, if unusual
@@ -60,7 +61,7 @@ enum JSONFeedReader {
                 report(FeedIssue(level: .error, code: .invalidArgument, message: "item is not an object; skipped", item: n + 1))
                 continue
             }
-            emit(draft(item, index: n + 1, base: base, report: report).record(in: feed, report: report))
+            emit(draft(item, index: n + 1, base: base, report: report).record(in: snapshot, parser: feed.htmlParser, report: report))
         }
     }
 

@@ -1,0 +1,106 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
+import CSCore
+
+/// Builds records on a second thread while the calling thread goes on reading the XML document: the
+/// item's HTML (content_text, sections) and its JSON are about half the work. Items and issues pass
+/// through one bounded queue, so records and diagnostics come out in document order, and only this
+/// thread calls `report` and `emit` while it runs. Memory stays bounded by the queue's capacity.
+final class RecordPipeline {
+    enum Work {
+        case item(AdvisoryDraft, FeedSnapshot)
+        case issue(FeedIssue)
+    }
+
+    static let capacity = 64
+    private var slots: [Work?] = Array(repeating: nil, count: RecordPipeline.capacity)
+    private var head = 0
+    private var count = 0
+    private var closed = false
+    private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
+    private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private let notFull = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
+    private var thread = pthread_t()
+    private var started = false
+    private let report: (FeedIssue) -> Void
+    private let emit: (JSON) -> Void
+    /// The worker's own HTML parser (libxml2 contexts are not shared between threads).
+    private let parser = HTMLParser()
+
+    /// True when a second core is there to use.
+    static var worthwhile: Bool { sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 }
+
+    /// `report` and `emit` are called on the worker thread until `finish()` returns.
+    init(report: @escaping (FeedIssue) -> Void, emit: @escaping (JSON) -> Void) {
+        self.report = report
+        self.emit = emit
+        pthread_mutex_init(mutex, nil)
+        pthread_cond_init(notEmpty, nil)
+        pthread_cond_init(notFull, nil)
+        let me = Unmanaged.passUnretained(self).toOpaque()
+        started = pthread_create(&thread, nil, { context in
+            Unmanaged<RecordPipeline>.fromOpaque(context!).takeUnretainedValue().run()
+            return nil
+        }, me) == 0
+    }
+
+    deinit {
+        pthread_cond_destroy(notFull)
+        pthread_cond_destroy(notEmpty)
+        pthread_mutex_destroy(mutex)
+        notFull.deallocate()
+        notEmpty.deallocate()
+        mutex.deallocate()
+    }
+
+    /// Queues work, waiting while the queue is full. Without a thread (it could not be started), the
+    /// work is done at once on the caller's thread.
+    func submit(_ work: Work) {
+        guard started else { handle(work); return }
+        pthread_mutex_lock(mutex)
+        while count == Self.capacity { pthread_cond_wait(notFull, mutex) }
+        slots[(head + count) % Self.capacity] = work
+        count += 1
+        pthread_cond_signal(notEmpty)
+        pthread_mutex_unlock(mutex)
+    }
+
+    /// Waits until everything queued has been emitted or reported, and stops the thread.
+    func finish() {
+        guard started else { return }
+        pthread_mutex_lock(mutex)
+        closed = true
+        pthread_cond_signal(notEmpty)
+        pthread_mutex_unlock(mutex)
+        pthread_join(thread, nil)
+        started = false
+    }
+
+    private func run() {
+        while true {
+            pthread_mutex_lock(mutex)
+            while count == 0 && !closed { pthread_cond_wait(notEmpty, mutex) }
+            if count == 0 {
+                pthread_mutex_unlock(mutex)
+                return
+            }
+            let work = slots[head]!
+            slots[head] = nil
+            head = (head + 1) % Self.capacity
+            count -= 1
+            pthread_cond_signal(notFull)
+            pthread_mutex_unlock(mutex)
+            handle(work)
+        }
+    }
+
+    private func handle(_ work: Work) {
+        switch work {
+        case .item(let draft, let feed): emit(draft.record(in: feed, parser: parser, report: report))
+        case .issue(let issue): report(issue)
+        }
+    }
+}
