@@ -78,10 +78,18 @@ final class FeedSession {
         emitted += 1
     }
 
-    /// One item handed to the record-building thread (it is emitted there, in order).
+    /// One item handed to the record-building thread (it is emitted there, in order), or built here when
+    /// that thread is behind.
     func item(_ e: XMLElement, pipeline: RecordPipeline) {
         guard let d = draft(e, report: { pipeline.submit(.issue($0)) }) else { return }
-        pipeline.submit(.item(d, feed.snapshot()))
+        if pipeline.isBehind {
+            var issues: [FeedIssue] = []
+            let record = d.record(in: feed.snapshot(), parser: feed.htmlParser, report: { issues.append($0) })
+            for issue in issues { pipeline.submit(.issue(issue)) }
+            pipeline.submit(.ready(record))
+        } else {
+            pipeline.submit(.item(d, feed.snapshot()))
+        }
         emitted += 1
     }
 }

@@ -6,12 +6,16 @@ import Musl
 import CSCore
 
 /// Builds records on a second thread while the calling thread goes on reading the XML document: the
-/// item's HTML (content_text, sections) and its JSON are about half the work. Items and issues pass
+/// item's HTML (content_text, sections) and its JSON are most of the work. When this thread falls behind,
+/// the reading thread builds records too and queues them ready-made. Items, records and issues pass
 /// through one bounded queue, so records and diagnostics come out in document order, and only this
 /// thread calls `report` and `emit` while it runs. Memory stays bounded by the queue's capacity.
 final class RecordPipeline {
     enum Work {
+        /// An item for this thread to build.
         case item(AdvisoryDraft, FeedSnapshot)
+        /// A record the reading thread built itself (while this one was busy): only to be emitted.
+        case ready(JSON)
         case issue(FeedIssue)
     }
 
@@ -68,6 +72,15 @@ final class RecordPipeline {
         pthread_mutex_unlock(mutex)
     }
 
+    /// True when the worker has work waiting: the reading thread then builds the next record itself, so
+    /// that both cores stay busy whatever the share of XML and HTML in the document.
+    var isBehind: Bool {
+        guard started else { return false }
+        pthread_mutex_lock(mutex)
+        defer { pthread_mutex_unlock(mutex) }
+        return count >= 2
+    }
+
     /// Waits until everything queued has been emitted or reported, and stops the thread.
     func finish() {
         guard started else { return }
@@ -100,6 +113,7 @@ final class RecordPipeline {
     private func handle(_ work: Work) {
         switch work {
         case .item(let draft, let feed): emit(draft.record(in: feed, parser: parser, report: report))
+        case .ready(let record): emit(record)
         case .issue(let issue): report(issue)
         }
     }
