@@ -82,14 +82,7 @@ final class FeedSession {
     /// that thread is behind.
     func item(_ e: XMLElement, pipeline: RecordPipeline) {
         guard let d = draft(e, report: { pipeline.submit(.issue($0)) }) else { return }
-        if pipeline.isBehind {
-            var issues: [FeedIssue] = []
-            let record = d.record(in: feed.snapshot(), parser: feed.htmlParser, report: { issues.append($0) })
-            for issue in issues { pipeline.submit(.issue(issue)) }
-            pipeline.submit(.ready(record))
-        } else {
-            pipeline.submit(.item(d, feed.snapshot()))
-        }
+        pipeline.add(d, feed: feed.snapshot(), parser: feed.htmlParser)
         emitted += 1
     }
 }

@@ -72,6 +72,31 @@ final class RecordPipeline {
         pthread_mutex_unlock(mutex)
     }
 
+    /// Queues one item: for the worker to build, or built here (with `parser`, on the caller's thread)
+    /// when the worker is behind.
+    func add(_ draft: AdvisoryDraft, feed: FeedSnapshot, parser localParser: HTMLParser) {
+        guard isBehind else { submit(.item(draft, feed)); return }
+        var issues: [FeedIssue] = []
+        let record = draft.record(in: feed, parser: localParser, report: { issues.append($0) })
+        for issue in issues { submit(.issue(issue)) }
+        submit(.ready(record))
+    }
+
+    /// Runs `body` with a pipeline for `report` and `emit` when a second core is there, else with none;
+    /// everything queued is emitted before this returns.
+    static func with<T>(report: (FeedIssue) -> Void, emit: (JSON) -> Void,
+                        _ body: (RecordPipeline?) throws(FeedError) -> T) throws(FeedError) -> T {
+        guard worthwhile else { return try body(nil) }
+        let result: Result<T, FeedError> = withoutActuallyEscaping(report) { report in
+            withoutActuallyEscaping(emit) { emit in
+                let pipeline = RecordPipeline(report: report, emit: emit)
+                defer { pipeline.finish() }
+                return Result { () throws(FeedError) in try body(pipeline) }
+            }
+        }
+        return try result.get()
+    }
+
     /// True when the worker has work waiting: the reading thread then builds the next record itself, so
     /// that both cores stay busy whatever the share of XML and HTML in the document.
     var isBehind: Bool {

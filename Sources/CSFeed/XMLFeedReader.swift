@@ -99,23 +99,12 @@ enum XMLFeedReader {
         }, context)
 
         // Records are built on a second thread when there is a second core; either way they leave in order.
-        let streamed: Result<(FeedSession?, Int32), FeedError>
-        if RecordPipeline.worthwhile {
-            streamed = withoutActuallyEscaping(report) { report in
-                withoutActuallyEscaping(emit) { emit in
-                    let pipeline = RecordPipeline(report: report, emit: emit)
-                    defer { pipeline.finish() }
-                    return Result { () throws(FeedError) in
-                        try stream(reader, errors: errors, source: source) { s, item in s.item(item, pipeline: pipeline) }
-                    }
-                }
-            }
-        } else {
-            streamed = Result { () throws(FeedError) in
-                try stream(reader, errors: errors, source: source) { s, item in s.item(item, report: report, emit: emit) }
+        let streamed: (FeedSession?, Int32) = try RecordPipeline.with(report: report, emit: emit) { (pipeline) throws(FeedError) in
+            try stream(reader, errors: errors, source: source) { s, item in
+                if let pipeline { s.item(item, pipeline: pipeline) } else { s.item(item, report: report, emit: emit) }
             }
         }
-        let (session, status) = try streamed.get()
+        let (session, status) = streamed
 
         if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
         if input.readError != 0 {
