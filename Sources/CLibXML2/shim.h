@@ -1,4 +1,11 @@
 // libxml2 for Swift: the streaming reader for feeds, the HTML parser for item bodies.
+
+// Debian's libxml2 is built with ICU, and encoding.h then pulls in ICU's headers. A program that also
+// imports Foundation (tests do) gets Foundation's own copy of ICU, and clang rejects the two differing
+// definitions of UErrorCode. cs never touches the ICU members (the last two fields of
+// xmlCharEncodingHandler, only ever used through pointers), so the ICU part is left out of this module.
+#include <libxml/xmlversion.h>
+#undef LIBXML_ICU_ENABLED
 #include <libxml/xmlreader.h>
 #include <libxml/parser.h>
 #include <libxml/HTMLparser.h>
