@@ -19,6 +19,24 @@ final class FeedContext {
         documentURL = source.url
     }
 
+    /// What the records need of the feed right now, as values: items may be built on another thread
+    /// while the document goes on being read.
+    func snapshot() -> FeedSnapshot {
+        FeedSnapshot(format: format, feedURL: feedURL, feedTitle: feedTitle, homePageURL: homePageURL,
+                     fetchedAt: fetchedAt, documentURL: documentURL, authors: authors)
+    }
+}
+
+/// The feed-level facts one record carries (see FeedContext.snapshot()).
+struct FeedSnapshot {
+    let format: String
+    let feedURL: String?
+    let feedTitle: String?
+    let homePageURL: String?
+    let fetchedAt: String?
+    let documentURL: String?
+    let authors: [Author]
+
     /// The feed URL that identifies the feed in `uid`: its own declaration, else where it came from.
     /// Preferring the declaration keeps uids equal whether the feed was fetched or read from a file.
     var identityURL: String { feedURL ?? documentURL ?? "" }
@@ -80,7 +98,7 @@ struct AdvisoryDraft {
     init(index: Int) { self.index = index }
 
     /// Builds the record, reporting what had to be repaired or dropped.
-    func record(in feed: FeedContext, report: (FeedIssue) -> Void) -> JSON {
+    func record(in feed: FeedSnapshot, parser: HTMLParser, report: (FeedIssue) -> Void) -> JSON {
         let title = self.title.map(Self.plainTitle).flatMap { $0.isEmpty ? nil : $0 }
         let url = self.url.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         let published = date(self.published, report: report)
@@ -107,7 +125,7 @@ struct AdvisoryDraft {
 
         var sections = Sections()
         if let html, !html.isEmpty {
-            let extracted = HTMLText.extract(html, parser: feed.htmlParser)
+            let extracted = HTMLText.extract(html, parser: parser)
             r.set("content_text", .string(extracted.text))
             sections = extracted.sections
         } else {

@@ -47,11 +47,12 @@ final class FeedSession {
         }
     }
 
-    /// One item or entry: mapped, built into a record, emitted.
-    func item(_ e: XMLElement, report: (FeedIssue) -> Void, emit: (JSON) -> Void) {
+    /// One item or entry mapped into a draft, or nil (reported) when it cannot be read. The record is
+    /// built from it by the caller, here or on the record-building thread.
+    func draft(_ e: XMLElement, report: (FeedIssue) -> Void) -> AdvisoryDraft? {
         index += 1
         var budget = XMLFeedReader.itemTextBudget
-        let draft: AdvisoryDraft
+        var draft: AdvisoryDraft
         do {
             switch dialect.family {
             case .rss: draft = try RSSItemMapper.draft(e, index: index, budget: &budget)
@@ -61,14 +62,27 @@ final class FeedSession {
             report(FeedIssue(level: .error, code: .resourceExhausted,
                              message: "text of the item expands past \(XMLFeedReader.itemTextBudget >> 20) MiB (entity expansion); item skipped",
                              item: index))
-            return
+            return nil
         }
-        var resolved = draft
         // No document URL or xml:base made the link absolute: the feed's home page is the next best base.
-        if let url = resolved.url, !URLResolver.isAbsolute(url), let home = feed.homePageURL {
-            resolved.url = URLResolver.resolve(url, against: home)
+        if let url = draft.url, !URLResolver.isAbsolute(url), let home = feed.homePageURL {
+            draft.url = URLResolver.resolve(url, against: home)
         }
-        emit(resolved.record(in: feed, report: report))
+        return draft
+    }
+
+    /// One item mapped, built and emitted on this thread.
+    func item(_ e: XMLElement, report: (FeedIssue) -> Void, emit: (JSON) -> Void) {
+        guard let d = draft(e, report: report) else { return }
+        emit(d.record(in: feed.snapshot(), parser: feed.htmlParser, report: report))
+        emitted += 1
+    }
+
+    /// One item handed to the record-building thread (it is emitted there, in order), or built here when
+    /// that thread is behind.
+    func item(_ e: XMLElement, pipeline: RecordPipeline) {
+        guard let d = draft(e, report: { pipeline.submit(.issue($0)) }) else { return }
+        pipeline.add(d, feed: feed.snapshot(), parser: feed.htmlParser)
         emitted += 1
     }
 }

@@ -50,17 +50,27 @@ enum JSONFeedReader {
         feed.homePageURL = root["home_page_url"]?.stringValue
         feed.authors = authors(root)
         let base = feed.feedURL ?? source.url
+        let snapshot = feed.snapshot()
 
         guard let items = root["items"], items.kind == .array else {
             if root["items"] == nil { return }   // a feed with no items is valid, if unusual
             throw FeedError(.invalidArgument, "JSON Feed \"items\" is not an array")
         }
-        for (n, item) in items.elements.enumerated() {
-            guard item.kind == .object else {
-                report(FeedIssue(level: .error, code: .invalidArgument, message: "item is not an object; skipped", item: n + 1))
-                continue
+        // Records are built on two threads when there are two cores; they leave in order either way.
+        try RecordPipeline.with(report: report, emit: emit) { (pipeline) throws(FeedError) in
+            for (n, item) in items.elements.enumerated() {
+                guard item.kind == .object else {
+                    let issue = FeedIssue(level: .error, code: .invalidArgument, message: "item is not an object; skipped", item: n + 1)
+                    if let pipeline { pipeline.submit(.issue(issue)) } else { report(issue) }
+                    continue
+                }
+                if let pipeline {
+                    let d = draft(item, index: n + 1, base: base, report: { pipeline.submit(.issue($0)) })
+                    pipeline.add(d, feed: snapshot, parser: feed.htmlParser)
+                } else {
+                    emit(draft(item, index: n + 1, base: base, report: report).record(in: snapshot, parser: feed.htmlParser, report: report))
+                }
             }
-            emit(draft(item, index: n + 1, base: base, report: report).record(in: feed, report: report))
         }
     }
 

@@ -98,51 +98,13 @@ enum XMLFeedReader {
             Unmanaged<XMLErrorLog>.fromOpaque(ctx).takeUnretainedValue().record(error.pointee)
         }, context)
 
-        var session: FeedSession?
-        var status = xmlTextReaderRead(reader)
-        while status == 1 {
-            if errors.entityLoop { break }
-            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
-                status = xmlTextReaderRead(reader)
-                continue
+        // Records are built on a second thread when there is a second core; either way they leave in order.
+        let streamed: (FeedSession?, Int32) = try RecordPipeline.with(report: report, emit: emit) { (pipeline) throws(FeedError) in
+            try stream(reader, errors: errors, source: source) { s, item in
+                if let pipeline { s.item(item, pipeline: pipeline) } else { s.item(item, report: report, emit: emit) }
             }
-            let depth = xmlTextReaderDepth(reader)
-            let local = String(cString: xmlTextReaderConstLocalName(reader))
-            let ns = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
-            guard let s = session else {
-                // The root element says what the document is.
-                guard let dialect = FeedDialect.detect(root: local, namespace: ns, version: attribute(reader, "version")) else {
-                    throw FeedError(.invalidArgument, "not a feed: the root element is <\(local)>"
-                                    + (ns.map { " in namespace \($0)" } ?? ""))
-                }
-                session = FeedSession(dialect: dialect, source: source)
-                status = xmlTextReaderRead(reader)
-                continue
-            }
-            let isItem = local == s.dialect.itemName && (depth == 1 || depth == 2)
-            let isContainer = local == "channel" && depth == 1
-            if isContainer {
-                if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: ns) {
-                    s.setDialect(refined)
-                }
-                status = xmlTextReaderRead(reader)
-                continue
-            }
-            // Depth-1 elements other than the channel, and depth-2 elements (only reached inside the channel,
-            // since every other depth-1 element is skipped whole), are items or feed-level elements.
-            if isItem || depth == 1 || depth == 2 {
-                // Expand this element into a subtree (one item, or one feed-level element), use it, skip past it.
-                guard let node = xmlTextReaderExpand(reader) else { status = -1; break }
-                if isItem {
-                    s.item(XMLElement(node: node), report: report, emit: emit)
-                } else {
-                    s.feedElement(XMLElement(node: node))
-                }
-                status = xmlTextReaderNext(reader)
-                continue
-            }
-            status = xmlTextReaderRead(reader)
         }
+        let (session, status) = streamed
 
         if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
         if input.readError != 0 {
@@ -185,6 +147,60 @@ enum XMLFeedReader {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
         }
+    }
+
+    /// Reads the document with the streaming reader: the root says what it is, feed-level elements go to
+    /// the session, each item to `onItem`. Returns the session (nil when no root was read) and the reader's
+    /// last status (-1 when it stopped at an error).
+    private static func stream(_ reader: xmlTextReaderPtr, errors: XMLErrorLog, source: FeedSource,
+                               onItem: (FeedSession, XMLElement) -> Void) throws(FeedError) -> (FeedSession?, Int32) {
+        var session: FeedSession?
+        var status = xmlTextReaderRead(reader)
+        while status == 1 {
+            if errors.entityLoop { break }
+            guard xmlTextReaderNodeType(reader) == Int32(XML_READER_TYPE_ELEMENT.rawValue) else {
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            let depth = xmlTextReaderDepth(reader)
+            let local = String(cString: xmlTextReaderConstLocalName(reader))
+            let ns = xmlTextReaderConstNamespaceUri(reader).map { String(cString: $0) }
+            guard let s = session else {
+                // The root element says what the document is.
+                guard let dialect = FeedDialect.detect(root: local, namespace: ns, version: attribute(reader, "version")) else {
+                    throw FeedError(.invalidArgument, "not a feed: the root element is <\(local)>"
+                                    + (ns.map { " in namespace \($0)" } ?? ""))
+                }
+                session = FeedSession(dialect: dialect, source: source)
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            let isItem = local == s.dialect.itemName && (depth == 1 || depth == 2)
+            let isContainer = local == "channel" && depth == 1
+            if isContainer {
+                if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: ns) {
+                    s.setDialect(refined)
+                }
+                status = xmlTextReaderRead(reader)
+                continue
+            }
+            // Depth-1 elements other than the channel, and depth-2 elements (only reached inside the channel,
+            // since every other depth-1 element is skipped whole), are items or feed-level elements.
+            if isItem || depth == 1 || depth == 2 {
+                // Expand this element into a subtree (one item, or one feed-level element), use it, skip past it.
+                guard let node = xmlTextReaderExpand(reader) else { status = -1; break }
+                if isItem {
+                    onItem(s, XMLElement(node: node))
+                } else {
+                    s.feedElement(XMLElement(node: node))
+                }
+                status = xmlTextReaderNext(reader)
+                continue
+            }
+            status = xmlTextReaderRead(reader)
+        }
+
+        return (session, status)
     }
 
     static func entityError(_ errors: XMLErrorLog, emitted: Int) -> FeedError {
