@@ -13,6 +13,10 @@ public enum SinkRunner {
             // Appending to the file being read would never reach its end.
             stage.fail(StageError(.invalidArgument, "--to \(path) is also an input (\(same)): cs-sink would read its own output"))
         }
+        if case let .network(target) = options.destination {
+            runNetwork(stage: stage, inputs: inputs, target: target, options: options)
+            return
+        }
         let session: SinkSession
         do { session = try SinkSession(stage: stage, options: options) } catch { stage.fail(error) }
         // Stopped by SIGINT/SIGTERM, the stage exits through exit(3): what was collected is still
@@ -34,6 +38,34 @@ public enum SinkRunner {
             stage.recordDelivered()
         }
         session.complete(interrupted: false)
+    }
+}
+
+extension SinkRunner {
+    /// A network destination: each line is checked and queued with the sink's lock held, so the
+    /// flush timer never sends a batch while a record is being added to it.
+    static func runNetwork(stage: Stage, inputs: [String], target: NetworkTarget, options: SinkOptions) {
+        let sink = NetworkSink(stage: stage, target: target, format: options.format, options: options.delivery)
+        // SIGINT/SIGTERM end the stage through exit(3): what is pending is sent first.
+        ExitFlush.register { sink.complete() }
+        sink.start()
+        let scanner = RecordScanner()
+        stage.forEachLine(of: inputs) { line, position in
+            sink.locked {
+                do throws(RecordScanner.ScanError) {
+                    try scanner.scan(line.bytes)
+                } catch {
+                    stage.reject(line.bytes, at: position, .invalidArgument, error.description)
+                    return
+                }
+                if let problem = AdvisoryCheck.problem(in: scanner) {
+                    stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
+                    return
+                }
+                sink.consume(line.bytes, scanner, at: position)
+            }
+        }
+        sink.complete()
     }
 }
 
