@@ -37,8 +37,8 @@ final class PipelineFilesTests: XCTestCase {
         XCTAssertTrue(second.stderr.contains("cs-fetch"), "stats table on stderr: \(second.stderr)")
         let sinkRow = try XCTUnwrap(second.stderr.split(separator: "\n").first(where: { $0.contains("cs-sink") }))
         XCTAssertEqual(sinkRow.split(separator: " ").suffix(4), ["0", "0", "0", "0"], "nothing new on the second run: \(sinkRow)")
-        let first = try Shell.run("cs run --stats pipelines/ndjson-archive OUT='\(try Shell.temporaryDirectory().path)'")
-        let firstSink = try XCTUnwrap(first.stderr.split(separator: "\n").first(where: { $0.contains("cs-sink") }))
+        let fresh = try Shell.run("cs run --stats pipelines/ndjson-archive OUT='\(try Shell.temporaryDirectory().path)'")
+        let firstSink = try XCTUnwrap(fresh.stderr.split(separator: "\n").first(where: { $0.contains("cs-sink") }))
         XCTAssertEqual(firstSink.split(separator: " ").suffix(3).first.map(String.init), "14", "records delivered to the file count as output: \(firstSink)")
     }
 

@@ -39,7 +39,7 @@ final class HTTPPoster {
     /// The verdict for every record of a request that failed as a whole: transport errors and
     /// timeouts are retried (a timed-out request may have arrived: at-least-once), as are 408, 429
     /// and 5xx (honouring Retry-After); other statuses are final.
-    static func wholeRequestVerdict(_ result: Result<HTTPResponse, HTTPError>, detail: (HTTPResponse) -> String) -> RecordVerdict? {
+    static func wholeRequestVerdict(_ result: Result<HTTPResponse, HTTPError>, label: String = "HTTP", detail: (HTTPResponse) -> String) -> RecordVerdict? {
         switch result {
         case .failure(let error):
             switch error.kind {
@@ -50,7 +50,7 @@ final class HTTPPoster {
             }
         case .success(let response):
             if (200..<300).contains(response.status) { return nil }
-            let reason = "HTTP \(response.status)\(detail(response))"
+            let reason = "\(label) \(response.status)\(detail(response))"
             if HTTPStatus.isRetryable(response.status) {
                 let after = response.header("Retry-After").flatMap { RetryAfter.seconds($0, now: Int(WallClock.now())) }.map(Double.init)
                 return .retry(HTTPStatus.code(for: response.status), reason, after: after)

@@ -44,7 +44,7 @@ final class SplunkHECEndpoint: DeliveryEndpoint {
                 verdicts += Array(repeating: .resend, count: part.count - bad - 1)
                 return (verdicts, false)
             }
-            let verdict = HTTPPoster.wholeRequestVerdict(result) { _ in answer.description }
+            let verdict = HTTPPoster.wholeRequestVerdict(result, label: "Splunk HEC") { _ in answer.description }
                 ?? .rejected(.internal, reason)  // 2xx with a non-zero code: not indexed
             return (Array(repeating: verdict, count: part.count), false)
         }

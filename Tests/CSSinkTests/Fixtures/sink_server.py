@@ -2,8 +2,8 @@
 """Loopback HTTP server for the cs-sink tests: plays Splunk HEC, Elasticsearch _bulk and a webhook.
 
 Usage: sink_server.py STATE_FILE [SCRIPT_JSON]
-Binds 127.0.0.1 on a free port and prints "PORT <n>". After every request it rewrites STATE_FILE
-(JSON): what arrived, counted by uid per endpoint, the requests seen and their outcome. It stops
+Binds 127.0.0.1 on a free port, prints "PORT <n>" and writes it to STATE_FILE as "port". After every
+request it rewrites STATE_FILE (JSON): what arrived, counted by uid per endpoint, the requests seen and their outcome. It stops
 when its stdin closes (the test went away) or after MAX_LIFETIME seconds.
 
 SCRIPT_JSON (optional) configures misbehaviour:
@@ -98,6 +98,7 @@ class Handler(BaseHTTPRequestHandler):
         if "token" in SCRIPT and self.headers.get("Authorization") != scheme + SCRIPT["token"]:
             if endpoint == "hec":
                 self.reply(403, {"text": "Invalid token", "code": 4})
+                return 403
             else:
                 self.reply(401, {"error": {"type": "security_exception", "reason": "unable to authenticate"}, "status": 401})
             return 401
@@ -156,6 +157,7 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    STATE["port"] = server.server_address[1]
     save()
     print("PORT %d" % server.server_address[1], flush=True)
     threading.Thread(target=server.serve_forever, daemon=True).start()
