@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSCore
+import CSPosix
 
 /// cs-sink's loop: scan each line, reject what is not a cs.advisory/1 record, hand the rest to
 /// the chosen format and destination.
@@ -64,6 +65,10 @@ extension SinkRunner {
                 }
                 sink.consume(line.bytes, scanner, at: position)
             }
+            // A signal that came while a batch was being delivered (not while read(2) waited) would
+            // otherwise only be seen after the next line arrives.
+            let signal = cs_stop_signal()
+            if signal != 0 { stage.interrupted(signal) }
         }
         sink.complete()
     }
@@ -80,13 +85,16 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 public enum SinkLibrary {
     public static let description = StageDescription(
         name: "cs-sink",
-        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, or upserted into SQLite.",
+        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, upserted into SQLite, or sent to a webhook, Splunk HEC, Elasticsearch or syslog with batching, retries and a dead-letter file.",
         inputs: ["cs.advisory/1"],
-        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table",
+        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table; or a network destination",
         examples: [
             "cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table",
             "cs-sink --to advisories.ndjson",
             "cs-sink --format csv --fields severity,published,title,url,tactics",
             "cs-sink --to sqlite:advisories.db",
+            "cs-sink --to splunk-hec+https://splunk.example:8088 --token-env SPLUNK_HEC_TOKEN --dead-letter failed.ndjson",
+            "cs-sink --to elastic+https://es.example:9200/advisories --token-env ES_API_KEY",
+            "cs-sink --to syslog+tcp://siem.example:601",
         ])
 }
