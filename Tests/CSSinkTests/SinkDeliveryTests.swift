@@ -137,6 +137,33 @@ final class SinkDeliveryTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("gave up after 3 attempts: cannot connect"), r.stderr)
     }
 
+    /// A batch the server finds too large (413) is sent again in halves: no record lost to a size limit.
+    func testTooLargeBatchIsSplit() throws {
+        let server = try SinkServer(script: ["hook": ["413"]])
+        let r = try ToolRunner.run("cs-sink", ["--to", "http://\(server.base)/hook", "--batch", "4"], stdin: DeliveryRecords.data(DeliveryRecords.lines(4)))
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(try server.statuses("hook"), [413, 200, 200])
+        XCTAssertEqual(try server.arrivals("hook").count, 4)
+    }
+
+    /// SIGTERM during a backoff: the wait is cut short, the records still pending are dead-lettered
+    /// (not dropped), and the stage exits with 143 at once.
+    func testSIGTERMDuringBackoffDeadLettersThePending() throws {
+        let server = try SinkServer(script: ["hook": Array(repeating: "503", count: 10)])
+        let dead = deadLetter()
+        defer { try? FileManager.default.removeItem(at: dead) }
+        let (process, input) = try startSink(["--to", "http://\(server.base)/hook", "--batch", "2", "--retries", "8", "--dead-letter", dead.path])
+        let records = DeliveryRecords.lines(2)
+        input.fileHandleForWriting.write(DeliveryRecords.data(records))
+        XCTAssertTrue(server.wait(seconds: 5) { ($0["requests"] as? [Any])?.count ?? 0 >= 2 }, "retrying")
+        let stopped = Date()
+        process.terminate()
+        process.waitUntilExit()
+        XCTAssertLessThan(Date().timeIntervalSince(stopped), 3, "the backoff does not hold up the stop")
+        XCTAssertEqual(process.terminationStatus, 143)
+        XCTAssertEqual(lines(of: dead), records)
+    }
+
     /// A partial batch leaves after --flush-interval although the input stays open and idle; the
     /// rest leaves at the end of input.
     func testFlushIntervalSendsWhileInputIsIdle() throws {
