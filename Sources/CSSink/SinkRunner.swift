@@ -46,6 +46,9 @@ extension SinkRunner {
     /// A network destination: each line is checked and queued with the sink's lock held, so the
     /// flush timer never sends a batch while a record is being added to it.
     static func runNetwork(stage: Stage, inputs: [String], target: NetworkTarget, options: SinkOptions) {
+        if options.delivery.insecure {
+            stage.diagnostics.warning(.failedPrecondition, "--insecure: the server's TLS certificate is not verified; anyone on the path can read and alter what is sent, credentials included")
+        }
         let sink = NetworkSink(stage: stage, target: target, format: options.format, options: options.delivery)
         // SIGINT/SIGTERM end the stage through exit(3): what is pending is sent first.
         ExitFlush.register { sink.complete() }

@@ -7,13 +7,13 @@ struct DeliveryArguments: ParsableArguments {
     @Option(name: .customLong("batch"), help: ArgumentHelp("Records per request (default: webhook 1 as a single object, HEC 100, Elasticsearch 500, syslog 100). A webhook with --batch gets JSON arrays.", valueName: "n"))
     var batch: Int?
 
-    @Option(name: .customLong("flush-interval"), help: ArgumentHelp("Send a partial batch once it is this old, even if no more input comes (default 2).", valueName: "seconds"))
+    @Option(name: .customLong("flush-interval"), help: ArgumentHelp("Send a partial batch once it is this old, even if no more input comes.", valueName: "seconds"))
     var flushInterval: Double = 2
 
-    @Option(name: .customLong("retries"), help: ArgumentHelp("Further attempts after a failed one (connection errors, timeouts, 408, 429, 5xx; default 5).", valueName: "n"))
+    @Option(name: .customLong("retries"), help: ArgumentHelp("Further attempts after a failed one (connection errors, timeouts, 408, 429, 5xx).", valueName: "n"))
     var retries: Int = 5
 
-    @Option(name: .customLong("timeout"), help: ArgumentHelp("Per request or connection, in seconds (default 30).", valueName: "seconds"))
+    @Option(name: .customLong("timeout"), help: ArgumentHelp("Per request or connection, in seconds.", valueName: "seconds"))
     var timeout: Double = 30
 
     @Option(name: .customLong("header"), help: ArgumentHelp("Extra request header 'Name: value' (not for secrets: use --header-env). Repeatable.", valueName: "header"))

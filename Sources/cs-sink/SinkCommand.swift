@@ -62,10 +62,12 @@ struct SinkCommand: ParsableCommand {
               cs-sink --format markdown --title "Week 17" --to digest.md
               cs-sink --format html --to report.html
               cs-sink --to sqlite:advisories.db
-              SPLUNK_TOKEN=... cs-sink --to splunk-hec+https://splunk.example:8088 --token-env SPLUNK_TOKEN --dead-letter failed.ndjson
-              cs-sink --to elastic+https://es.example:9200/advisories --token-env ES_API_KEY
-              cs-sink --to syslog+tcp://siem.example:601
-              cs-sink --to https://hooks.example/cs --batch 50 --header-env 'Authorization=HOOK_AUTH'
+              cs-sink --to splunk-hec+https://splunk:8088 --token-env HEC_TOKEN \\
+                      --dead-letter failed.ndjson
+              cs-sink --to elastic+https://es:9200/advisories --token-env ES_KEY
+              cs-sink --to syslog+tcp://siem:601 --facility auth
+              cs-sink --to https://hooks.example/cs --batch 50 \\
+                      --header-env 'Authorization=HOOK_AUTH'
             """,
         version: CSVersion.string)
 
