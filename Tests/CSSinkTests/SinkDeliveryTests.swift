@@ -137,6 +137,43 @@ final class SinkDeliveryTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("gave up after 3 attempts: cannot connect"), r.stderr)
     }
 
+    /// HTTPS: the server's certificate is verified (against --ca-file here); an unverifiable one
+    /// dead-letters the records with the TLS error, unless --insecure (which warns).
+    func testHTTPSVerifiesTheServerCertificate() throws {
+        let dir = ToolRunner.temporaryFile("tls")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let cert = dir.appendingPathComponent("cert.pem").path, key = dir.appendingPathComponent("key.pem").path
+        let openssl = Process()
+        openssl.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        openssl.arguments = ["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
+                             "-addext", "subjectAltName=IP:127.0.0.1", "-keyout", key, "-out", cert]
+        openssl.standardOutput = FileHandle.nullDevice
+        openssl.standardError = FileHandle.nullDevice
+        try openssl.run()
+        openssl.waitUntilExit()
+        guard openssl.terminationStatus == 0 else { throw XCTSkip("openssl could not make a test certificate") }
+        let server = try SinkServer(script: ["token": token, "tls": ["cert": cert, "key": key]])
+        let input = DeliveryRecords.lines(3)
+        let env = ["HEC_TOKEN": token]
+        let verified = try ToolRunner.run("cs-sink", ["--to", "splunk-hec+https://\(server.base)", "--token-env", "HEC_TOKEN", "--ca-file", cert],
+                                          stdin: DeliveryRecords.data(input), environment: env)
+        XCTAssertEqual(verified.status, 0, verified.stderr)
+        XCTAssertEqual(try server.arrivals("hec").count, 3)
+        let dead = deadLetter()
+        defer { try? FileManager.default.removeItem(at: dead) }
+        let unverified = try ToolRunner.run("cs-sink", ["--to", "splunk-hec+https://\(server.base)", "--token-env", "HEC_TOKEN", "--dead-letter", dead.path],
+                                            stdin: DeliveryRecords.data(input), environment: env)
+        XCTAssertEqual(unverified.status, 2)
+        XCTAssertTrue(unverified.stderr.contains("TLS failed"), unverified.stderr)
+        XCTAssertEqual(lines(of: dead), input, "not sent to an unverified server, kept")
+        let insecure = try ToolRunner.run("cs-sink", ["--to", "splunk-hec+https://\(server.base)", "--token-env", "HEC_TOKEN", "--insecure"],
+                                          stdin: DeliveryRecords.data(input), environment: env)
+        XCTAssertEqual(insecure.status, 0, insecure.stderr)
+        XCTAssertTrue(insecure.stderr.contains("--insecure: the server's TLS certificate is not verified"), insecure.stderr)
+        XCTAssertTrue(try server.arrivals("hec").values.allSatisfy { $0 == 2 })
+    }
+
     /// A batch the server finds too large (413) is sent again in halves: no record lost to a size limit.
     func testTooLargeBatchIsSplit() throws {
         let server = try SinkServer(script: ["hook": ["413"]])

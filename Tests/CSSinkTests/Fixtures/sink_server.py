@@ -9,7 +9,8 @@ when its stdin closes (the test went away) or after MAX_LIFETIME seconds.
 SCRIPT_JSON (optional) configures misbehaviour:
   {"token": "T",                      # HEC wants "Splunk T", Elasticsearch "ApiKey T", webhook "Bearer T"
    "hec": ["503", "429:1", ...],      # answers for the first requests to each endpoint, then normal ones:
-   "elastic": [...], "hook": [...]}   #   "503" a 503, "429:N" a 429 with Retry-After N, "413" too large
+   "elastic": [...], "hook": [...],   #   "503" a 503, "429:N" a 429 with Retry-After N, "413" too large
+   "tls": {"cert": PEM, "key": PEM}}  # serve HTTPS with this certificate
 Records whose title holds "[bad]" are refused by the server (HEC: invalid data format with its
 invalid-event-number; Elasticsearch: item status 400); "[busy]" ones get an item-level 429 from
 Elasticsearch the first time they arrive.
@@ -158,6 +159,11 @@ class Handler(BaseHTTPRequestHandler):
 def main():
     server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
     server.daemon_threads = True
+    if "tls" in SCRIPT:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(SCRIPT["tls"]["cert"], SCRIPT["tls"]["key"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
     STATE["port"] = server.server_address[1]
     save()
     print("PORT %d" % server.server_address[1], flush=True)
