@@ -58,7 +58,9 @@ let package = Package(
         .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),
         .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore"]),
-        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"]),
+        // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and
+        // Elasticsearch) and Debian's rsyslog.
+        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"], exclude: ["Fixtures"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
         .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),

@@ -76,6 +76,12 @@ final class CurlEasy {
             let line = value.isEmpty ? name + ";" : name + ": " + value
             headerList = curl_slist_append(headerList, line)
         }
+        if r.body != nil, !r.headers.contains(where: { $0.name.lowercased() == "expect" }) {
+            // A body is sent at once: libcurl would otherwise announce bodies over 1 MiB with
+            // "Expect: 100-continue" and wait for the server's go-ahead (a round trip, or a second
+            // with servers that ignore it) before every batch a sink posts.
+            headerList = curl_slist_append(headerList, "Expect:")
+        }
         if let headerList { cs_curl_easy_setopt_slist(h, CURLOPT_HTTPHEADER, headerList) }
 
         let method = r.method.uppercased()

@@ -10,9 +10,10 @@ public enum SinkDestination: Sendable, Equatable {
     case stdout
     case file(String)
     case sqlite(String)
+    case network(NetworkTarget)
 
-    /// `-` or nothing: stdout; `sqlite:PATH`; any other value is a file path. Network destinations
-    /// are refused here until they are implemented, rather than written to a file of that name.
+    /// `-` or nothing: stdout; `sqlite:PATH`; `SCHEME://...` a network destination (an unknown
+    /// scheme is refused rather than taken for a file name); any other value is a file path.
     public init(parsing text: String?) throws(StageError) {
         guard let text, text != "-" else { self = .stdout; return }
         if text.hasPrefix("sqlite:") {
@@ -21,8 +22,9 @@ public enum SinkDestination: Sendable, Equatable {
             self = .sqlite(path)
             return
         }
-        if let colon = text.firstIndex(of: ":"), text[colon...].hasPrefix("://") {
-            throw StageError(.invalidArgument, "--to \(text): network destinations are not supported yet (file paths and sqlite:PATH are)")
+        if let target = try NetworkTarget(parsing: text) {
+            self = .network(target)
+            return
         }
         guard !text.isEmpty else { throw StageError(.invalidArgument, "--to: empty destination") }
         self = .file(text)
@@ -43,5 +45,7 @@ public struct SinkOptions: Sendable {
     public var rotation: FileRotation? = nil
     /// The markdown or html digest's heading.
     public var title: String? = nil
+    /// Network destinations: batching, retries, credentials.
+    public var delivery = DeliveryOptions()
     public init() {}
 }

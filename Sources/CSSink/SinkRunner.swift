@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSCore
+import CSPosix
 
 /// cs-sink's loop: scan each line, reject what is not a cs.advisory/1 record, hand the rest to
 /// the chosen format and destination.
@@ -12,6 +13,10 @@ public enum SinkRunner {
         if case let .file(path) = options.destination, let same = inputs.first(where: { sameFile($0, path) }) {
             // Appending to the file being read would never reach its end.
             stage.fail(StageError(.invalidArgument, "--to \(path) is also an input (\(same)): cs-sink would read its own output"))
+        }
+        if case let .network(target) = options.destination {
+            runNetwork(stage: stage, inputs: inputs, target: target, options: options)
+            return
         }
         let session: SinkSession
         do { session = try SinkSession(stage: stage, options: options) } catch { stage.fail(error) }
@@ -27,6 +32,41 @@ public enum SinkRunner {
     }
 }
 
+extension SinkRunner {
+    /// A network destination: each line is checked and queued with the sink's lock held, so the
+    /// flush timer never sends a batch while a record is being added to it.
+    static func runNetwork(stage: Stage, inputs: [String], target: NetworkTarget, options: SinkOptions) {
+        if options.delivery.insecure {
+            stage.diagnostics.warning(.failedPrecondition, "--insecure: the server's TLS certificate is not verified; anyone on the path can read and alter what is sent, credentials included")
+        }
+        let sink = NetworkSink(stage: stage, target: target, format: options.format, options: options.delivery)
+        // SIGINT/SIGTERM end the stage through exit(3): what is pending is sent first.
+        ExitFlush.register { sink.complete() }
+        sink.start()
+        let scanner = RecordScanner()
+        stage.forEachLine(of: inputs) { line, position in
+            sink.locked {
+                do throws(RecordScanner.ScanError) {
+                    try scanner.scan(line.bytes)
+                } catch {
+                    stage.reject(line.bytes, at: position, .invalidArgument, error.description)
+                    return
+                }
+                if let problem = AdvisoryCheck.problem(in: scanner) {
+                    stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
+                    return
+                }
+                sink.consume(line.bytes, scanner, at: position)
+            }
+            // A signal that came while a batch was being delivered (not while read(2) waited) would
+            // otherwise only be seen after the next line arrives.
+            let signal = cs_stop_signal()
+            if signal != 0 { stage.interrupted(signal) }
+        }
+        sink.complete()
+    }
+}
+
 /// Whether two paths name one existing file (same device and inode).
 func sameFile(_ a: String, _ b: String) -> Bool {
     guard a != "-" else { return false }
@@ -38,13 +78,16 @@ func sameFile(_ a: String, _ b: String) -> Bool {
 public enum SinkLibrary {
     public static let description = StageDescription(
         name: "cs-sink",
-        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, or upserted into SQLite.",
+        summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, upserted into SQLite, or sent to a webhook, Splunk HEC, Elasticsearch or syslog with batching, retries and a dead-letter file.",
         inputs: ["cs.advisory/1"],
-        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table",
+        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table; or a network destination",
         examples: [
             "cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table",
             "cs-sink --to advisories.ndjson",
             "cs-sink --format csv --fields severity,published,title,url,tactics",
             "cs-sink --to sqlite:advisories.db",
+            "cs-sink --to splunk-hec+https://splunk.example:8088 --token-env SPLUNK_HEC_TOKEN --dead-letter failed.ndjson",
+            "cs-sink --to elastic+https://es.example:9200/advisories --token-env ES_API_KEY",
+            "cs-sink --to syslog+tcp://siem.example:601",
         ])
 }

@@ -27,6 +27,8 @@ final class SinkSession {
         case let .sqlite(path):
             output = stage.output
             store = try SQLiteStore(path: path)
+        case .network:
+            preconditionFailure("network destinations are run by SinkRunner.runNetwork")
         }
         fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
         delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)

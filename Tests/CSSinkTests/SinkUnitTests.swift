@@ -121,6 +121,23 @@ final class SinkUnitTests: XCTestCase {
         XCTAssertEqual(try SinkDestination(parsing: "out.ndjson"), .file("out.ndjson"))
         XCTAssertEqual(try SinkDestination(parsing: "sqlite:a.db"), .sqlite("a.db"))
         XCTAssertThrowsError(try SinkDestination(parsing: "sqlite:"))
-        XCTAssertThrowsError(try SinkDestination(parsing: "https://hooks.example/x"))
+        XCTAssertThrowsError(try SinkDestination(parsing: "ftp://hooks.example/x"))
+        XCTAssertThrowsError(try SinkDestination(parsing: "https://user:secret@hooks.example/x"), "credentials in URLs")
+        guard case let .network(hook) = try SinkDestination(parsing: "https://hooks.example/x") else { return XCTFail("webhook") }
+        XCTAssertEqual(hook.kind, .webhook)
+        XCTAssertEqual(hook.url, "https://hooks.example/x")
+        guard case let .network(hec) = try SinkDestination(parsing: "splunk-hec+https://splunk.example") else { return XCTFail("hec") }
+        XCTAssertEqual(hec.kind, .splunkHEC)
+        XCTAssertEqual(hec.url, "https://splunk.example:8088/services/collector/event")
+        guard case let .network(es) = try SinkDestination(parsing: "elastic+http://[::1]:9201/advisories") else { return XCTFail("elastic") }
+        XCTAssertEqual(es.kind, .elastic)
+        XCTAssertEqual(es.index, "advisories")
+        XCTAssertEqual(es.url, "http://[::1]:9201/_bulk")
+        guard case let .network(sys) = try SinkDestination(parsing: "syslog+tcp://siem.example:601") else { return XCTFail("syslog") }
+        XCTAssertEqual(sys.kind, .syslogTCP)
+        XCTAssertEqual(sys.host, "siem.example")
+        XCTAssertEqual(sys.port, 601)
+        XCTAssertThrowsError(try SinkDestination(parsing: "syslog+udp://siem.example"), "syslog needs a port")
+        XCTAssertThrowsError(try SinkDestination(parsing: "elastic+https://es.example:9200/a/b"), "one index")
     }
 }

@@ -283,6 +283,38 @@ class Bench:
             server.kill()
             server.wait()
 
+    def sink_benches(self, batch=500):
+        """cs-sink delivering records into a file, into SQLite and to a loopback HTTP endpoint, against
+        a plain Python equivalent of each (sink_peers.py: parse and check each record, then deliver)."""
+        records = self.make_records()
+        peers = os.path.join(HERE, "sink_peers.py")
+        out_file, py_file = os.path.join(self.out, "sink-bench.ndjson"), os.path.join(self.out, "sink-bench-py.ndjson")
+        for path in (out_file, py_file):
+            if os.path.exists(path):
+                os.unlink(path)
+        self.compare("cs-sink --to FILE  vs  Python append loop", records,
+                     [self.cs("cs-sink"), "--to", out_file], {"py": [sys.executable, peers, "file", py_file]}, self.records)
+        for path in (out_file, py_file):
+            os.unlink(path)
+        db, py_db = os.path.join(self.out, "sink-bench.db"), os.path.join(self.out, "sink-bench-py.db")
+        for path in (db, py_db):
+            for suffix in ("", "-wal", "-shm"):
+                if os.path.exists(path + suffix):
+                    os.unlink(path + suffix)
+        # Reruns upsert the same rows: every run after the first measures updates, for both.
+        self.compare("cs-sink --to sqlite:DB  vs  Python sqlite3 upserts", records,
+                     [self.cs("cs-sink"), "--to", "sqlite:" + db], {"py": [sys.executable, peers, "sqlite", py_db]}, self.records)
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "post_server.py"), "--lifetime", "1800"],
+                                  stdout=subprocess.PIPE, text=True)
+        try:
+            url = f"http://127.0.0.1:{int(server.stdout.readline())}/hook"
+            self.compare(f"cs-sink --to http:// --batch {batch}  vs  Python http.client POSTs", records,
+                         [self.cs("cs-sink"), "--to", url, "--batch", str(batch)],
+                         {"py": [sys.executable, peers, "http", url, str(batch)]}, self.records)
+        finally:
+            server.kill()
+            server.wait()
+
     def write_markdown(self, path):
         """The results as a Markdown table (docs/bench.md is written this way)."""
         lines = ["| comparison | input | cs | peer | ratio | cs peak | peer peak |", "|---|---|---|---|---|---|---|"]
@@ -313,14 +345,14 @@ def main():
     ap.add_argument("--items", type=int, default=20_000, help="items per generated feed document")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--markdown", help="also write the results as a Markdown table to this file")
-    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize", "fetch"], help="run only these groups")
+    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize", "fetch", "sink"], help="run only these groups")
     args = ap.parse_args()
     if not os.access(GNU_TIME, os.X_OK):
         sys.exit("bench: needs GNU time at /usr/bin/time for peak memory (apt-get install time)")
     b = Bench(os.path.abspath(args.bin), args.out, args.runs, args.records)
     print(f"# cs benchmarks: {args.records} records, {args.items}-item feeds, median of {args.runs} runs; "
           f"ratio = peer time / cs time (above 1: cs is faster)")
-    groups = args.only or ["filter", "enrich", "normalize", "fetch"]
+    groups = args.only or ["filter", "enrich", "normalize", "fetch", "sink"]
     if "filter" in groups:
         b.filter_benches()
     if "enrich" in groups:
@@ -329,6 +361,8 @@ def main():
         b.normalize_benches(args.items)
     if "fetch" in groups:
         b.fetch_benches()
+    if "sink" in groups:
+        b.sink_benches()
     b.write_json()
     if args.markdown:
         b.write_markdown(args.markdown)

@@ -6,7 +6,7 @@ import CSSink
 struct SinkCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "cs-sink",
-        abstract: "Deliver cs.advisory/1 records to a terminal, a file or SQLite.",
+        abstract: "Deliver cs.advisory/1 records to a terminal, a file, SQLite, a webhook, Splunk HEC, Elasticsearch or syslog.",
         discussion: """
             FORMATS (--format):
               ndjson    records unchanged, byte for byte (default)
@@ -34,6 +34,24 @@ struct SinkCommand: ParsableCommand {
                             the same rows); columns uid, id, severity,
                             severity_rank, published, modified, title, url, type,
                             exploited, feed_url, record (the JSON), ingested_at
+              http(s)://URL webhook: one JSON object per POST (--format ndjson,
+                            ecs or splunk); with --batch N a JSON array per POST
+              splunk-hec+https://HOST:PORT
+                            Splunk HTTP Event Collector (/services/collector/event,
+                            token from --token-env or --token-file)
+              elastic+https://HOST:PORT/INDEX
+                            Elasticsearch _bulk with ECS documents, _id = uid
+                            (--token-env: ApiKey; or --header-env Authorization=VAR)
+              syslog+udp://HOST:PORT, syslog+tcp://HOST:PORT
+                            RFC 5424 with structured data [cs@32473 id uid severity
+                            tactics ...]; TCP frames are octet-counted (RFC 6587)
+
+            DELIVERY (network destinations): batches of --batch records leave when
+            full, when --flush-interval seconds old (even if input is idle), at the
+            end and on SIGINT/SIGTERM. Connection errors, timeouts, 408, 429 and 5xx
+            are retried --retries times with exponential backoff and jitter,
+            honouring Retry-After. A record refused or still failing is reported
+            with its id and kept verbatim in --dead-letter; the exit status is then 2.
 
             Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and counted (exit 2). table and markdown collect every record before printing; the other formats stream.
 
@@ -44,6 +62,12 @@ struct SinkCommand: ParsableCommand {
               cs-sink --format markdown --title "Week 17" --to digest.md
               cs-sink --format html --to report.html
               cs-sink --to sqlite:advisories.db
+              cs-sink --to splunk-hec+https://splunk:8088 --token-env HEC_TOKEN \\
+                      --dead-letter failed.ndjson
+              cs-sink --to elastic+https://es:9200/advisories --token-env ES_KEY
+              cs-sink --to syslog+tcp://siem:601 --facility auth
+              cs-sink --to https://hooks.example/cs --batch 50 \\
+                      --header-env 'Authorization=HOOK_AUTH'
             """,
         version: CSVersion.string)
 
@@ -82,6 +106,8 @@ struct SinkCommand: ParsableCommand {
     @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
     var width: Int?
 
+    @OptionGroup(title: "Network delivery") var delivery: DeliveryArguments
+
     mutating func validate() throws {
         if sort != nil && ![.table, .markdown, .html].contains(format) {
             throw ValidationError("--sort applies to --format table, markdown and html (the other formats stream in input order)")
@@ -116,6 +142,11 @@ struct SinkCommand: ParsableCommand {
         if let rotate {
             guard case .file = options.destination else { throw ValidationError("--rotate needs --to FILE") }
             options.rotation = FileRotation(maxBytes: FileRotation.parseSize(rotate)!, keep: keep)
+        }
+        if case let .network(target) = options.destination {
+            options.delivery = try delivery.options(for: target, format: format)
+        } else if delivery.isUsed {
+            throw ValidationError("--batch, --flush-interval, --retries, --timeout, --header, --header-env, --token-env, --token-file, --insecure, --ca-file, --facility and --max-message apply to network destinations (--to http(s)://, splunk-hec+https://, elastic+https://, syslog+udp://, syslog+tcp://)")
         }
         options.fields = fields
         options.header = !noHeader

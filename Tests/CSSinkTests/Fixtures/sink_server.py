@@ -1,0 +1,182 @@
+#!/usr/bin/env python3
+"""Loopback HTTP server for the cs-sink tests: plays Splunk HEC, Elasticsearch _bulk and a webhook.
+
+Usage: sink_server.py STATE_FILE [SCRIPT_JSON]
+Binds 127.0.0.1 on a free port, prints "PORT <n>" and writes it to STATE_FILE as "port". After every
+request it rewrites STATE_FILE (JSON): what arrived, counted by uid per endpoint, the requests seen and their outcome. It stops
+when its stdin closes (the test went away) or after MAX_LIFETIME seconds.
+
+SCRIPT_JSON (optional) configures misbehaviour:
+  {"token": "T",                      # HEC wants "Splunk T", Elasticsearch "ApiKey T", webhook "Bearer T"
+   "hec": ["503", "429:1", ...],      # answers for the first requests to each endpoint, then normal ones:
+   "elastic": [...], "hook": [...],   #   "503" a 503, "429:N" a 429 with Retry-After N, "413" too large
+   "tls": {"cert": PEM, "key": PEM}}  # serve HTTPS with this certificate
+Records whose title holds "[bad]" are refused by the server (HEC: invalid data format with its
+invalid-event-number; Elasticsearch: item status 400); "[busy]" ones get an item-level 429 from
+Elasticsearch the first time they arrive.
+"""
+import json
+import os
+import sys
+import threading
+import time
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+MAX_LIFETIME = 300
+STATE_FILE = sys.argv[1]
+SCRIPT = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
+LOCK = threading.Lock()
+STATE = {"hec": {}, "elastic": {}, "hook": {}, "requests": [], "busy_seen": []}
+SCRIPTED = {k: list(SCRIPT.get(k, [])) for k in ("hec", "elastic", "hook")}
+
+
+def save():
+    tmp = STATE_FILE + ".tmp"
+    with open(tmp, "w") as f:
+        json.dump(STATE, f)
+    os.replace(tmp, STATE_FILE)
+
+
+def count(endpoint, uid):
+    STATE[endpoint][uid] = STATE[endpoint].get(uid, 0) + 1
+
+
+def concatenated_objects(text):
+    """HEC bodies: JSON objects one after another (white space between them optional)."""
+    decoder, i, out = json.JSONDecoder(), 0, []
+    while True:
+        while i < len(text) and text[i] in " \t\r\n":
+            i += 1
+        if i >= len(text):
+            return out
+        obj, i = decoder.raw_decode(text, i)
+        out.append(obj)
+
+
+class Handler(BaseHTTPRequestHandler):
+    protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body leave at once (no 40 ms delayed-ACK stalls)
+
+    def log_message(self, *args):
+        pass
+
+    def reply(self, status, body, headers=()):
+        data = json.dumps(body).encode()
+        self.send_response(status)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        for k, v in headers:
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.write(data)
+
+    def scripted(self, endpoint):
+        """A scripted failure for this request, or None."""
+        if not SCRIPTED[endpoint]:
+            return None
+        step = SCRIPTED[endpoint].pop(0)
+        if step == "ok":
+            return None
+        status, _, after = step.partition(":")
+        return int(status), [("Retry-After", after)] if after else []
+
+    def do_POST(self):
+        body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        path = self.path.split("?")[0]
+        endpoint = {"/services/collector/event": "hec", "/_bulk": "elastic", "/hook": "hook"}.get(path)
+        with LOCK:
+            try:
+                status = self.handle_endpoint(endpoint, body)
+            finally:
+                save()
+            STATE["requests"].append({"endpoint": endpoint, "status": status})
+            save()
+
+    def handle_endpoint(self, endpoint, body):
+        if endpoint is None:
+            self.reply(404, {"error": "no such endpoint"})
+            return 404
+        scheme = {"hec": "Splunk ", "elastic": "ApiKey ", "hook": "Bearer "}[endpoint]
+        if "token" in SCRIPT and self.headers.get("Authorization") != scheme + SCRIPT["token"]:
+            if endpoint == "hec":
+                self.reply(403, {"text": "Invalid token", "code": 4})
+                return 403
+            else:
+                self.reply(401, {"error": {"type": "security_exception", "reason": "unable to authenticate"}, "status": 401})
+            return 401
+        failure = self.scripted(endpoint)
+        if failure:
+            status, headers = failure
+            text = {"hec": {"text": "Server is busy", "code": 9}}.get(endpoint, {"error": {"type": "es_rejected_execution_exception", "reason": "busy"}})
+            self.reply(status, text, headers)
+            return status
+        return getattr(self, "on_" + endpoint)(body)
+
+    def on_hec(self, body):
+        events = concatenated_objects(body)
+        for n, envelope in enumerate(events):
+            record = envelope.get("event", {})
+            if "[bad]" in record.get("title", ""):
+                # Like Splunk: the events before the invalid one are indexed, the rest are not.
+                self.reply(400, {"text": "Invalid data format", "code": 6, "invalid-event-number": n})
+                return 400
+            count("hec", record.get("uid"))
+        self.reply(200, {"text": "Success", "code": 0})
+        return 200
+
+    def on_elastic(self, body):
+        lines = [l for l in body.split("\n") if l]
+        items, errors = [], False
+        for action_line, doc_line in zip(lines[0::2], lines[1::2]):
+            action = json.loads(action_line)["index"]
+            doc = json.loads(doc_line)
+            uid, title = action["_id"], doc.get("cs", {}).get("title", "")
+            assert doc.get("event", {}).get("id") == uid, "ECS event.id is the uid"
+            if "[bad]" in title:
+                items.append({"index": {"_index": action["_index"], "_id": uid, "status": 400,
+                                        "error": {"type": "mapper_parsing_exception", "reason": "failed to parse field [cs.title]"}}})
+                errors = True
+            elif "[busy]" in title and uid not in STATE["busy_seen"]:
+                STATE["busy_seen"].append(uid)
+                items.append({"index": {"_index": action["_index"], "_id": uid, "status": 429,
+                                        "error": {"type": "es_rejected_execution_exception", "reason": "queue full"}}})
+                errors = True
+            else:
+                count("elastic", uid)
+                items.append({"index": {"_index": action["_index"], "_id": uid, "status": 201, "result": "created"}})
+        self.reply(200, {"took": 1, "errors": errors, "items": items})
+        return 200
+
+    def on_hook(self, body):
+        payload = json.loads(body)
+        STATE.setdefault("hook_bodies", []).append("array" if isinstance(payload, list) else "object")
+        for record in payload if isinstance(payload, list) else [payload]:
+            count("hook", record.get("uid"))
+        self.reply(200, {"ok": True})
+        return 200
+
+
+def main():
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    server.daemon_threads = True
+    if "tls" in SCRIPT:
+        import ssl
+        context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        context.load_cert_chain(SCRIPT["tls"]["cert"], SCRIPT["tls"]["key"])
+        server.socket = context.wrap_socket(server.socket, server_side=True)
+    STATE["port"] = server.server_address[1]
+    save()
+    print("PORT %d" % server.server_address[1], flush=True)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+
+    def watch_stdin():
+        sys.stdin.read()
+        os._exit(0)
+
+    threading.Thread(target=watch_stdin, daemon=True).start()
+    time.sleep(MAX_LIFETIME)
+    os._exit(0)
+
+
+if __name__ == "__main__":
+    main()
