@@ -47,6 +47,7 @@ public final class Diagnostics {
     /// The lowest level shown (`-q` raises it to `.error`).
     public let threshold: LogLevel
     public private(set) var counts: [LogLevel: Int] = [:]
+    private let lock = Mutex()   // a second thread (cs-sink's flush timer) may report too
 
     public init(stage: String, format: LogFormat = .text, quiet: Bool = false) {
         self.stage = stage
@@ -56,7 +57,7 @@ public final class Diagnostics {
 
     public func emit(_ level: LogLevel, _ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil,
                      extra: [(String, JSON)] = []) {
-        counts[level, default: 0] += 1
+        lock.locked { counts[level, default: 0] += 1 }
         guard level >= threshold else { return }
         var text: String
         switch format {

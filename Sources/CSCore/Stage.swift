@@ -20,7 +20,12 @@ public final class Stage {
     /// delivers elsewhere counts them here so `cs run --stats` reports them as its output.
     public private(set) var recordsDelivered: Int? = nil
 
-    public func recordDelivered(_ count: Int = 1) { recordsDelivered = (recordsDelivered ?? 0) + count }
+    /// Counters and diagnostics may be reached from a second thread (cs-sink's flush timer).
+    private let reporting = Mutex()
+
+    public func recordDelivered(_ count: Int = 1) {
+        reporting.locked { recordsDelivered = (recordsDelivered ?? 0) + count }
+    }
 
     public init(name: String, options: StageOptions, output: OutputWriter? = nil) {
         cs_install_signal_handlers()
@@ -85,9 +90,11 @@ public final class Stage {
 
     /// Reports a rejected line (or input), keeps it verbatim in the dead-letter file, and counts it.
     public func reject(_ line: UnsafeBufferPointer<UInt8>?, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
-        rejected += 1
-        diagnostics.error(code, message, at: position, id: id)
-        if let line, let deadLetter { deadLetter.keep(line) }
+        reporting.locked {
+            rejected += 1
+            diagnostics.error(code, message, at: position, id: id)
+            if let line, let deadLetter { deadLetter.keep(line) }
+        }
     }
 
     /// Flushes, reports what was rejected, and exits with the status policy's code.

@@ -44,20 +44,8 @@ extension SinkRunner {
         ExitFlush.register { sink.complete() }
         sink.start()
         let scanner = RecordScanner()
-        stage.forEachLine(of: inputs) { line, position in
-            sink.locked {
-                do throws(RecordScanner.ScanError) {
-                    try scanner.scan(line.bytes)
-                } catch {
-                    stage.reject(line.bytes, at: position, .invalidArgument, error.description)
-                    return
-                }
-                if let problem = AdvisoryCheck.problem(in: scanner) {
-                    stage.reject(line.bytes, at: position, .invalidArgument, problem, id: scanner.value("id")?.string)
-                    return
-                }
-                sink.consume(line.bytes, scanner, at: position)
-            }
+        stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, position in
+            sink.locked { sink.consume(line.bytes, scanner, at: position) }
             // A signal that came while a batch was being delivered (not while read(2) waited) would
             // otherwise only be seen after the next line arrives.
             let signal = cs_stop_signal()

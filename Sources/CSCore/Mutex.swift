@@ -4,11 +4,12 @@ import Glibc
 import Musl
 #endif
 
-/// A pthread mutex: the reading thread and the flush timer take turns with the pending batch.
-final class Mutex: @unchecked Sendable {
+/// A pthread mutex, for the few places where a stage has a second thread (cs-sink's flush timer)
+/// that reports or delivers while the reading thread goes on.
+public final class Mutex: @unchecked Sendable {
     private let m: UnsafeMutablePointer<pthread_mutex_t>
 
-    init() {
+    public init() {
         m = .allocate(capacity: 1)
         pthread_mutex_init(m, nil)
     }
@@ -18,7 +19,7 @@ final class Mutex: @unchecked Sendable {
         m.deallocate()
     }
 
-    func locked<T>(_ body: () throws -> T) rethrows -> T {
+    public func locked<T>(_ body: () throws -> T) rethrows -> T {
         pthread_mutex_lock(m)
         defer { pthread_mutex_unlock(m) }
         return try body()
