@@ -57,13 +57,15 @@ let package = Package(
         .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
         .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),
         .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
-        .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore"]),
+        .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore", "CSTestSupport"]),
         // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and
         // Elasticsearch) and Debian's rsyslog.
-        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore"], exclude: ["Fixtures"]),
+        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
         .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),
+        // Helpers the test targets share (running built executables).
+        .target(name: "CSTestSupport", path: "Tests/CSTestSupport"),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore"]),
     ]

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSTestSupport
 
 /// cs-filter as users run it: every selection flag against the same generated records, with the
 /// expected output computed from the records' model, compared line for line (so order and bytes count).

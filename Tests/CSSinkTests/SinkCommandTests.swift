@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSTestSupport
 
 /// cs-sink as users run it.
 final class SinkCommandTests: XCTestCase {

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSTestSupport
 
 /// cs-sink delivering to loopback servers that fail on purpose: every record arrives exactly once
 /// (counted by uid on the server) or is in the dead-letter file with its reason.

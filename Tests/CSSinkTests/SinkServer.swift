@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSTestSupport
 
 /// Fixtures/sink_server.py on a loopback port: plays Splunk HEC, Elasticsearch and a webhook, and
 /// keeps what arrived (counted by uid) in a state file the test reads.

@@ -1,5 +1,6 @@
 import Foundation
 import XCTest
+import CSTestSupport
 
 /// cs-sink's RFC 5424 messages as Debian's rsyslog parses them, over UDP and over TCP with
 /// octet-counted framing.

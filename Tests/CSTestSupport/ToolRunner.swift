@@ -1,18 +1,19 @@
 import Foundation
 import XCTest
 
+/// Shared by the test targets that run built executables.
 /// Runs a built cs executable the way a user does: stdin from bytes, stdout and stderr captured.
 /// The products directory is `CS_BIN_DIR` when set, else the directory holding the test bundle.
-enum ToolRunner {
-    struct Result {
-        let status: Int32
-        let stdout: Data
-        let stderr: String
-        var text: String { String(decoding: stdout, as: UTF8.self) }
-        var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
+public enum ToolRunner {
+    public struct Result {
+        public let status: Int32
+        public let stdout: Data
+        public let stderr: String
+        public var text: String { String(decoding: stdout, as: UTF8.self) }
+        public var lines: [String] { text.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map(String.init) }
     }
 
-    static var binDir: URL {
+    public static var binDir: URL {
         if let dir = ProcessInfo.processInfo.environment["CS_BIN_DIR"], !dir.isEmpty { return URL(fileURLWithPath: dir) }
         for bundle in Bundle.allBundles where bundle.bundlePath.hasSuffix(".xctest") {
             return bundle.bundleURL.deletingLastPathComponent()
@@ -20,7 +21,7 @@ enum ToolRunner {
         return URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
     }
 
-    static func executable(_ name: String) throws -> URL {
+    public static func executable(_ name: String) throws -> URL {
         let url = binDir.appendingPathComponent(name)
         guard FileManager.default.isExecutableFile(atPath: url.path) else {
             XCTFail("\(name) not built in \(binDir.path) (run swift build, or set CS_BIN_DIR)")
@@ -29,7 +30,7 @@ enum ToolRunner {
         return url
     }
 
-    static func run(_ name: String, _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
+    public static func run(_ name: String, _ arguments: [String], stdin: Data = Data(), environment: [String: String] = [:],
                     file: StaticString = #filePath, line: UInt = #line) throws -> Result {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
@@ -54,7 +55,7 @@ enum ToolRunner {
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
     }
 
-    static func temporaryFile(_ name: String) -> URL {
+    public static func temporaryFile(_ name: String) -> URL {
         FileManager.default.temporaryDirectory.appendingPathComponent("cs-\(UUID().uuidString)-\(name)")
     }
 }
