@@ -9,7 +9,7 @@
 ///     value      := "quoted string" | number | true | false | null | bareword
 ///     PATH       := name ( "." name )*          e.g. severity, source.format, attack.tactics.id
 ///
-/// Semantics (docs/filter.md has examples):
+/// Semantics (docs/cs-filter.md has examples):
 /// - A PATH alone is true when it reaches a value that is not null, false, "", [] or {}.
 /// - Comparisons read the value the PATH reaches; arrays met on the way are entered, and a
 ///   comparison on a list is true when any element satisfies it. A missing field is null.
