@@ -117,10 +117,9 @@ public final class Fetcher {
                 }, emit: { record in
                     report.items += 1
                     do throws(StageError) {
-                        if try self.isNew(record, url: url, seen: &seen) || !options.newOnly {
-                            report.newItems += 1
-                            stage.output.writeRecord(record)
-                        }
+                        let fresh = try self.isNew(record, url: url, seen: &seen)
+                        if fresh { report.newItems += 1 }
+                        if fresh || !options.newOnly { stage.output.writeRecord(record) }
                     } catch { lookupError = lookupError ?? error }
                 })
             } catch { parseError = error }

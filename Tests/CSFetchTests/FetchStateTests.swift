@@ -62,7 +62,10 @@ final class FetchStateTests: FetchTestCase {
         let url = try server.writeFeed("\(key).json", items: [("1", "One")])
         XCTAssertEqual(try CSFetchRun.run(["--state", state, url]).titles, ["One"])
         try server.writeFeed("\(key).json", items: [("1", "One"), ("2", "Two")])
-        XCTAssertEqual(try CSFetchRun.run(["--state", state, url]).titles, ["One", "Two"])
+        let second = try CSFetchRun.run(["--log-format", "json", "--stats", "--state", state, url])
+        XCTAssertEqual(second.titles, ["One", "Two"])
+        XCTAssertEqual(stats(second)[url]?["items"] as? Int, 2)
+        XCTAssertEqual(stats(second)[url]?["new_items"] as? Int, 1, "new counts what the state had not seen, emitted or not")
     }
 
     func testFailedFeedLeavesItsStateUntouched() throws {
