@@ -17,6 +17,12 @@ final class FetchInputTests: FetchTestCase {
         XCTAssertEqual(bad?["line"] as? Int, 5)
         XCTAssertEqual(bad?["code"] as? String, "INVALID_ARGUMENT")
         XCTAssertEqual(run.status, 2)
+
+        let crlf = dir.appendingPathComponent("feeds-crlf.txt")
+        try "# written on Windows\r\n\(a)\r\n\(b)\r\n".write(to: crlf, atomically: true, encoding: .utf8)
+        let windows = try CSFetchRun.run(["--feeds", crlf.path])
+        XCTAssertEqual(windows.status, 0, windows.stderr)
+        XCTAssertEqual(windows.titles.sorted(), ["From list A", "From list B"])
     }
 
     func testOPMLSubscriptionList() throws {
