@@ -99,7 +99,8 @@ public final class Fetcher {
             report.code = code
             var detail = response.finalURL != url ? " from \(response.finalURL)" : ""
             if let wait = response.header("Retry-After") { detail += " (Retry-After: \(wait))" }
-            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(detail)\(retried)")
+            let phrase = HTTPStatus.phrase(for: response.status).map { " " + $0 } ?? ""
+            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(phrase)\(detail)\(retried)")
             return
         }
 

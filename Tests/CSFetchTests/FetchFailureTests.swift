@@ -27,7 +27,7 @@ final class FetchFailureTests: FetchTestCase {
     func testServerErrorWithoutRetriesFailsUnavailable() throws {
         let url = server.url("/flaky/\(key)?fail=5")
         let run = try CSFetchRun.run(common + ["--retries", "1", url])
-        assertFailed(url, code: "UNAVAILABLE", messageContains: "HTTP 500 (after 2 attempts)", in: run)
+        assertFailed(url, code: "UNAVAILABLE", messageContains: "HTTP 500 Internal Server Error (after 2 attempts)", in: run)
         XCTAssertTrue(run.records.isEmpty)
     }
 
