@@ -29,6 +29,7 @@ public final class Fetcher {
     }
 
     public func run(urls: [String]) throws(StageError) {
+        let started = monotonicMilliseconds()
         if options.insecure {
             stage.diagnostics.warning(.ok, "--insecure: TLS certificates and host names are NOT verified")
         }
@@ -64,7 +65,10 @@ public final class Fetcher {
         progress?.clear()
         if let stateError { throw stateError }
         if !completed { stage.interrupted(cs_stop_signal()) }
-        if options.stats { for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) } }
+        if options.stats {
+            for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) }
+            reports.emitTotals(to: stage.diagnostics, wallMs: Int((monotonicMilliseconds() - started)))
+        }
     }
 
     private func handle(_ outcome: HTTPOutcome) throws(StageError) {
@@ -164,4 +168,10 @@ public final class Fetcher {
         default: stage.diagnostics.emit(issue.level, issue.code, issue.text, at: position, id: issue.id)
         }
     }
+}
+
+func monotonicMilliseconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
 }

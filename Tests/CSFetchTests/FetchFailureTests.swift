@@ -13,6 +13,11 @@ final class FetchFailureTests: FetchTestCase {
         let run = try CSFetchRun.run(common + [a, missing, b])
         XCTAssertEqual(Set(run.titles), ["Alpha one", "Alpha two", "Bravo one"])
         assertFailed(missing, code: "NOT_FOUND", messageContains: "404", in: run)
+        let stats = try CSFetchRun.run(common + ["--stats", a, missing, b])
+        let total = try XCTUnwrap(stats.diagnostics.first { $0["total"] as? Bool == true }, stats.stderr)
+        XCTAssertEqual(total["feeds"] as? Int, 3)
+        XCTAssertEqual(total["failed"] as? Int, 1)
+        XCTAssertEqual(total["items"] as? Int, 3)
         for record in run.records { XCTAssertEqual(record["schema"] as? String, "cs.advisory/1") }
     }
 
