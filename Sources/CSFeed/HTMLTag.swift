@@ -11,7 +11,7 @@ enum HTMLTag {
         while n[length] != 0 {
             if length == 8 {
                 let s = String(cString: n)
-                self = Walker.isBlock(s) ? .block : .inline
+                self = HTMLTag.isBlock(s) ? .block : .inline
                 return
             }
             key |= UInt64(n[length]) << (8 * UInt64(length))
@@ -35,7 +35,15 @@ enum HTMLTag {
         t[pack("th")] = .cell
         for name in ["li", "dt", "dd"] { t[pack(name)] = .listItem }
         t[pack("p")] = .paragraph
-        for name in Walker.blockNames where name.utf8.count <= 8 && t[pack(name)] == nil { t[pack(name)] = .block }
+        for name in HTMLTag.blockNames where name.utf8.count <= 8 && t[pack(name)] == nil { t[pack(name)] = .block }
         return t
     }()
+
+    static let blockNames: [String] = [
+        "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
+        "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
+        "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
+        "body", "html"]
+
+    static func isBlock(_ name: String) -> Bool { blockNames.contains(name) }
 }

@@ -5,13 +5,10 @@ import CSCore
 /// decoded, block elements as line breaks, list items one per line, script and style dropped.
 enum HTMLText {
     static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
-        let doc = parser.parse(html)
-        guard let doc else { return ("", Sections()) }
-        defer { xmlFreeDoc(doc) }
-        var walker = Walker()
-        walker.visitChildren(of: UnsafeMutablePointer(doc).withMemoryRebound(to: xmlNode.self, capacity: 1) { $0 })
-        walker.endSection()
-        return (walker.text.text, walker.sections)
+        let collector = HTMLTextCollector()
+        parser.parse(html, into: collector)
+        collector.endSection()
+        return (collector.text.text, collector.sections)
     }
 
     /// Plain text of an HTML fragment on one line (titles that carry markup).
@@ -23,89 +20,137 @@ enum HTMLText {
     }
 }
 
-struct Walker {
-    var text = TextBuilder(capacity: 4096)
-    var sections = Sections()
+/// Receives libxml2's HTML parsing events (no tree is built) and writes the text and the sections.
+/// Text inside a heading, a list item or a paragraph is also captured on one line, for the sections.
+final class HTMLTextCollector {
+    private(set) var text = TextBuilder(capacity: 4096)
+    private(set) var sections = Sections()
     private var section: SectionKind = .other
     private var sectionLevel = 0
     private var listItems: [String] = []
     private var paragraphs: [String] = []
-    private var inListItem = 0
 
-    mutating func visitChildren(of node: UnsafeMutablePointer<xmlNode>) {
-        var child = node.pointee.children
-        while let c = child {
-            visit(c)
-            child = c.pointee.next
-        }
+    private var depth = 0
+    /// Inside script, style and the like: everything is dropped.
+    private var skipDepth = 0
+    private var listItemDepth = 0
+
+    private struct Heading { var text = TextBuilder(singleLine: true); let depth: Int; let level: Int; let id: String? }
+    private struct Item { var text = TextBuilder(singleLine: true); let depth: Int }
+    /// A paragraph, and whether it is only a bold label (`<p><strong>Impact:</strong></p>`), which some
+    /// feeds use as a heading.
+    private struct Paragraph {
+        var text = TextBuilder(singleLine: true)
+        let depth: Int
+        var elements = 0
+        var onlyBold = true
+        var onlyLabelText = true
     }
+    private var heading: Heading?
+    private var item: Item?
+    private var paragraph: Paragraph?
 
-    mutating func visit(_ node: UnsafeMutablePointer<xmlNode>) {
-        switch node.pointee.type {
-        case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-            if let content = node.pointee.content { text.append(content) }
-        case XML_ELEMENT_NODE:
-            element(node)
-        case XML_ENTITY_REF_NODE:
-            visitChildren(of: node)
-        default:
-            break
+    func start(_ name: UnsafePointer<UInt8>?, attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+        depth += 1
+        let tag = HTMLTag(name)
+        if case .dropped = tag { skipDepth += 1; return }
+        if skipDepth > 0 { return }
+        if paragraph != nil, depth == paragraph!.depth + 1 {
+            paragraph!.elements += 1
+            if !Self.isBold(name) { paragraph!.onlyBold = false }
         }
-    }
-
-    private mutating func element(_ node: UnsafeMutablePointer<xmlNode>) {
-        let tag = HTMLTag(node.pointee.name)
         switch tag {
-        case .dropped:
-            return
+        case .inline, .cell, .dropped: break
+        default:
+            // One-line captures put a space where a block begins.
+            heading?.text.lineBreak()
+            item?.text.lineBreak()
+            paragraph?.text.lineBreak()
+        }
+        switch tag {
         case .heading(let level):
-            heading(node, level: level)
-            return
+            text.lineBreak()
+            heading = Heading(depth: depth, level: level, id: Self.attribute("id", in: attributes))
         case .br:
             text.lineBreak()
-            return
         case .cell:
-            // Cells of a row stay on one line, separated.
             text.append(" ")
-            visitChildren(of: node)
-            text.append(" ")
-            return
         case .listItem:
             text.lineBreak()
-            if section != .other && inListItem == 0 { listItems.append(Self.lineText(node)) }
-            inListItem += 1
-            visitChildren(of: node)
-            inListItem -= 1
-            text.lineBreak()
-            return
+            if section != .other && listItemDepth == 0 { item = Item(depth: depth) }
+            listItemDepth += 1
         case .paragraph:
-            // `<p><strong>Impact</strong></p>` is used as a heading by some feeds.
-            if let label = Self.boldLabel(node), SectionKind.classify(label) != .other {
-                heading(node, level: 7)
-                return
-            }
-            if section != .other && inListItem == 0 { paragraphs.append(Self.lineText(node)) }
-        default:
+            text.lineBreak()
+            paragraph = Paragraph(depth: depth)
+        case .block:
+            text.lineBreak()
+        case .inline, .dropped:
             break
         }
-        let block: Bool
-        switch tag {
-        case .block, .paragraph: block = true
-        default: block = false
-        }
-        if block { text.lineBreak() }
-        visitChildren(of: node)
-        if block { text.lineBreak() }
     }
 
-    private mutating func heading(_ node: UnsafeMutablePointer<xmlNode>, level: Int) {
-        let title = Self.lineText(node)
-        text.lineBreak()
-        text.append(title)
-        text.lineBreak()
-        var kind = SectionKind.classify(title)
-        if kind == .other, let id = Self.attribute(node, "id") { kind = SectionKind.classify(id) }
-        // A deeper heading inside a known section belongs to it (sub-steps of an attack chain).
+    func end(_ name: UnsafePointer<UInt8>?) {
+        defer { depth -= 1 }
+        let tag = HTMLTag(name)
+        if case .dropped = tag { skipDepth = max(0, skipDepth - 1); return }
+        if skipDepth > 0 { return }
+        switch tag {
+        case .heading:
+            guard let h = heading, h.depth == depth else { return }
+            heading = nil
+            let title = h.text.text
+            text.lineBreak()
+            text.append(title)
+            text.lineBreak()
+            var kind = SectionKind.classify(title)
+            if kind == .other, let id = h.id { kind = SectionKind.classify(id) }
+            open(kind, level: h.level)
+        case .listItem:
+            listItemDepth = max(0, listItemDepth - 1)
+            if let i = item, i.depth == depth {
+                listItems.append(i.text.text)
+                item = nil
+            }
+            text.lineBreak()
+        case .paragraph:
+            if let p = paragraph, p.depth == depth {
+                paragraph = nil
+                let label = p.text.text
+                if p.elements == 1, p.onlyBold, p.onlyLabelText, label.utf8.count <= 61, SectionKind.classify(label) != .other {
+                    open(SectionKind.classify(label), level: 7)
+                } else if section != .other && listItemDepth == 0 {
+                    paragraphs.append(label)
+                }
+            }
+            text.lineBreak()
+        case .block:
+            text.lineBreak()
+        case .cell:
+            text.append(" ")
+        case .br, .inline, .dropped:
+            break
+        }
+    }
+
+    func characters(_ p: UnsafePointer<UInt8>, count: Int) {
+        if skipDepth > 0 { return }
+        if paragraph != nil, depth == paragraph!.depth, paragraph!.onlyLabelText {
+            for k in 0..<count {
+                let c = p[k]
+                if !(c == 0x20 || c == 0x0A || c == 0x09 || c == 0x0D || c == UInt8(ascii: ":")) {
+                    paragraph!.onlyLabelText = false
+                    break
+                }
+            }
+        }
+        item?.text.append(p, count: count)
+        paragraph?.text.append(p, count: count)
+        if heading != nil { heading!.text.append(p, count: count) } else { text.append(p, count: count) }
+    }
+
+    /// A heading (or bold label) of `kind` at `level`: a deeper heading inside a known section belongs to
+    /// it (sub-steps of an attack chain); anything else ends the open section.
+    private func open(_ kind: SectionKind, level: Int) {
         if section != .other && kind == .other && level > sectionLevel { return }
         endSection()
         section = kind
@@ -113,7 +158,7 @@ struct Walker {
     }
 
     /// Files what the open section collected: list items where there is a list, else paragraphs.
-    mutating func endSection() {
+    func endSection() {
         let items = (listItems.isEmpty ? paragraphs : listItems).filter { !$0.isEmpty }
         switch section {
         case .attackChain: sections.attackChain += items
@@ -127,72 +172,20 @@ struct Walker {
         sectionLevel = 0
     }
 
-    static func name(_ node: UnsafeMutablePointer<xmlNode>) -> String {
-        guard let n = node.pointee.name else { return "" }
-        return String(cString: n).lowercased()
+    private static func isBold(_ name: UnsafePointer<UInt8>?) -> Bool {
+        guard let n = name else { return false }
+        if n[0] == UInt8(ascii: "b") && n[1] == 0 { return true }
+        return String(cString: n) == "strong"
     }
 
-    static func attribute(_ node: UnsafeMutablePointer<xmlNode>, _ name: String) -> String? {
-        guard let v = xmlGetProp(node, name) else { return nil }
-        defer { cs_xml_free(v) }
-        return String(cString: v)
-    }
-
-    /// The text of a subtree on one line.
-    static func lineText(_ node: UnsafeMutablePointer<xmlNode>) -> String {
-        var b = TextBuilder(singleLine: true)
-        collect(node, into: &b)
-        return b.text
-    }
-
-    private static func collect(_ node: UnsafeMutablePointer<xmlNode>, into b: inout TextBuilder) {
-        var child = node.pointee.children
-        while let c = child {
-            switch c.pointee.type {
-            case XML_TEXT_NODE, XML_CDATA_SECTION_NODE:
-                if let content = c.pointee.content { b.append(content) }
-            case XML_ELEMENT_NODE:
-                switch HTMLTag(c.pointee.name) {
-                case .dropped: break
-                case .inline, .cell: collect(c, into: &b)
-                default: b.lineBreak(); collect(c, into: &b)
-                }
-            case XML_ENTITY_REF_NODE:
-                collect(c, into: &b)
-            default: break
-            }
-            child = c.pointee.next
+    /// An attribute's value from libxml2's NULL-terminated name/value list.
+    private static func attribute(_ wanted: String, in attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) -> String? {
+        guard let attributes else { return nil }
+        var k = 0
+        while let name = attributes[k] {
+            if String(cString: name) == wanted { return attributes[k + 1].map { String(cString: $0) } }
+            k += 2
         }
+        return nil
     }
-
-    /// The text of a paragraph that consists of one bold/strong element and nothing else.
-    static func boldLabel(_ node: UnsafeMutablePointer<xmlNode>) -> String? {
-        var only: UnsafeMutablePointer<xmlNode>?
-        var child = node.pointee.children
-        while let c = child {
-            if c.pointee.type == XML_ELEMENT_NODE {
-                if only != nil { return nil }
-                only = c
-            } else if c.pointee.type == XML_TEXT_NODE, let content = c.pointee.content {
-                var k = 0
-                while content[k] != 0 {
-                    let ch = content[k]
-                    if !(ch == 0x20 || ch == 0x0A || ch == 0x09 || ch == 0x0D || ch == UInt8(ascii: ":")) { return nil }
-                    k += 1
-                }
-            }
-            child = c.pointee.next
-        }
-        guard let only, ["strong", "b"].contains(name(only)) else { return nil }
-        let label = lineText(only)
-        return label.utf8.count <= 60 ? label : nil
-    }
-
-    static let blockNames: [String] = [
-        "p", "div", "ul", "ol", "dl", "li", "dt", "dd", "table", "thead", "tbody", "tfoot", "tr", "caption",
-        "blockquote", "pre", "section", "article", "header", "footer", "aside", "nav", "main", "figure",
-        "figcaption", "hr", "address", "details", "summary", "form", "fieldset", "h1", "h2", "h3", "h4", "h5", "h6",
-        "body", "html"]
-
-    static func isBlock(_ name: String) -> Bool { blockNames.contains(name) }
 }
