@@ -114,6 +114,34 @@ final class FetchStateTests: FetchTestCase {
         XCTAssertEqual(after.records.count, 0)
     }
 
+    /// file:// has no 304: unchanged items are recognised by their content hash.
+    func testNewOnlyOnLocalFiles() throws {
+        let dir = try temporaryDirectory()
+        let state = dir.appendingPathComponent("state.db").path
+        let feed = dir.appendingPathComponent("local.json")
+        func write(_ titles: [String]) throws {
+            let items = titles.enumerated().map { #"{"id":"\#($0.offset)","title":"\#($0.element)"}"# }.joined(separator: ",")
+            try Data(#"{"version":"https://jsonfeed.org/version/1.1","title":"L","items":[\#(items)]}"#.utf8).write(to: feed)
+        }
+        try write(["One", "Two"])
+        let args = ["--state", state, "--new-only", feed.path]
+        XCTAssertEqual(try CSFetchRun.run(args).titles, ["One", "Two"])
+        XCTAssertEqual(try CSFetchRun.run(args).titles, [])
+        try write(["One", "Two, corrected"])
+        XCTAssertEqual(try CSFetchRun.run(args).titles, ["Two, corrected"])
+    }
+
+    /// --raw with --state: an unchanged feed (304) is not written again.
+    func testRawWithStateSkipsUnchangedFeeds() throws {
+        let state = try temporaryDirectory().appendingPathComponent("state.db").path
+        let url = try server.writeFeed("\(key).json", items: [("1", "Raw once")])
+        let first = try CSFetchRun.run(["--raw", "--state", state, url])
+        XCTAssertEqual(first.records.count, 1)
+        let second = try CSFetchRun.run(["--raw", "--state", state, url])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(second.records.count, 0)
+    }
+
     func testNewOnlyNeedsState() throws {
         let run = try CSFetchRun.run(["--new-only", server.url("/files/x.json")])
         XCTAssertEqual(run.status, 64)
