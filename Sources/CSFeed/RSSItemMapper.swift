@@ -14,17 +14,21 @@ enum RSSItemMapper {
             let ns = child.namespace
             if ns == nil || ns == XMLNamespace.rss10 || ns == XMLNamespace.rss090 {
                 switch child.localName {
-                case "title": d.title = try child.text(budget: &budget); continue
+                // Repeated elements: the first counts, the others are kept under extensions.
+                case "title" where d.title == nil: d.title = try child.text(budget: &budget); continue
                 case "link":
                     let link = try child.text(budget: &budget).trimmingSpaces
-                    if d.url == nil, !link.isEmpty { d.url = URLResolver.resolve(link, against: child.baseURL) }
-                    continue
-                case "description": description = try child.htmlText(budget: &budget); continue
-                case "guid":
+                    if d.url == nil, !link.isEmpty {
+                        d.url = URLResolver.resolve(link, against: child.baseURL)
+                        continue
+                    }
+                    break   // a second link (or an empty one with attributes) is kept under extensions
+                case "description" where description == nil: description = try child.htmlText(budget: &budget); continue
+                case "guid" where guid == nil:
                     guid = try child.text(budget: &budget).trimmingSpaces
                     guidIsPermalink = (child.attribute("isPermaLink") ?? "true").trimmingSpaces.lowercased() != "false"
                     continue
-                case "pubDate":
+                case "pubDate" where d.published?.field != "pubDate":   // over a dc:date
                     d.published = ("pubDate", try child.text(budget: &budget)); continue
                 case "author":
                     if let a = RSSAuthor.parse(try child.text(budget: &budget)) { d.authors.append(a) }
@@ -39,7 +43,7 @@ enum RSSItemMapper {
                     continue
                 default: break
                 }
-            } else if ns == XMLNamespace.content, child.localName == "encoded" {
+            } else if ns == XMLNamespace.content, child.localName == "encoded", encoded == nil {
                 encoded = try child.htmlText(budget: &budget)
                 continue
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {

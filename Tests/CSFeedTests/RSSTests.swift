@@ -171,6 +171,16 @@ final class RSSTests: XCTestCase {
         XCTAssertEqual(r.str("summary")?.contains("../about"), true, "the summary is kept as the feed wrote it")
     }
 
+    func testSecondLinkIsKeptUnderExtensions() throws {
+        let doc = """
+        <rss version="2.0"><channel><title>t</title><item><guid>1</guid><link>http://a.example/</link>
+        <link>http://b.example/</link><link href="http://c.example/"/></item></channel></rss>
+        """
+        let r = try XCTUnwrap(parseFeed(doc).only)
+        XCTAssertEqual(r.str("url"), "http://a.example/")
+        XCTAssertEqual(r["extensions"]?.text, #"{"link":["http://b.example/",{"@href":"http://c.example/"}]}"#)
+    }
+
     func testMarkupInTitlesBecomesText() throws {
         let doc = """
         <rss version="2.0"><channel><title>t</title>
