@@ -31,3 +31,17 @@ struct FeedReport {
         ])
     }
 }
+
+extension [FeedReport] {
+    /// The `--stats` summary after the per-feed rows: feeds, failures, cache hits, items, bytes, wall time.
+    func emitTotals(to diagnostics: Diagnostics, wallMs: Int) {
+        let failed = filter { $0.code != .ok }.count
+        let hits = filter(\.notModified).count
+        let items = reduce(0) { $0 + $1.items }, fresh = reduce(0) { $0 + $1.newItems }, bytes = reduce(0) { $0 + $1.bytes }
+        let message = "stats: total feeds=\(count) failed=\(failed) cache_hits=\(hits) items=\(items) new=\(fresh) bytes=\(bytes) ms=\(wallMs)"
+        diagnostics.emit(.info, .ok, message, extra: [
+            ("stats", .bool(true)), ("total", .bool(true)), ("feeds", .int(count)), ("failed", .int(failed)),
+            ("cache_hits", .int(hits)), ("items", .int(items)), ("new_items", .int(fresh)), ("bytes", .int(bytes)), ("ms", .int(wallMs)),
+        ])
+    }
+}

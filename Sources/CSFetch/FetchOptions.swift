@@ -46,7 +46,7 @@ public struct FetchOptions {
         guard let colon = text.firstIndex(of: ":") else { return nil }
         let name = String(text[..<colon]).trimmingSpaces
         let value = String(text[text.index(after: colon)...]).trimmingSpaces
-        guard isToken(name), !value.contains(where: { $0 == "\r" || $0 == "\n" }) else { return nil }
+        guard isToken(name), !value.contains(where: \.isNewline) else { return nil }
         return (name, value)
     }
 

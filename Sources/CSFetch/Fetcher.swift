@@ -29,6 +29,7 @@ public final class Fetcher {
     }
 
     public func run(urls: [String]) throws(StageError) {
+        let started = monotonicMilliseconds()
         if options.insecure {
             stage.diagnostics.warning(.ok, "--insecure: TLS certificates and host names are NOT verified")
         }
@@ -64,7 +65,10 @@ public final class Fetcher {
         progress?.clear()
         if let stateError { throw stateError }
         if !completed { stage.interrupted(cs_stop_signal()) }
-        if options.stats { for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) } }
+        if options.stats {
+            for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) }
+            reports.emitTotals(to: stage.diagnostics, wallMs: Int((monotonicMilliseconds() - started)))
+        }
     }
 
     private func handle(_ outcome: HTTPOutcome) throws(StageError) {
@@ -99,7 +103,8 @@ public final class Fetcher {
             report.code = code
             var detail = response.finalURL != url ? " from \(response.finalURL)" : ""
             if let wait = response.header("Retry-After") { detail += " (Retry-After: \(wait))" }
-            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(detail)\(retried)")
+            let phrase = HTTPStatus.phrase(for: response.status).map { " " + $0 } ?? ""
+            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(phrase)\(detail)\(retried)")
             return
         }
 
@@ -117,10 +122,9 @@ public final class Fetcher {
                 }, emit: { record in
                     report.items += 1
                     do throws(StageError) {
-                        if try self.isNew(record, url: url, seen: &seen) || !options.newOnly {
-                            report.newItems += 1
-                            stage.output.writeRecord(record)
-                        }
+                        let fresh = try self.isNew(record, url: url, seen: &seen)
+                        if fresh { report.newItems += 1 }
+                        if fresh || !options.newOnly { stage.output.writeRecord(record) }
                     } catch { lookupError = lookupError ?? error }
                 })
             } catch { parseError = error }
@@ -164,4 +168,10 @@ public final class Fetcher {
         default: stage.diagnostics.emit(issue.level, issue.code, issue.text, at: position, id: issue.id)
         }
     }
+}
+
+func monotonicMilliseconds() -> Double {
+    var ts = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &ts)
+    return Double(ts.tv_sec) * 1000 + Double(ts.tv_nsec) / 1e6
 }

@@ -51,14 +51,13 @@ final class CurlEasy {
         cs_curl_easy_setopt_string(h, CURLOPT_REDIR_PROTOCOLS_STR, "http,https")
         cs_curl_easy_setopt_long(h, CURLOPT_NOSIGNAL, 1)
         cs_curl_easy_setopt_pointer(h, CURLOPT_ERRORBUFFER, errorBuffer)
-        cs_curl_easy_setopt_pointer(h, CURLOPT_PRIVATE, me)
         cs_curl_easy_setopt_long(h, CURLOPT_FOLLOWLOCATION, r.followRedirects && !r.followsRedirectsItself ? 1 : 0)
         cs_curl_easy_setopt_long(h, CURLOPT_MAXREDIRS, r.maxRedirects)
         cs_curl_easy_setopt_long(h, CURLOPT_HTTP_VERSION, Int(CURL_HTTP_VERSION_2TLS))
         if r.acceptEncoding { cs_curl_easy_setopt_string(h, CURLOPT_ACCEPT_ENCODING, "") }
         if let ua = r.userAgent { cs_curl_easy_setopt_string(h, CURLOPT_USERAGENT, ua) }
-        if r.timeout > 0 { cs_curl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, Int(r.timeout * 1000)) }
-        if r.connectTimeout > 0 { cs_curl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, Int(r.connectTimeout * 1000)) }
+        if let ms = CurlEasy.milliseconds(r.timeout) { cs_curl_easy_setopt_long(h, CURLOPT_TIMEOUT_MS, ms) }
+        if let ms = CurlEasy.milliseconds(r.connectTimeout) { cs_curl_easy_setopt_long(h, CURLOPT_CONNECTTIMEOUT_MS, ms) }
         if let max = r.maxBodyBytes {
             // Refuses at once a declared Content-Length over the limit; the write callback
             // enforces the limit on decoded bytes (compressed bodies, chunked bodies).
@@ -70,8 +69,10 @@ final class CurlEasy {
             cs_curl_easy_setopt_long(h, CURLOPT_SSL_VERIFYHOST, 0)
         }
         for (name, value) in r.headers {
-            // A line break in a value would end the header block early (request smuggling): drop them.
+            // A line break would end the header block early (request smuggling): drop them.
+            let name = String(name.unicodeScalars.filter { $0 != "\r" && $0 != "\n" && $0 != ":" })
             let value = String(value.unicodeScalars.filter { $0 != "\r" && $0 != "\n" })
+            if name.isEmpty { continue }
             // "Name;" is curl's way to send a header with an empty value.
             let line = value.isEmpty ? name + ";" : name + ": " + value
             headerList = curl_slist_append(headerList, line)
@@ -86,7 +87,7 @@ final class CurlEasy {
 
         let method = r.method.uppercased()
         switch method {
-        case "GET": break
+        case "GET": if r.body != nil { cs_curl_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, "GET") }
         case "HEAD": cs_curl_easy_setopt_long(h, CURLOPT_NOBODY, 1)
         case "POST": cs_curl_easy_setopt_long(h, CURLOPT_POST, 1)
         default: cs_curl_easy_setopt_string(h, CURLOPT_CUSTOMREQUEST, r.method)
@@ -118,6 +119,12 @@ final class CurlEasy {
             easy.receiveHeader(UnsafeRawBufferPointer(start: ptr, count: size * count))
             return size * count
         }
+    }
+
+    /// A limit in seconds as libcurl's milliseconds; nil for none (0, negative, not a number).
+    static func milliseconds(_ seconds: Double) -> Int? {
+        guard seconds > 0 else { return nil }
+        return Int(min(seconds, 1e9) * 1000)  // about 31 years: "no practical limit", and no overflow
     }
 
     /// Called before the handle is handed to libcurl: the attempt's clock starts here.

@@ -50,6 +50,37 @@ public enum HTTPStatus {
         }
     }
 
+    /// The standard reason phrase ("Not Found"), for messages (HTTP/2 carries none on the wire).
+    public static func phrase(for status: Int) -> String? {
+        switch status {
+        case 300: "Multiple Choices"
+        case 304: "Not Modified"
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 402: "Payment Required"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 406: "Not Acceptable"
+        case 407: "Proxy Authentication Required"
+        case 408: "Request Timeout"
+        case 409: "Conflict"
+        case 410: "Gone"
+        case 412: "Precondition Failed"
+        case 413: "Content Too Large"
+        case 415: "Unsupported Media Type"
+        case 422: "Unprocessable Content"
+        case 429: "Too Many Requests"
+        case 451: "Unavailable For Legal Reasons"
+        case 500: "Internal Server Error"
+        case 501: "Not Implemented"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: nil
+        }
+    }
+
     /// Statuses worth another attempt: rate limiting and server-side failures.
     public static func isRetryable(_ status: Int) -> Bool {
         status == 429 || status == 408 || (500..<600).contains(status) && status != 501 && status != 505

@@ -92,7 +92,10 @@ struct FetchCommand: ParsableCommand {
         if common.describe { return }
         if urls.isEmpty && feedLists.isEmpty { throw ValidationError("give at least one URL or --feeds FILE") }
         if parallel < 1 || perHost < 1 { throw ValidationError("--parallel and --per-host must be at least 1") }
-        if timeout < 0 || connectTimeout < 0 || retryDelay < 0 { throw ValidationError("times must not be negative") }
+        for (name, value) in [("--timeout", timeout), ("--connect-timeout", connectTimeout), ("--retry-delay", retryDelay)]
+        where !(value.isFinite && value >= 0 && value <= 86_400) {
+            throw ValidationError("\(name) must be a number of seconds between 0 and 86400")
+        }
         if retries < 0 || retries > 20 { throw ValidationError("--retries must be between 0 and 20") }
         if newOnly && state == nil { throw ValidationError("--new-only needs --state PATH (where seen items are kept)") }
         if newOnly && raw { throw ValidationError("--new-only works on items; --raw emits whole documents (use --state alone to skip unchanged feeds)") }

@@ -13,6 +13,11 @@ final class FetchFailureTests: FetchTestCase {
         let run = try CSFetchRun.run(common + [a, missing, b])
         XCTAssertEqual(Set(run.titles), ["Alpha one", "Alpha two", "Bravo one"])
         assertFailed(missing, code: "NOT_FOUND", messageContains: "404", in: run)
+        let stats = try CSFetchRun.run(common + ["--stats", a, missing, b])
+        let total = try XCTUnwrap(stats.diagnostics.first { $0["total"] as? Bool == true }, stats.stderr)
+        XCTAssertEqual(total["feeds"] as? Int, 3)
+        XCTAssertEqual(total["failed"] as? Int, 1)
+        XCTAssertEqual(total["items"] as? Int, 3)
         for record in run.records { XCTAssertEqual(record["schema"] as? String, "cs.advisory/1") }
     }
 
@@ -27,7 +32,7 @@ final class FetchFailureTests: FetchTestCase {
     func testServerErrorWithoutRetriesFailsUnavailable() throws {
         let url = server.url("/flaky/\(key)?fail=5")
         let run = try CSFetchRun.run(common + ["--retries", "1", url])
-        assertFailed(url, code: "UNAVAILABLE", messageContains: "HTTP 500 (after 2 attempts)", in: run)
+        assertFailed(url, code: "UNAVAILABLE", messageContains: "HTTP 500 Internal Server Error (after 2 attempts)", in: run)
         XCTAssertTrue(run.records.isEmpty)
     }
 

@@ -17,6 +17,12 @@ final class FetchInputTests: FetchTestCase {
         XCTAssertEqual(bad?["line"] as? Int, 5)
         XCTAssertEqual(bad?["code"] as? String, "INVALID_ARGUMENT")
         XCTAssertEqual(run.status, 2)
+
+        let crlf = dir.appendingPathComponent("feeds-crlf.txt")
+        try "# written on Windows\r\n\(a)\r\n\(b)\r\n".write(to: crlf, atomically: true, encoding: .utf8)
+        let windows = try CSFetchRun.run(["--feeds", crlf.path])
+        XCTAssertEqual(windows.status, 0, windows.stderr)
+        XCTAssertEqual(windows.titles.sorted(), ["From list A", "From list B"])
     }
 
     func testOPMLSubscriptionList() throws {
@@ -123,7 +129,8 @@ final class FetchInputTests: FetchTestCase {
         XCTAssertEqual(capped.status, 0, capped.stderr)
         XCTAssertEqual(capped.records.count, 4)
         XCTAssertEqual(try server.control("/control/max-in-flight"), "1")
-        let wide = try CSFetchRun.run(["--parallel", "4", "--per-host", "4"] + urls.map { $0 + "&wide" })
+        // Two seconds a request: long enough for the four to overlap even on a slow machine.
+        let wide = try CSFetchRun.run(["--parallel", "4", "--per-host", "4"] + urls.map { $0.replacingOccurrences(of: "seconds=1", with: "seconds=2") + "&wide" })
         XCTAssertEqual(wide.records.count, 4)
         XCTAssertGreaterThan(Int(try server.control("/control/max-in-flight")) ?? 0, 1, "transfers overlap when allowed")
     }

@@ -62,7 +62,10 @@ final class FetchStateTests: FetchTestCase {
         let url = try server.writeFeed("\(key).json", items: [("1", "One")])
         XCTAssertEqual(try CSFetchRun.run(["--state", state, url]).titles, ["One"])
         try server.writeFeed("\(key).json", items: [("1", "One"), ("2", "Two")])
-        XCTAssertEqual(try CSFetchRun.run(["--state", state, url]).titles, ["One", "Two"])
+        let second = try CSFetchRun.run(["--log-format", "json", "--stats", "--state", state, url])
+        XCTAssertEqual(second.titles, ["One", "Two"])
+        XCTAssertEqual(stats(second)[url]?["items"] as? Int, 2)
+        XCTAssertEqual(stats(second)[url]?["new_items"] as? Int, 1, "new counts what the state had not seen, emitted or not")
     }
 
     func testFailedFeedLeavesItsStateUntouched() throws {
@@ -109,6 +112,34 @@ final class FetchStateTests: FetchTestCase {
         let after = try CSFetchRun.run(["--log-format", "json", "--state", state, "--new-only"] + urls)
         XCTAssertEqual(after.status, 0, after.stderr)
         XCTAssertEqual(after.records.count, 0)
+    }
+
+    /// file:// has no 304: unchanged items are recognised by their content hash.
+    func testNewOnlyOnLocalFiles() throws {
+        let dir = try temporaryDirectory()
+        let state = dir.appendingPathComponent("state.db").path
+        let feed = dir.appendingPathComponent("local.json")
+        func write(_ titles: [String]) throws {
+            let items = titles.enumerated().map { #"{"id":"\#($0.offset)","title":"\#($0.element)"}"# }.joined(separator: ",")
+            try Data(#"{"version":"https://jsonfeed.org/version/1.1","title":"L","items":[\#(items)]}"#.utf8).write(to: feed)
+        }
+        try write(["One", "Two"])
+        let args = ["--state", state, "--new-only", feed.path]
+        XCTAssertEqual(try CSFetchRun.run(args).titles, ["One", "Two"])
+        XCTAssertEqual(try CSFetchRun.run(args).titles, [])
+        try write(["One", "Two, corrected"])
+        XCTAssertEqual(try CSFetchRun.run(args).titles, ["Two, corrected"])
+    }
+
+    /// --raw with --state: an unchanged feed (304) is not written again.
+    func testRawWithStateSkipsUnchangedFeeds() throws {
+        let state = try temporaryDirectory().appendingPathComponent("state.db").path
+        let url = try server.writeFeed("\(key).json", items: [("1", "Raw once")])
+        let first = try CSFetchRun.run(["--raw", "--state", state, url])
+        XCTAssertEqual(first.records.count, 1)
+        let second = try CSFetchRun.run(["--raw", "--state", state, url])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(second.records.count, 0)
     }
 
     func testNewOnlyNeedsState() throws {
