@@ -1,5 +1,4 @@
 import Foundation
-import XCTest
 
 /// Shared by the test targets that run built executables.
 /// Runs a built cs executable the way a user does: stdin from bytes, stdout and stderr captured.
@@ -23,10 +22,7 @@ public enum ToolRunner {
 
     public static func executable(_ name: String) throws -> URL {
         let url = binDir.appendingPathComponent(name)
-        guard FileManager.default.isExecutableFile(atPath: url.path) else {
-            XCTFail("\(name) not built in \(binDir.path) (run swift build, or set CS_BIN_DIR)")
-            throw XCTSkip("missing \(name)")
-        }
+        guard FileManager.default.isExecutableFile(atPath: url.path) else { throw MissingExecutable(name: name, directory: binDir.path) }
         return url
     }
 
@@ -53,6 +49,14 @@ public enum ToolRunner {
         p.waitUntilExit()
         return Result(status: p.terminationStatus, stdout: try Data(contentsOf: outURL),
                       stderr: String(decoding: try Data(contentsOf: errURL), as: UTF8.self))
+    }
+
+    /// Thrown (failing the test) when an executable under test was not built. No XCTest here: this
+    /// target is also compiled by plain `swift build -c release`, where XCTest is not available.
+    public struct MissingExecutable: Error, CustomStringConvertible {
+        public let name: String
+        public let directory: String
+        public var description: String { "\(name) not built in \(directory) (run swift build, or set CS_BIN_DIR)" }
     }
 
     public static func temporaryFile(_ name: String) -> URL {
