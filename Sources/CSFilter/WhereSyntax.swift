@@ -130,6 +130,12 @@ enum WhereLexer {
 struct WhereParser {
     private let tokens: [WhereToken]
     private var at = 0
+    /// Bounds on the tree the parser builds: it is compiled and evaluated recursively, so an expression
+    /// such as 50,000 '(' or 'a and a and …' repeated 10,000 times overflowed the stack (found by fuzz-where).
+    static let maxNesting = 100
+    static let maxOperators = 1000
+    private var nesting = 0
+    private var operators = 0
 
     static func parse(_ text: String) throws(WhereSyntaxError) -> WhereNode {
         var p = WhereParser(tokens: try WhereLexer.tokens(text))
@@ -164,7 +170,7 @@ struct WhereParser {
     private mutating func orExpr() throws(WhereSyntaxError) -> WhereNode {
         var left = try andExpr()
         while peek.kind == .or {
-            _ = take()
+            try countOperator(take())
             left = .or(left, try andExpr())
         }
         return left
@@ -173,14 +179,28 @@ struct WhereParser {
     private mutating func andExpr() throws(WhereSyntaxError) -> WhereNode {
         var left = try unary()
         while peek.kind == .and {
-            _ = take()
+            try countOperator(take())
             left = .and(left, try unary())
         }
         return left
     }
 
+    private mutating func countOperator(_ t: WhereToken) throws(WhereSyntaxError) {
+        operators += 1
+        if operators > WhereParser.maxOperators {
+            throw WhereSyntaxError(message: "more than \(WhereParser.maxOperators) 'and'/'or' in one expression", column: t.column)
+        }
+    }
+
     private mutating func unary() throws(WhereSyntaxError) -> WhereNode {
         let t = take()
+        if t.kind == .not || t.kind == .lparen {
+            nesting += 1
+            if nesting > WhereParser.maxNesting {
+                throw WhereSyntaxError(message: "'not' and '(' nested deeper than \(WhereParser.maxNesting) levels", column: t.column)
+            }
+        }
+        defer { if t.kind == .not || t.kind == .lparen { nesting -= 1 } }
         switch t.kind {
         case .not:
             return .not(try unary())
