@@ -38,13 +38,11 @@ final class RecordScannerNumberRangeTests: XCTestCase {
     func testRangeErrorPointsAtTheNumber() {
         let scanner = RecordScanner()
         var bytes = Array(#"{"a":1,"n":99999999999999999999}"#.utf8)
-        bytes.withUnsafeMutableBufferPointer { buf in
-            XCTAssertThrowsError(try scanner.scan(UnsafeBufferPointer(buf))) { error in
-                let e = error as! RecordScanner.ScanError
-                XCTAssertEqual(e.column, 12)
-                XCTAssertTrue(e.message.contains("64-bit"), e.message)
-            }
+        let caught = bytes.withUnsafeMutableBufferPointer { buf -> RecordScanner.ScanError? in
+            do throws(RecordScanner.ScanError) { try scanner.scan(UnsafeBufferPointer(buf)); return nil } catch { return error }
         }
+        XCTAssertEqual(caught?.column, 12)
+        XCTAssertTrue(caught?.message.contains("64-bit") ?? false, caught?.message ?? "accepted")
     }
 }
 
