@@ -18,6 +18,9 @@ final class POSIXRegex {
             throw FilterSpecError("regular expression longer than \(POSIXRegex.maxPatternBytes) bytes")
         }
         guard !pattern.utf8.contains(0) else { throw FilterSpecError("regular expression contains a NUL byte") }
+        if let problem = RegexComplexity.problem(Array(pattern.utf8)) {
+            throw FilterSpecError("regular expression '\(pattern)' is too complex: \(problem)")
+        }
         // Compiled into a local first: `re` is only set once it holds a compiled expression, so a
         // throw here never reaches deinit's regfree.
         let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)
