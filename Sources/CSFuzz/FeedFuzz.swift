@@ -4,10 +4,16 @@ import CSFeed
 /// FeedParser.parse on arbitrary bytes (XML and JSON feeds). Throwing FeedError is a valid outcome; every
 /// record it emits must keep the cs.advisory/1 invariants (RecordInvariants).
 public enum FeedFuzz {
-    static let source = FeedSource(url: "https://fuzz.example/feeds/a.xml", contentType: nil,
-                                   fetchedAt: "2026-01-02T03:04:05Z")
+    /// HTTP Content-Types the document may come with (their charset counts), chosen by the input's length
+    /// so that the fuzzer reaches every one while each input still parses the same way every time.
+    static let contentTypes: [String?] = [
+        nil, "application/rss+xml; charset=windows-1252", "text/xml; charset=utf-16", "application/xml; charset=ISO-8859-2",
+        "application/feed+json; charset=utf-8", "text/xml; charset=no-such-charset", "text/html",
+    ]
 
     public static func check(_ input: UnsafeRawBufferPointer) -> String? {
+        let source = FeedSource(url: "https://fuzz.example/feeds/a.xml", contentType: contentTypes[input.count % contentTypes.count],
+                                fetchedAt: "2026-01-02T03:04:05Z")
         var finding: String? = nil
         var records = 0
         do {
