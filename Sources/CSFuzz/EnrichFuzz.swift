@@ -32,7 +32,12 @@ public enum EnrichFuzz {
         }
         let again: String
         do { again = try enricher.enrich(line: out) } catch { return "enrich rejects its own output: \(error)" }
-        if again != out { return "enriching twice changes the line" }
+        if again != out {
+            let a = Array(out.utf8), b = Array(again.utf8)
+            let i = (0..<min(a.count, b.count)).first { a[$0] != b[$0] } ?? min(a.count, b.count)
+            func around(_ x: [UInt8]) -> String { String(decoding: x[max(0, i - 40)..<min(x.count, i + 40)], as: UTF8.self).debugDescription }
+            return "enriching twice changes the line at byte \(i): \(around(a)) then \(around(b))"
+        }
         return nil
     }
 
