@@ -221,7 +221,9 @@ struct WhereParser {
     private mutating func test(path: String, column: Int) throws(WhereSyntaxError) -> WhereNode {
         guard path.utf8.first.map({ !($0 >= 48 && $0 <= 57) && $0 != UInt8(ascii: "-") }) ?? false,
               path.utf8.allSatisfy({ $0 != UInt8(ascii: ":") && $0 != UInt8(ascii: "/") && $0 != UInt8(ascii: "+") }),
-              !path.split(separator: ".", omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
+              // Bytes, not Characters: "." followed by a combining mark is one Character, so a Character split
+              // let ".\u{319}" through to RecordPath, which rejects it (a trap; found by fuzz-where).
+              !path.utf8.split(separator: UInt8(ascii: "."), omittingEmptySubsequences: false).contains(where: \.isEmpty) else {
             throw WhereSyntaxError(message: "'\(path)' is not a field name (names look like severity or attack.tactics.id)", column: column)
         }
         guard case let .op(op) = peek.kind else { return .truthy(path: path) }
