@@ -49,6 +49,7 @@ for t in "${targets[@]}"; do
   dict=()
   [ -f "Tests/fuzz/dict/$t.dict" ] && dict=(-dict="$repo/Tests/fuzz/dict/$t.dict")
   echo "== fuzzing fuzz-$t for ${FUZZ_SECONDS}s (corpus $SCRATCH/corpus/$t)"
+  touch "$work/.started"
   # Leak detection is off: the parsers keep process-lifetime caches (phrase table, scanners) on purpose.
   if ! (cd "$work" && SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$bin/fuzz-$t" "$corpus" \
         -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
@@ -56,8 +57,11 @@ for t in "${targets[@]}"; do
         -artifact_prefix="$findings/" "${dict[@]}" 2>&1 | tee "$repo/$SCRATCH/fuzz-$t.log" | grep -E '^(#[0-9]+ +(INITED|DONE|pulse)|==|fuzz finding|SUMMARY|stat::|artifact_prefix|Test unit written)' ); then
     :
   fi
-  if ls "$findings"/* >/dev/null 2>&1; then
-    echo "!! fuzz-$t: findings in $SCRATCH/findings/$t (log: $SCRATCH/fuzz-$t.log)"
+  # Only what this run found counts (earlier findings stay in the directory until removed).
+  new=$(find "$findings" -type f -newer "$work/.started" | sort)
+  if [ -n "$new" ]; then
+    echo "!! fuzz-$t: findings (log: $SCRATCH/fuzz-$t.log):"
+    echo "$new" | sed "s|^$repo/||; s|^|   |"
     status=1
   fi
 done
