@@ -54,7 +54,7 @@ for t in "${targets[@]}"; do
   if ! (cd "$work" && SWIFT_BACKTRACE=enable=no ASAN_OPTIONS=detect_leaks=0:allocator_may_return_null=1 "$bin/fuzz-$t" "$corpus" \
         -max_total_time="$FUZZ_SECONDS" -timeout=10 -rss_limit_mb=2048 -max_len=65536 \
         "${parallel[@]}" -print_final_stats=1 \
-        -artifact_prefix="$findings/" "${dict[@]}" 2>&1 | tee "$repo/$SCRATCH/fuzz-$t.log" | grep -E '^(#[0-9]+ +(INITED|DONE|pulse)|==|fuzz finding|SUMMARY|stat::|artifact_prefix|Test unit written)' ); then
+        -artifact_prefix="$findings/" "${dict[@]}" 2>&1 | tee "$repo/$SCRATCH/fuzz-$t.log" | grep -E '^(#[0-9]+[[:space:]]+(INITED|DONE|pulse)|==|fuzz finding|SUMMARY|stat::|artifact_prefix|Test unit written)' ); then
     :
   fi
   # Only what this run found counts (earlier findings stay in the directory until removed).
