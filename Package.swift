@@ -54,6 +54,16 @@ let package = Package(
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 
+        // Fuzzing (docs/fuzzing.md), not products: one executable per parser over the checks in CSFuzz, and a C
+        // driver that is libFuzzer's in a `make fuzz` build and replays corpus files in a plain one.
+        .target(name: "CFuzzDriver"),
+        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich", "CJansson"]),
+        .executableTarget(name: "fuzz-feed", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .executableTarget(name: "fuzz-scanner", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .executableTarget(name: "fuzz-pipeline", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz", "CFuzzDriver"]),
+
         .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
         .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),
         .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
@@ -68,5 +78,7 @@ let package = Package(
         .target(name: "CSTestSupport", path: "Tests/CSTestSupport"),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore"]),
+        // Replays every committed fuzz corpus (Tests/fuzz/corpus) through the fuzz checks.
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz"]),
     ]
 )

@@ -15,3 +15,9 @@
 
 // xmlFree is a global function pointer variable, awkward from Swift.
 static inline void cs_xml_free(void *p) { if (p) xmlFree(p); }
+
+// libxml2 prints some errors (encoding conversion, I/O) through its generic handler straight to stderr even
+// while a structured handler is set. The stages report problems themselves, in their log format (a raw line
+// in a --log-format json stream breaks its readers; found by fuzz-feed), so that handler is silenced.
+static inline void cs_xml_ignore_generic_error(void *ctx, const char *msg, ...) { (void)ctx; (void)msg; }
+static inline void cs_xml_silence_generic_errors(void) { xmlSetGenericErrorFunc(NULL, cs_xml_ignore_generic_error); }

@@ -302,6 +302,11 @@ struct Validator {
             let keyStart = p + 1
             let esc = try string()
             let keyEnd = p - 1
+            // jansson cannot hold a member name with a NUL character; reject it as jansson does.
+            if esc, JSONRef.decodeString(contentStart: keyStart, contentEnd: keyEnd, hasEscape: true).utf8.contains(0) {
+                p = keyStart - 1
+                throw error("a member name with a \\u0000 (NUL) character")
+            }
             skipSpace()
             try expectMore("an object")
             guard p.pointee == UInt8(ascii: ":") else { throw error("expected ':' after a member name, found \(Validator.describe(p.pointee))") }
@@ -346,15 +351,48 @@ struct Validator {
     }
 
     mutating func number() throws(RecordScanner.ScanError) {
-        if p.pointee == UInt8(ascii: "-") { p += 1 }
+        let start = p
+        let negative = p.pointee == UInt8(ascii: "-")
+        if negative { p += 1 }
         try expectMore("a number")
+        let intStart = p
         if p.pointee == UInt8(ascii: "0") { p += 1 } else { try digits() }
-        if p < end, p.pointee == UInt8(ascii: ".") { p += 1; try digits() }
+        let intEnd = p
+        var isReal = false
+        if p < end, p.pointee == UInt8(ascii: ".") { p += 1; try digits(); isReal = true }
         if p < end, p.pointee | 0x20 == UInt8(ascii: "e") {
             p += 1
             if p < end, p.pointee == UInt8(ascii: "+") || p.pointee == UInt8(ascii: "-") { p += 1 }
             try digits()
+            isReal = true
         }
+        // jansson (which builds the records the other stages read) rejects integers outside 64 bits and
+        // reals that overflow a double; a line it cannot load must not pass here either.
+        if isReal {
+            if !Validator.realIsFinite(start, p) { p = start; throw error("number out of range") }
+        } else if !Validator.integerFits(intStart, intEnd, negative: negative) {
+            p = start; throw error("integer out of the 64-bit range")
+        }
+    }
+
+    /// Whether the decimal digits fit Int64 (the magnitude limit is one more when negative).
+    static func integerFits(_ s: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>, negative: Bool) -> Bool {
+        let n = e - s
+        if n < 19 { return true }
+        if n > 19 { return false }
+        let limit: StaticString = "9223372036854775807"
+        for k in 0..<19 {
+            let c = s[k], l = limit.utf8Start[k] + (negative && k == 18 ? 1 : 0)
+            if c != l { return c < l }
+        }
+        return true
+    }
+
+    /// Whether strtod gives a finite value for the number token (an underflow to 0 is accepted, as by jansson).
+    static func realIsFinite(_ s: UnsafePointer<UInt8>, _ e: UnsafePointer<UInt8>) -> Bool {
+        var token = [CChar](repeating: 0, count: e - s + 1)
+        for k in 0..<(e - s) { token[k] = CChar(bitPattern: s[k]) }
+        return strtod(token, nil).isFinite
     }
 
     /// The 16-bit value of four hex digits at `p + offset`, or nil.

@@ -61,5 +61,7 @@ struct JSONWriter {
         byte(UInt8(ascii: "]"))
     }
 
-    private static let hex: [UInt8] = Array("0123456789abcdef".utf8)
+    // Upper case, as jansson writes them: the rebuild path (a record enriched again) serializes with jansson,
+    // and both paths must give the same bytes (a tag with U+001E differed; found by fuzz-enrich).
+    private static let hex: [UInt8] = Array("0123456789ABCDEF".utf8)
 }

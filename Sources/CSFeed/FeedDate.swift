@@ -12,9 +12,15 @@ public enum FeedDate {
     public static func parse(_ text: String) -> Int? {
         let b = Array(text.trimmingSpaces.utf8)
         guard !b.isEmpty else { return nil }
-        if b.count >= 4, b[0...3].allSatisfy(isDigit) { return iso(b) }
-        return textual(b)
+        let seconds = b.count >= 4 && b[0...3].allSatisfy(isDigit) ? iso(b) : textual(b)
+        // RFC 3339 has four-digit years: "22 Apr 20205" (found by fuzz-feed) would format as 20205-04-22.
+        guard let seconds, representable.contains(seconds) else { return nil }
+        return seconds
     }
+
+    /// 0000-01-01T00:00:00Z ... 9999-12-31T23:59:59Z, the instants RFC 3339 can write.
+    static let representable = RFC3339.epochSeconds(year: 0, month: 1, day: 1)
+        ... RFC3339.epochSeconds(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)
 
     private static func isDigit(_ c: UInt8) -> Bool { c >= 48 && c <= 57 }
     private static func isAlpha(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }

@@ -82,6 +82,7 @@ enum XMLFeedReader {
 
     private static func read(_ input: XMLInput, encoding: String?, source: FeedSource,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        cs_xml_silence_generic_errors()
         let options = parserOptions
         let inputContext = Unmanaged.passUnretained(input).toOpaque()
         guard let reader = xmlReaderForIO({ ctx, buffer, len in

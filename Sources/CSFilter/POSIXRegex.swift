@@ -32,6 +32,9 @@ final class POSIXRegex {
                 i += 1
             }
         }
+        if let problem = RegexComplexity.problem(bytes) {
+            throw FilterSpecError("regular expression '\(pattern)' is too complex: \(problem)")
+        }
         // Compiled into a local first: `re` is only set once it holds a compiled expression, so a
         // throw here never reaches deinit's regfree.
         let compiled = UnsafeMutablePointer<regex_t>.allocate(capacity: 1)

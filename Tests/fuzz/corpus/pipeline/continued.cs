@@ -1,0 +1,6 @@
+fetch a \
+  b \
+  c
+# comment
+
+enrich # trailing

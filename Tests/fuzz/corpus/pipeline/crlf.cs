@@ -1,0 +1,2 @@
+fetch a
+sink

@@ -1,0 +1,2 @@
+fetch 'a b' "c $SEV d" e\ f
+normalize

@@ -1,0 +1,3 @@
+fetch ${FEEDS}
+filter --sev ${SEV:-low} ${UNSET:-x y}
+sink ${OUT}
