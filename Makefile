@@ -24,7 +24,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz
 
 all: build
 
@@ -69,6 +69,10 @@ bench: build
 	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
 	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench
 
+# Fuzzes every parser with libFuzzer and AddressSanitizer for FUZZ_SECONDS (default 60) each (docs/fuzzing.md).
+fuzz: deps
+	SWIFT=$(SWIFT) Tests/fuzz/run.sh
+
 # Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
@@ -102,4 +106,4 @@ daily: build
 	FEEDS="$(FEEDS)" OUT="$(OUT)" "$(BIN)/cs" run --stats pipelines/ndjson-archive
 
 clean:
-	rm -rf .build $(OUT)
+	rm -rf .build .build-fuzz $(OUT)
