@@ -82,6 +82,7 @@ enum XMLFeedReader {
 
     private static func read(_ input: XMLInput, encoding: String?, source: FeedSource,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        _ = libxml2Initialized
         cs_xml_silence_generic_errors()
         let options = parserOptions
         let inputContext = Unmanaged.passUnretained(input).toOpaque()
@@ -218,3 +219,8 @@ enum XMLFeedReader {
         return String(cString: v)
     }
 }
+
+/// libxml2 must be initialized once, before a second thread uses it: records are built (with its HTML
+/// parser) on another thread while this one streams the document, and its lazy initialization is not
+/// thread-safe.
+let libxml2Initialized: Void = xmlInitParser()
