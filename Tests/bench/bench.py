@@ -140,8 +140,10 @@ class Bench:
         return {"rss": rss, "atom": atom, "json": jsonf}
 
     # ---------- reporting ----------
-    def compare(self, name, input_path, cs_argv, peers, unit_count, unit="records", env=None, cs_ok=(0,)):
-        size = os.path.getsize(input_path) if input_path else 0
+    def compare(self, name, input_path, cs_argv, peers, unit_count, unit="records", env=None, cs_ok=(0,), size_of=None):
+        """input_path feeds stdin; size_of names the file whose size counts when the input is an argument."""
+        sized = size_of or input_path
+        size = os.path.getsize(sized) if sized else 0
         row = {"name": name, "input_bytes": size, "units": unit_count, "unit": unit}
         row["cs"] = measure(cs_argv, self.runs, input_path, env=env, ok=cs_ok)
         row["cs"]["argv"] = " ".join(os.path.basename(a) if a.startswith(self.bin) else a for a in cs_argv)
@@ -220,8 +222,7 @@ class Bench:
                          [self.cs("cs-normalize"), path],
                          {"fp": [sys.executable, fp, path] if have_fp else None,
                           "fp-rs": [sys.executable, fprs, path] if have_rs else None},
-                         items, unit="items")
-            self.results[-1]["input_bytes"] = os.path.getsize(path)
+                         items, unit="items", size_of=path)
 
     def fetch_benches(self, feeds=200, items=50):
         """Many feeds from a loopback server: cs-fetch --parallel 16 against a Python loop with feedparser,
