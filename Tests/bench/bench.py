@@ -243,7 +243,7 @@ class Bench:
                                 f"<content:encoded><![CDATA[{r['content_html']}]]></content:encoded>"
                                 f"<category domain=\"severity\">{r['severity'] or 'info'}</category></item>\n")
                     f.write("</channel></rss>\n")
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "feed_server.py"), site, "--lifetime", "1800"],
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "loopback_server.py"), site, "--lifetime", "1800"],
                                   stdout=subprocess.PIPE, text=True)
         try:
             port = int(server.stdout.readline())
@@ -305,7 +305,7 @@ class Bench:
         # Reruns upsert the same rows: every run after the first measures updates, for both.
         self.compare("cs-sink --to sqlite:DB  vs  Python sqlite3 upserts", records,
                      [self.cs("cs-sink"), "--to", "sqlite:" + db], {"py": [sys.executable, peers, "sqlite", py_db]}, self.records)
-        server = subprocess.Popen([sys.executable, os.path.join(HERE, "post_server.py"), "--lifetime", "1800"],
+        server = subprocess.Popen([sys.executable, os.path.join(HERE, "loopback_server.py"), "--lifetime", "1800"],
                                   stdout=subprocess.PIPE, text=True)
         try:
             url = f"http://127.0.0.1:{int(server.stdout.readline())}/hook"
