@@ -1,3 +1,4 @@
+import CSCore
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Musl)
@@ -50,13 +51,7 @@ enum UTF32 {
     /// Everything left on a descriptor after `prefix`.
     static func readRest(_ fd: Int32, after prefix: [UInt8]) -> [UInt8] {
         var all = prefix
-        var buffer = [UInt8](repeating: 0, count: 1 << 16)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-            if n < 0 && errno == EINTR { continue }
-            if n <= 0 { break }
-            all.append(contentsOf: buffer[0..<n])
-        }
+        readToEnd(fd, appendingTo: &all)
         return all
     }
 }

@@ -126,13 +126,7 @@ final class XMLInput {
             else if retained == nil, lseek(fd, 0, SEEK_CUR) < 0 { return nil }
             else if lseek(fd, 0, SEEK_SET) == 0 { all = [] }
             else { return nil }
-            var buffer = [UInt8](repeating: 0, count: 1 << 20)
-            while true {
-                let n = buffer.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress!, $0.count) }
-                if n < 0 && errno == EINTR { continue }
-                if n <= 0 { break }
-                all.append(contentsOf: buffer[0..<n])
-            }
+            readToEnd(fd, appendingTo: &all)
             return all
         }
     }

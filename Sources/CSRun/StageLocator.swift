@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CSCore
 
 /// Finds `cs-NAME` executables the way git finds its subcommands: beside `cs` first, then on PATH.
 public enum StageLocator {
@@ -75,12 +76,7 @@ extension StageLocator {
         guard fd >= 0 else { return nil }
         defer { close(fd) }
         var out: [UInt8] = []
-        var buffer = [UInt8](repeating: 0, count: 65536)
-        while true {
-            let n = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress!, $0.count) }
-            if n <= 0 { break }
-            out.append(contentsOf: buffer[0..<n])
-        }
+        guard readToEnd(fd, appendingTo: &out, chunk: 65536) == 0 else { return nil }
         return String(decoding: out, as: UTF8.self)
     }
 }
