@@ -87,8 +87,10 @@ install: build
 	  "$$bin/$$s" --generate-completion-script zsh > "$(ZSHDIR)/_$$s"; \
 	  "$$bin/$$s" --generate-completion-script fish > "$(FISHDIR)/$$s.fish"; \
 	done
-	$(SWIFT) package plugin generate-manual >/dev/null
-	for s in $(STAGES); do install -m 0644 ".build/plugins/GenerateManual/outputs/$$s/$$s.1" "$(MANDIR)/$$s.1"; done
+	@# Man pages from each command's own definitions, by swift-argument-parser's generate-manual tool.
+	$(SWIFT) build --product generate-manual >/dev/null
+	@bin="$(BIN)"; tool="$$($(SWIFT) build --show-bin-path)/generate-manual"; \
+	for s in $(STAGES); do "$$tool" "$$bin/$$s" --output-directory "$(MANDIR)"; done
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
 
 uninstall:
