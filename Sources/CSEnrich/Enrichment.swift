@@ -92,27 +92,25 @@ public struct Enrichment {
             if t.isDeprecated { w.raw(",\"deprecated\":true") }
             w.byte(UInt8(ascii: "}"))
         }
+        // Groups and software are written alike: {id, name, via} and the revoked/deprecated flags.
+        func named(_ i: Int, _ id: String, _ name: String, _ via: [String], revoked: Bool, deprecated: Bool) {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"id\":"); w.string(id)
+            w.raw(",\"name\":"); w.string(name)
+            w.raw(",\"via\":"); w.strings(via)
+            if revoked { w.raw(",\"revoked\":true") }
+            if deprecated { w.raw(",\"deprecated\":true") }
+            w.byte(UInt8(ascii: "}"))
+        }
         w.raw("],\"groups\":[")
         for (i, m) in groups.enumerated() {
             guard let g = ATTACK.group(id: m.id) else { continue }
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.raw("{\"id\":"); w.string(g.id)
-            w.raw(",\"name\":"); w.string(g.name)
-            w.raw(",\"via\":"); w.strings(m.via)
-            if g.isRevoked { w.raw(",\"revoked\":true") }
-            if g.isDeprecated { w.raw(",\"deprecated\":true") }
-            w.byte(UInt8(ascii: "}"))
+            named(i, g.id, g.name, m.via, revoked: g.isRevoked, deprecated: g.isDeprecated)
         }
         w.raw("],\"software\":[")
         for (i, m) in software.enumerated() {
             guard let s = ATTACK.software(id: m.id) else { continue }
-            if i > 0 { w.byte(UInt8(ascii: ",")) }
-            w.raw("{\"id\":"); w.string(s.id)
-            w.raw(",\"name\":"); w.string(s.name)
-            w.raw(",\"via\":"); w.strings(m.via)
-            if s.isRevoked { w.raw(",\"revoked\":true") }
-            if s.isDeprecated { w.raw(",\"deprecated\":true") }
-            w.byte(UInt8(ascii: "}"))
+            named(i, s.id, s.name, m.via, revoked: s.isRevoked, deprecated: s.isDeprecated)
         }
         w.raw("]}")
     }
