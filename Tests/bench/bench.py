@@ -103,7 +103,6 @@ class Bench:
         """RSS 2.0, Atom 1.0 and JSON Feed 1.1 documents of `items` seed-shaped items."""
         from xml.sax.saxutils import escape
         base = self.example_records()
-        paths = {}
         rss = os.path.join(self.out, f"feed-{items}.rss.xml")
         atom = os.path.join(self.out, f"feed-{items}.atom.xml")
         jsonf = os.path.join(self.out, f"feed-{items}.feed.json")
