@@ -41,14 +41,15 @@ struct FeedSnapshot {
     /// Preferring the declaration keeps uids equal whether the feed was fetched or read from a file.
     var identityURL: String { feedURL ?? documentURL ?? "" }
 
-    func sourceJSON() -> JSON {
-        let o = JSON.object()
-        o.set("feed_url", string: feedURL ?? documentURL)
-        o.set("feed_title", string: feedTitle)
-        o.set("home_page_url", string: homePageURL)
-        o.set("format", .string(format))
-        o.set("fetched_at", string: fetchedAt)
-        return o
+    /// The record's `source` object.
+    func writeSource(to w: inout JSONBytesWriter) {
+        w.beginObject()
+        w.key("feed_url"); w.string(feedURL ?? documentURL)
+        w.key("feed_title"); w.string(feedTitle)
+        w.key("home_page_url"); w.string(homePageURL)
+        w.key("format"); w.string(format)
+        w.key("fetched_at"); w.string(fetchedAt)
+        w.endObject()
     }
 }
 
@@ -59,12 +60,12 @@ struct Author: Equatable {
 
     var isEmpty: Bool { name == nil && email == nil && url == nil }
 
-    func json() -> JSON {
-        let o = JSON.object()
-        o.set("name", string: name)
-        o.set("email", string: email)
-        o.set("url", string: url)
-        return o
+    func write(to w: inout JSONBytesWriter) {
+        w.beginObject()
+        w.key("name"); w.string(name)
+        w.key("email"); w.string(email)
+        w.key("url"); w.string(url)
+        w.endObject()
     }
 }
 
@@ -97,8 +98,9 @@ struct AdvisoryDraft {
 
     init(index: Int) { self.index = index }
 
-    /// Builds the record, reporting what had to be repaired or dropped.
-    func record(in feed: FeedSnapshot, parser: HTMLParser, report: (FeedIssue) -> Void) -> JSON {
+    /// Builds the record, reporting what had to be repaired or dropped. Fields are written in schema
+    /// order straight into bytes (see AdvisoryRecord).
+    func record(in feed: FeedSnapshot, parser: HTMLParser, report: (FeedIssue) -> Void) -> AdvisoryRecord {
         let title = self.title.map(Self.plainTitle).flatMap { $0.isEmpty ? nil : $0 }
         let url = self.url.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 }
         let published = date(self.published, report: report)
@@ -111,34 +113,56 @@ struct AdvisoryDraft {
             // No identity at all: derive one that is stable for the same title and date.
             id = SHA256.hex((title ?? "") + "\n" + (self.published?.text ?? self.modified?.text ?? ""))
         }
-
-        let r = JSON.object()
-        r.set("schema", .string(CSVersion.schema))
-        r.set("id", .string(id))
-        r.set("uid", .string(recordUID(feedURL: feed.identityURL, id: id)))
-        r.set("title", string: title)
-        r.set("url", string: url)
-        r.set("summary", string: summary)
+        let uid = recordUID(feedURL: feed.identityURL, id: id)
         // Plain-text content (JSON Feed content_text, Atom type="text") also gets its HTML form, escaped.
         let html = contentHTML.map { ContentLinks.resolve($0, base: baseURL ?? feed.documentURL) }
-        r.set("content_html", string: html ?? contentText.map(HTMLEscape.escape))
-
+        var contentText = self.contentText
         var sections = Sections()
         if let html, !html.isEmpty {
-            let extracted = HTMLText.extract(html, parser: parser)
-            r.set("content_text", .string(extracted.text))
-            sections = extracted.sections
-        } else {
-            r.set("content_text", string: contentText)
+            (contentText, sections) = HTMLText.extract(html, parser: parser)
         }
-        r.set("published", string: published)
-        r.set("modified", string: modified)
+        let levels = severityLevels(id: id, report: report)
 
-        let authorList = JSON.array()
-        for a in (authors.isEmpty ? feed.authors : authors) where !a.isEmpty { authorList.append(a.json()) }
-        r.set("authors", authorList)
-        r.set("tags", .strings(Tag.canonicalSet(tags)))
+        var w = JSONBytesWriter(capacity: 1024 + 2 * ((html?.utf8.count ?? 0) + (summary?.utf8.count ?? 0)))
+        w.beginObject()
+        w.key("schema"); w.string(CSVersion.schema)
+        w.key("id"); w.string(id)
+        w.key("uid"); w.string(uid)
+        w.key("title"); w.string(title)
+        w.key("url"); w.string(url)
+        w.key("summary"); w.string(summary)
+        w.key("content_html"); w.string(html ?? self.contentText.map(HTMLEscape.escape))
+        w.key("content_text"); w.string(contentText)
+        w.key("published"); w.string(published)
+        w.key("modified"); w.string(modified)
+        w.key("authors")
+        w.beginArray()
+        for a in (authors.isEmpty ? feed.authors : authors) where !a.isEmpty { a.write(to: &w) }
+        w.endArray()
+        w.key("tags"); w.strings(Tag.canonicalSet(tags))
+        w.key("severity"); w.string(levels.last?.name)
+        w.key("severities"); w.strings(levels.map(\.name))
+        w.key("type"); w.string(type.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 })
+        w.key("actors"); w.strings(Self.cleaned(actors))
+        w.key("cves"); w.strings(Self.cleaned(cves).map { $0.uppercased() })
+        w.key("vendors"); w.strings(Self.cleaned(vendors))
+        w.key("products"); w.strings(Self.cleaned(products))
+        w.key("exploited")
+        if let exploited { w.bool(exploited) } else { w.null() }
+        w.key("sections")
+        w.beginObject()
+        w.key("attack_chain"); w.strings(sections.attackChain)
+        w.key("impact"); w.string(sections.impact.isEmpty ? nil : sections.impact.joined(separator: "\n"))
+        w.key("recommendations"); w.strings(sections.recommendations)
+        w.endObject()
+        w.key("source"); feed.writeSource(to: &w)
+        w.key("extensions"); w.json(extensions)
+        w.endObject()
+        return AdvisoryRecord(bytes: w.bytes, uid: uid)
+    }
 
+    /// The item's severities as levels, lowest first, without duplicates; unknown names are reported.
+    private func severityLevels(id: String, report: (FeedIssue) -> Void) -> [Severity] {
         var levels: [Severity] = []
         for s in severities {
             if let level = Severity(parsing: s) {
@@ -148,19 +172,7 @@ struct AdvisoryDraft {
                                  message: "unknown severity \"\(s)\" ignored", item: index, id: id))
             }
         }
-        levels.sort()
-        r.set("severity", string: levels.last?.name)
-        r.set("severities", .strings(levels.map(\.name)))
-        r.set("type", string: type.map(\.trimmingSpaces).flatMap { $0.isEmpty ? nil : $0 })
-        r.set("actors", .strings(Self.cleaned(actors)))
-        r.set("cves", .strings(Self.cleaned(cves).map { $0.uppercased() }))
-        r.set("vendors", .strings(Self.cleaned(vendors)))
-        r.set("products", .strings(Self.cleaned(products)))
-        r.set("exploited", exploited.map { JSON.bool($0) } ?? .null)
-        r.set("sections", sections.json())
-        r.set("source", feed.sourceJSON())
-        r.set("extensions", extensions)
-        return r
+        return levels.sorted()
     }
 
     /// A date in RFC 3339 UTC, or nil. An unparseable date is kept verbatim under `extensions`

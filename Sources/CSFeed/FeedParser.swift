@@ -51,7 +51,7 @@ public enum FeedParser {
     /// as it is complete. Throws only when nothing at all could be parsed (not a feed, unsupported); a
     /// truncated document emits the items before the break and reports a DATA_LOSS issue.
     public static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
-                             report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                             report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         switch DocumentKind.sniff(document) {
         case .json:
             try JSONFeedReader.parse(document, source: source, report: report, emit: emit)
@@ -66,7 +66,7 @@ public enum FeedParser {
 
     /// Convenience for byte arrays.
     public static func parse(_ document: [UInt8], source: FeedSource,
-                             report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                             report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         let result: Result<Void, FeedError> = document.withUnsafeBytes { buf in
             Result { () throws(FeedError) in try parse(buf, source: source, report: report, emit: emit) }
         }

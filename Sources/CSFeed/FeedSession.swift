@@ -72,7 +72,7 @@ final class FeedSession {
     }
 
     /// One item mapped, built and emitted on this thread.
-    func item(_ e: XMLElement, report: (FeedIssue) -> Void, emit: (JSON) -> Void) {
+    func item(_ e: XMLElement, report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) {
         guard let d = draft(e, report: report) else { return }
         emit(d.record(in: feed.snapshot(), parser: feed.htmlParser, report: report))
         emitted += 1

@@ -4,7 +4,7 @@ import CSCore
 /// The document is parsed whole by jansson; each item becomes a record and is emitted at once.
 enum JSONFeedReader {
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
-                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                      report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         var body = document
         if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF {
             body = UnsafeRawBufferPointer(rebasing: body[3...])

@@ -15,8 +15,6 @@ import CSPosix
 public final class Normalizer {
     let stage: Stage
     private let scanner = RecordScanner()
-    /// One record's bytes, reused from record to record.
-    private var recordBytes: [UInt8] = []
     /// Whole documents may be much longer than an NDJSON line.
     public var maxDocumentBytes = 1 << 30
 
@@ -163,7 +161,7 @@ public final class Normalizer {
     /// Runs one parse, turning its issues into diagnostics (errors are counted in the exit status, and the
     /// envelope they came from is kept once in the dead-letter file) and its records into output lines.
     private func parse(at position: Position, deadLetter: UnsafeBufferPointer<UInt8>?, label: String?,
-                       _ body: ((FeedIssue) -> Void, (JSON) -> Void) throws(FeedError) -> Void) {
+                       _ body: ((FeedIssue) -> Void, (AdvisoryRecord) -> Void) throws(FeedError) -> Void) {
         let prefix = label.map { "\($0): " } ?? ""
         var keptDeadLetter = false
         let report: (FeedIssue) -> Void = { issue in
@@ -177,9 +175,7 @@ public final class Normalizer {
         do {
             try body(report) { record in
                 self.checkSignal()
-                self.recordBytes.removeAll(keepingCapacity: true)
-                record.write(to: &self.recordBytes)
-                self.stage.output.writeRecord(self.recordBytes)
+                self.stage.output.writeRecord(record.bytes)
             }
         } catch {
             stage.reject(keptDeadLetter ? nil : deadLetter, at: position, error.code, prefix + error.message)

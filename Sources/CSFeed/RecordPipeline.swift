@@ -15,7 +15,7 @@ final class RecordPipeline {
         /// An item for this thread to build.
         case item(AdvisoryDraft, FeedSnapshot)
         /// A record the reading thread built itself (while this one was busy): only to be emitted.
-        case ready(JSON)
+        case ready(AdvisoryRecord)
         case issue(FeedIssue)
     }
 
@@ -30,7 +30,7 @@ final class RecordPipeline {
     private var thread = pthread_t()
     private var started = false
     private let report: (FeedIssue) -> Void
-    private let emit: (JSON) -> Void
+    private let emit: (AdvisoryRecord) -> Void
     /// The worker's own HTML parser (libxml2 contexts are not shared between threads).
     private let parser = HTMLParser()
 
@@ -38,7 +38,7 @@ final class RecordPipeline {
     static var worthwhile: Bool { sysconf(Int32(_SC_NPROCESSORS_ONLN)) > 1 }
 
     /// `report` and `emit` are called on the worker thread until `finish()` returns.
-    init(report: @escaping (FeedIssue) -> Void, emit: @escaping (JSON) -> Void) {
+    init(report: @escaping (FeedIssue) -> Void, emit: @escaping (AdvisoryRecord) -> Void) {
         self.report = report
         self.emit = emit
         pthread_mutex_init(mutex, nil)
@@ -84,7 +84,7 @@ final class RecordPipeline {
 
     /// Runs `body` with a pipeline for `report` and `emit` when a second core is there, else with none;
     /// everything queued is emitted before this returns.
-    static func with<T>(report: (FeedIssue) -> Void, emit: (JSON) -> Void,
+    static func with<T>(report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void,
                         _ body: (RecordPipeline?) throws(FeedError) -> T) throws(FeedError) -> T {
         guard worthwhile else { return try body(nil) }
         let result: Result<T, FeedError> = withoutActuallyEscaping(report) { report in

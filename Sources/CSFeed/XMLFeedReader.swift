@@ -16,7 +16,7 @@ enum XMLFeedReader {
     static let itemTextBudget = 32 << 20
 
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
-                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                      report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         let head = UnsafeRawBufferPointer(rebasing: document.prefix(512))
         if let bigEndian = UTF32.detect(head) {
             let utf8 = UTF32.toUTF8(document, bigEndian: bigEndian)
@@ -37,7 +37,7 @@ enum XMLFeedReader {
     /// A document on a descriptor, of which `prefix` was already read: it streams through libxml2 as it
     /// arrives, so the first records leave before the document ends.
     static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource,
-                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                      report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         if prefix.withUnsafeBytes({ UTF32.detect($0) }) != nil {
             let whole = UTF32.readRest(fd, after: prefix)
             let result: Result<Void, FeedError> = whole.withUnsafeBytes { doc in
@@ -81,7 +81,7 @@ enum XMLFeedReader {
     }
 
     private static func read(_ input: XMLInput, encoding: String?, source: FeedSource,
-                             report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                             report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         _ = libxml2Initialized
         cs_xml_silence_generic_errors()
         let options = parserOptions

@@ -7,7 +7,7 @@ import CSCore
 /// the item cut off is not emitted, and DATA_LOSS is reported.
 enum XMLRecovery {
     static func recover(_ document: UnsafeRawBufferPointer, encoding: String?, source: FeedSource, session: FeedSession?,
-                        streamError: XMLErrorLog.Entry?, report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+                        streamError: XMLErrorLog.Entry?, report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         let errors = XMLErrorLog()
         xmlSetStructuredErrorFunc(Unmanaged.passUnretained(errors).toOpaque()) { ctx, error in
             guard let ctx, let error else { return }

@@ -112,6 +112,9 @@ struct XMLRepair {
             if inCDATA {
                 // CDATA is taken as it is, except for bytes XML cannot carry at all.
                 while i < limit {
+                    // Eight plain ASCII bytes at a time (no control character, no `]`).
+                    while i + 8 <= limit, Self.plainCDATAWord(d.baseAddress!.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { i += 8 }
+                    guard i < limit else { break }
                     let c = d[i]
                     if c == UInt8(ascii: "]"), i + 2 < n, d[i + 1] == UInt8(ascii: "]"), d[i + 2] == UInt8(ascii: ">") {
                         inCDATA = false
@@ -163,8 +166,9 @@ struct XMLRepair {
                     flush(upTo: i); out.append(contentsOf: Array("&amp;".utf8)); copied = i + 1
                     escapedAmpersands += 1
                     i += 1
-                case .named(let name, let length):
-                    if declaresEntities || ["amp", "lt", "gt", "quot", "apos"].contains(name) { i += length; continue }
+                case .named(let length):
+                    if declaresEntities || Self.isPredefinedEntity(d, at: i + 1, length: length - 2) { i += length; continue }
+                    let name = String(decoding: UnsafeRawBufferPointer(rebasing: d[(i + 1)..<(i + length - 1)]), as: UTF8.self)
                     if let desc = htmlEntityLookup(name) {
                         flush(upTo: i); out.append(contentsOf: Array("&#\(desc.pointee.value);".utf8)); copied = i + length
                         replacedEntities += 1
@@ -190,7 +194,8 @@ struct XMLRepair {
         return consumed
     }
 
-    enum Reference { case valid(Int), bare, named(String, Int) }
+    /// A reference's length in bytes, `&` and `;` included.
+    enum Reference { case valid(Int), bare, named(Int) }
 
     /// What follows an `&`: a character reference or one of XML's names (valid as is), another
     /// entity name, or nothing that makes a reference (a bare ampersand).
@@ -217,8 +222,18 @@ struct XMLRepair {
             if ok { k += 1 } else { break }
         }
         guard k > nameStart, k < d.count, d[k] == UInt8(ascii: ";") else { return .bare }
-        let name = String(decoding: UnsafeRawBufferPointer(rebasing: d[nameStart..<k]), as: UTF8.self)
-        return .named(name, k + 1 - i)
+        return .named(k + 1 - i)
+    }
+
+    /// `amp`, `lt`, `gt`, `quot` or `apos` at `i` (`length` bytes): the entities XML itself defines.
+    static func isPredefinedEntity(_ d: UnsafeRawBufferPointer, at i: Int, length: Int) -> Bool {
+        guard length >= 2 && length <= 4 else { return false }
+        var key: UInt32 = 0
+        for k in 0..<length { key = key << 8 | UInt32(d[i + k]) }
+        switch key {
+        case 0x616D70, 0x6C74, 0x6774, 0x71756F74, 0x61706F73: return true   // amp lt gt quot apos
+        default: return false
+        }
     }
 
     /// Length of a valid UTF-8 sequence starting at `i`, or 0 when it is invalid (overlong, surrogate,
@@ -251,16 +266,30 @@ struct XMLRepair {
         return control | ampersand | less == 0
     }
 
+    /// True when none of the eight bytes is a control character, non-ASCII or `]` (SWAR tests).
+    @inline(__always)
+    static func plainCDATAWord(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        if w & highs != 0 { return false }
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let b = w ^ (ones &* 0x5D)
+        let bracket = (b &- ones) & ~b & highs
+        return control | bracket == 0
+    }
+
     /// For `<br>`, `<hr class="x">`, `<img src=...>` and the other HTML void elements (except those RSS
     /// itself uses, such as `source`), the index of the closing `>` when it is not already `/>`.
     static func unclosedVoidElementEnd(_ d: UnsafeRawBufferPointer, at i: Int) -> Int? {
         var k = i + 1
-        var name: [UInt8] = []
-        while k < d.count, name.count < 6, isNameByte(d[k]) { name.append(d[k] | 0x20); k += 1 }
-        guard k < d.count, d[k] == UInt8(ascii: ">") || d[k] == UInt8(ascii: " ") || d[k] == UInt8(ascii: "/") || d[k] == 0x09 || d[k] == 0x0A
+        // The lowercased name, up to six letters, packed into an integer (no allocation per `<`).
+        var name: UInt64 = 0
+        while k < d.count, k - i <= 6, isNameByte(d[k]) { name = name << 8 | UInt64(d[k] | 0x20); k += 1 }
+        guard k - i <= 6, k < d.count,
+              d[k] == UInt8(ascii: ">") || d[k] == UInt8(ascii: " ") || d[k] == UInt8(ascii: "/") || d[k] == 0x09 || d[k] == 0x0A
         else { return nil }
-        switch String(decoding: name, as: UTF8.self) {
-        case "br", "hr", "img", "wbr", "input", "area", "col", "embed", "param": break
+        switch name {
+        case 0x6272, 0x6872, 0x696D67, 0x776272, 0x696E707574, 0x61726561, 0x636F6C, 0x656D626564, 0x706172616D:
+            break   // br hr img wbr input area col embed param
         default: return nil
         }
         var quote: UInt8 = 0

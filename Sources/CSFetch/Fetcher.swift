@@ -124,7 +124,7 @@ public final class Fetcher {
                     do throws(StageError) {
                         let fresh = try self.isNew(record, url: url, seen: &seen)
                         if fresh { report.newItems += 1 }
-                        if fresh || !options.newOnly { stage.output.writeRecord(record) }
+                        if fresh || !options.newOnly { stage.output.writeRecord(record.bytes) }
                     } catch { lookupError = lookupError ?? error }
                 })
             } catch { parseError = error }
@@ -144,9 +144,10 @@ public final class Fetcher {
 
     /// Whether the item is new or changed since the state last saw it; remembers its hash in `seen`.
     /// Without `--state` every item is new.
-    private func isNew(_ record: JSON, url: String, seen: inout [(uid: String, hash: String)]) throws(StageError) -> Bool {
-        guard let state, let uid = record["uid"]?.stringValue else { return true }
-        let hash = Fetcher.contentHash(record)
+    private func isNew(_ record: AdvisoryRecord, url: String, seen: inout [(uid: String, hash: String)]) throws(StageError) -> Bool {
+        guard let state else { return true }
+        let uid = record.uid
+        let hash = Fetcher.contentHash(record.json)
         seen.append((uid, hash))
         return try state.itemHash(feed: url, uid: uid) != hash
     }

@@ -21,7 +21,12 @@ public enum FeedFuzz {
                 if finding == nil, issue.message.isEmpty { finding = "an issue without a message (\(issue.code))" }
             }, emit: { record in
                 records += 1
-                if finding == nil, let problem = RecordInvariants.problem(in: record) {
+                // Records are written as bytes; jansson must read them back and write the same bytes.
+                let json = record.json
+                if finding == nil, json.serialized() != record.bytes {
+                    finding = "record \(records): its bytes differ from jansson's serialization of them"
+                }
+                if finding == nil, let problem = RecordInvariants.problem(in: json) {
                     finding = "record \(records): \(problem)"
                 }
             })

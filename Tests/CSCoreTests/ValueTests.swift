@@ -24,7 +24,22 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(SHA256.hex("abc"), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
         XCTAssertEqual(SHA256.hex(String(repeating: "a", count: 1000)),
                        "41edece42d63e8d9bf515a9ba6932e1c20cbc9f5a5d134645adb5db1b9737ea3")
+        // 56 bytes: the length field no longer fits the first block's padding.
+        XCTAssertEqual(SHA256.hex("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq"),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
         XCTAssertEqual(recordUID(feedURL: "https://f.example/feed", id: "x").count, 32)
+        XCTAssertEqual(recordUID(feedURL: "https://f.example/feed", id: "x"),
+                       String(SHA256.hex("https://f.example/feed\nx").prefix(32)))
+    }
+
+    func testSHA256PiecewiseEqualsWhole() {
+        let text = Array((0..<300).map { UInt8(truncatingIfNeeded: $0 &* 7) })
+        for cut in [0, 1, 55, 56, 63, 64, 65, 128, 299, 300] {
+            var s = SHA256()
+            s.update(text[..<cut])
+            s.update(Array(text[cut...]))
+            XCTAssertEqual(SHA256.hexString(s.finalize()), SHA256.hex(text), "split at \(cut)")
+        }
     }
 
     func testRFC3339() {

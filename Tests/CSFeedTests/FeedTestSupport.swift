@@ -21,11 +21,12 @@ func parseFeed(_ bytes: [UInt8], source: FeedSource = FeedSource()) -> ParseResu
     var result = ParseResult()
     do {
         try FeedParser.parse(bytes, source: source, report: { result.issues.append($0) }, emit: { record in
-            // cs-normalize writes records with CSCore's JSON.write(to:): it must match jansson's own output.
-            var written: [UInt8] = []
-            record.write(to: &written)
-            XCTAssertEqual(written, record.serialized(), "JSON.write(to:) differs from jansson for \(record.text)")
-            result.records.append(record)
+            // Records are written as bytes (JSONBytesWriter): jansson must read them back to the same bytes,
+            // and the uid carried beside them must be the record's.
+            let json = record.json
+            XCTAssertEqual(json.serialized(), record.bytes, "record bytes differ from jansson's serialization: \(json.text)")
+            XCTAssertEqual(json["uid"]?.stringValue, record.uid)
+            result.records.append(json)
         })
     } catch {
         result.error = error

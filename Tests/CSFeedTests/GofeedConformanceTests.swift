@@ -58,7 +58,7 @@ final class GofeedConformanceTests: XCTestCase {
 
     private func compare(document: Data, expected: [String: Any], label: String, tally: inout Tally) {
         var records: [JSON] = []
-        try? FeedParser.parse(Array(document), source: FeedSource(), report: { _ in }, emit: { records.append($0) })
+        try? FeedParser.parse(Array(document), source: FeedSource(), report: { _ in }, emit: { records.append($0.json) })
         let items = expected["items"] as? [[String: Any]] ?? []
         if !items.isEmpty, let type = expected["feedType"] as? String, let version = expected["feedVersion"] as? String {
             let want = (type == "json" ? "json-feed" : type) + "-" + version
@@ -116,7 +116,7 @@ final class GofeedConformanceTests: XCTestCase {
                 documents += 1
                 var records: [JSON] = []
                 try? FeedParser.parse(Array(Data(contentsOf: folder.appendingPathComponent(name))), source: FeedSource(),
-                                      report: { _ in }, emit: { records.append($0) })
+                                      report: { _ in }, emit: { records.append($0.json) })
                 let items = (expected[dir == "rss" ? "items" : "entries"] as? [[String: Any]]) ?? []
                 for (n, item) in items.enumerated() {
                     let r = n < records.count ? records[n] : nil
