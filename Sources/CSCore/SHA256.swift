@@ -50,16 +50,27 @@ public struct SHA256 {
 
     public mutating func finalize() -> [UInt8] {
         let bitLength = (totalBytes &+ UInt64(blockCount)) &* 8
-        var padding = [UInt8](repeating: 0, count: blockCount < 56 ? 56 - blockCount : 120 - blockCount)
-        padding[0] = 0x80
-        for i in (0..<8).reversed() { padding.append(UInt8(truncatingIfNeeded: bitLength >> (UInt64(i) * 8))) }
-        let total = totalBytes
-        padding.withUnsafeBytes { update($0) }
-        totalBytes = total   // the padding is not message
-        var out: [UInt8] = []
-        out.reserveCapacity(32)
-        for v in [h.0, h.1, h.2, h.3, h.4, h.5, h.6, h.7] {
-            out += [UInt8(v >> 24), UInt8(truncatingIfNeeded: v >> 16), UInt8(truncatingIfNeeded: v >> 8), UInt8(truncatingIfNeeded: v)]
+        withUnsafeMutableBytes(of: &block) { b in
+            b[blockCount] = 0x80
+            for k in (blockCount + 1)..<64 { b[k] = 0 }
+        }
+        if blockCount >= 56 {
+            compressBlock()
+            withUnsafeMutableBytes(of: &block) { b in for k in 0..<56 { b[k] = 0 } }
+        }
+        withUnsafeMutableBytes(of: &block) { b in
+            for k in 0..<8 { b[56 + k] = UInt8(truncatingIfNeeded: bitLength >> (UInt64(7 - k) * 8)) }
+        }
+        compressBlock()
+        var out = [UInt8](repeating: 0, count: 32)
+        withUnsafeBytes(of: h) { words in
+            for k in 0..<8 {
+                let v = words.load(fromByteOffset: k * 4, as: UInt32.self)
+                out[k * 4] = UInt8(v >> 24)
+                out[k * 4 + 1] = UInt8(truncatingIfNeeded: v >> 16)
+                out[k * 4 + 2] = UInt8(truncatingIfNeeded: v >> 8)
+                out[k * 4 + 3] = UInt8(truncatingIfNeeded: v)
+            }
         }
         return out
     }
@@ -105,12 +116,17 @@ public struct SHA256 {
         return hexString(s.finalize())
     }
 
-    public static func hexString(_ digest: [UInt8]) -> String {
-        let digits = Array("0123456789abcdef".utf8)
-        var out: [UInt8] = []
-        out.reserveCapacity(digest.count * 2)
-        for b in digest { out.append(digits[Int(b >> 4)]); out.append(digits[Int(b & 15)]) }
-        return String(decoding: out, as: UTF8.self)
+    /// Lowercase hex of the first `count` bytes of `digest` (all of them by default).
+    public static func hexString(_ digest: [UInt8], count: Int? = nil) -> String {
+        let n = min(count ?? digest.count, digest.count)
+        return String(unsafeUninitializedCapacity: n * 2) { out in
+            let digits: StaticString = "0123456789abcdef"
+            for k in 0..<n {
+                out[2 * k] = digits.utf8Start[Int(digest[k] >> 4)]
+                out[2 * k + 1] = digits.utf8Start[Int(digest[k] & 15)]
+            }
+            return n * 2
+        }
     }
 }
 
@@ -125,5 +141,5 @@ public func recordUID(feedURL: String, id: String) -> String {
     s.update(feedURL)
     s.update("\n")
     s.update(id)
-    return String(SHA256.hexString(s.finalize()).prefix(32))
+    return SHA256.hexString(s.finalize(), count: 16)
 }

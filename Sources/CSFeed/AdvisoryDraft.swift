@@ -42,7 +42,7 @@ struct FeedSnapshot {
     var identityURL: String { feedURL ?? documentURL ?? "" }
 
     /// The record's `source` object.
-    func writeSource(to w: inout JSONBytesWriter) {
+    func writeSource(to w: JSONBytesWriter) {
         w.beginObject()
         w.key("feed_url"); w.string(feedURL ?? documentURL)
         w.key("feed_title"); w.string(feedTitle)
@@ -60,7 +60,7 @@ struct Author: Equatable {
 
     var isEmpty: Bool { name == nil && email == nil && url == nil }
 
-    func write(to w: inout JSONBytesWriter) {
+    func write(to w: JSONBytesWriter) {
         w.beginObject()
         w.key("name"); w.string(name)
         w.key("email"); w.string(email)
@@ -123,7 +123,7 @@ struct AdvisoryDraft {
         }
         let levels = severityLevels(id: id, report: report)
 
-        var w = JSONBytesWriter(capacity: 1024 + 2 * ((html?.utf8.count ?? 0) + (summary?.utf8.count ?? 0)))
+        let w = JSONBytesWriter(capacity: 1024 + 2 * ((html?.utf8.count ?? 0) + (summary?.utf8.count ?? 0)))
         w.beginObject()
         w.key("schema"); w.string(CSVersion.schema)
         w.key("id"); w.string(id)
@@ -137,7 +137,7 @@ struct AdvisoryDraft {
         w.key("modified"); w.string(modified)
         w.key("authors")
         w.beginArray()
-        for a in (authors.isEmpty ? feed.authors : authors) where !a.isEmpty { a.write(to: &w) }
+        for a in (authors.isEmpty ? feed.authors : authors) where !a.isEmpty { a.write(to: w) }
         w.endArray()
         w.key("tags"); w.strings(Tag.canonicalSet(tags))
         w.key("severity"); w.string(levels.last?.name)
@@ -155,7 +155,7 @@ struct AdvisoryDraft {
         w.key("impact"); w.string(sections.impact.isEmpty ? nil : sections.impact.joined(separator: "\n"))
         w.key("recommendations"); w.strings(sections.recommendations)
         w.endObject()
-        w.key("source"); feed.writeSource(to: &w)
+        w.key("source"); feed.writeSource(to: w)
         w.key("extensions"); w.json(extensions)
         w.endObject()
         return AdvisoryRecord(bytes: w.bytes, uid: uid)

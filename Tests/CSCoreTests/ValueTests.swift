@@ -8,6 +8,18 @@ final class ValueTests: XCTestCase {
         XCTAssertEqual(Tag.canonical("  Credential__Access "), "credential-access")
         XCTAssertEqual(Tag.canonical("ÉTÉ_x"), "été-x")
         XCTAssertEqual(Tag.canonicalSet(["entra_id", "entra-id", "", "Azure"]), ["entra-id", "azure"])
+        // Already-canonical tags are returned as they are; dashes alone still need the full pass.
+        for tag in ["t1110", "credential-access", "a-b-c", "c2", "x.y/z"] {
+            XCTAssertTrue(Tag.isCanonical(tag), tag)
+            XCTAssertEqual(Tag.canonical(tag), tag)
+        }
+        XCTAssertEqual(Tag.canonical("-lead"), "lead")
+        XCTAssertEqual(Tag.canonical("trail-"), "trail")
+        XCTAssertEqual(Tag.canonical("a--b"), "a-b")
+        XCTAssertEqual(Tag.canonical("---"), "")
+        // Many tags take the hashed path; the result is the same.
+        let many = (0..<40).map { "Tag_\($0 % 20)" }
+        XCTAssertEqual(Tag.canonicalSet(many), (0..<20).map { "tag-\($0)" })
     }
 
     func testSeverityParsingAndOrder() {
