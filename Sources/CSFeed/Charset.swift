@@ -17,6 +17,12 @@ enum Charset {
         guard let name else { return true }
         return name == "utf-8" || name == "utf8"
     }
+
+    /// True for the names of US-ASCII. Documents so labelled are read as UTF-8, its superset: many are
+    /// UTF-8 in fact, and a byte that is not becomes U+FFFD instead of stopping the parse.
+    static func isASCII(_ name: String) -> Bool {
+        name == "us-ascii" || name == "ascii" || name == "ansi_x3.4-1968" || name == "iso646-us"
+    }
 }
 
 extension Substring {

@@ -29,9 +29,9 @@ enum XMLFeedReader {
             try result.get()
             return
         }
-        let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
-        let input = XMLInput(memory: document, utf8: repairsAsUTF8(head, encoding: encoding))
-        try read(input, encoding: encoding, source: source, report: report, emit: emit)
+        let decoding = Decoding(head: head, contentType: source.contentType)
+        let input = XMLInput(memory: document, utf8: decoding.repairsAsUTF8, transcoder: decoding.transcoder)
+        try read(input, encoding: decoding.encoding, source: source, report: report, emit: emit)
     }
 
     /// A document on a descriptor, of which `prefix` was already read: it streams through libxml2 as it
@@ -46,22 +46,48 @@ enum XMLFeedReader {
             try result.get()
             return
         }
-        let (input, encoding) = prefix.withUnsafeBytes { head in
-            let encoding = XMLRepair.encodingOverride(head, contentType: source.contentType)
-            return (XMLInput(descriptor: fd, prefix: prefix, utf8: repairsAsUTF8(head, encoding: encoding)), encoding)
+        let decoding = prefix.withUnsafeBytes { Decoding(head: $0, contentType: source.contentType) }
+        let input = XMLInput(descriptor: fd, prefix: prefix, utf8: decoding.repairsAsUTF8, transcoder: decoding.transcoder)
+        try read(input, encoding: decoding.encoding, source: source, report: report, emit: emit)
+    }
+
+    /// How a document's bytes reach libxml2, decided from its first bytes and the HTTP charset.
+    private struct Decoding {
+        /// The encoding to name to libxml2; nil lets it go by the byte-order mark and the declaration.
+        let encoding: String?
+        /// How the repair pass reads the bytes: as UTF-8 (checked), as a single-byte encoding (only
+        /// markup repaired), or not at all (nil: UTF-16/32).
+        let repairsAsUTF8: Bool?
+        /// Converts a legacy encoding to UTF-8 first (so a byte it does not define costs one U+FFFD,
+        /// not the rest of the document).
+        let transcoder: Transcoder?
+
+        init(head: UnsafeRawBufferPointer, contentType: String?) {
+            let override = XMLRepair.encodingOverride(head, contentType: contentType)
+            if XMLRepair.isWide(head) {
+                (encoding, repairsAsUTF8, transcoder) = (override, nil, nil)
+                return
+            }
+            // A UTF-8 byte-order mark outweighs any name (encodingOverride gives none then).
+            let named = XMLRepair.hasBOM(head) ? nil : (override ?? XMLRepair.declaredEncoding(head))
+            if let named, Transcoder.applies(to: named), let converter = Transcoder(from: named) {
+                // The declaration still names the legacy encoding; the bytes libxml2 gets are UTF-8.
+                (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, converter)
+            } else if let named, Charset.isASCII(named) {
+                (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, nil)
+            } else {
+                (encoding, repairsAsUTF8, transcoder) = (override, Charset.isUTF8(named), nil)
+            }
         }
-        try read(input, encoding: encoding, source: source, report: report, emit: emit)
     }
 
-    /// How the repair pass reads the bytes: as UTF-8 (checked), as a single-byte encoding (only markup
-    /// repaired), or not at all (nil: UTF-16/32).
-    private static func repairsAsUTF8(_ head: UnsafeRawBufferPointer, encoding: String?) -> Bool? {
-        if XMLRepair.isWide(head) { return nil }
-        return Charset.isUTF8(encoding ?? XMLRepair.declaredEncoding(head))
-    }
-
-    private static func reportRepairs(_ repair: XMLRepair?, report: (FeedIssue) -> Void) {
-        guard let repair else { return }
+    private static func reportRepairs(_ input: XMLInput, report: (FeedIssue) -> Void) {
+        if let transcoder = input.transcoder, transcoder.replaced > 0 {
+            let n = transcoder.replaced
+            report(FeedIssue(level: .warning, code: .dataLoss,
+                             message: "\(n) byte\(n == 1 ? "" : "s") not valid in \(transcoder.encoding) replaced by U+FFFD"))
+        }
+        guard let repair = input.repair else { return }
         if repair.repairedUTF8 > 0 {
             report(FeedIssue(level: .warning, code: .dataLoss,
                              message: "\(repair.repairedUTF8) invalid UTF-8 byte\(repair.repairedUTF8 == 1 ? "" : "s") replaced by U+FFFD"))
@@ -84,7 +110,7 @@ enum XMLFeedReader {
                              report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
         _ = libxml2Initialized
         cs_xml_silence_generic_errors()
-        let options = parserOptions
+        let options = parserOptions(encoding: encoding)
         let inputContext = Unmanaged.passUnretained(input).toOpaque()
         guard let reader = xmlReaderForIO({ ctx, buffer, len in
             guard let ctx, let buffer else { return -1 }
@@ -92,7 +118,7 @@ enum XMLFeedReader {
         }, nil, inputContext, source.url, encoding, options)
         else { throw FeedError(.invalidArgument, "libxml2 could not start reading the document") }
         defer { xmlFreeTextReader(reader) }
-        defer { reportRepairs(input.repair, report: report) }
+        defer { reportRepairs(input, report: report) }
         let errors = XMLErrorLog()
         let context = Unmanaged.passUnretained(errors).toOpaque()
         xmlTextReaderSetStructuredErrorHandler(reader, { ctx, error in
@@ -129,8 +155,8 @@ enum XMLFeedReader {
                                  + "; \(s) item\(s == 1 ? "" : "s") before it emitted; the input cannot be read again to recover the rest"))
                 return
             }
-            let head = whole.prefix(512).withUnsafeBytes { Array($0) }
-            let utf8 = head.withUnsafeBytes { repairsAsUTF8($0, encoding: encoding) }
+            // The same repair as the stream's (wholeDocument() is converted to UTF-8 if the stream was).
+            let utf8 = input.repair?.utf8
             let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
             let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
                 Result { () throws(FeedError) in
@@ -210,7 +236,13 @@ enum XMLFeedReader {
                   + " (recursive or exponentially growing entities, e.g. a billion-laughs document); \(emitted) items emitted before it")
     }
 
-    static let parserOptions = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
+    /// The options for a document in `encoding`. When cs names UTF-8 itself (the bytes were converted
+    /// from a legacy encoding, UTF-32 or US-ASCII), the declaration's name is stale and is ignored.
+    static func parserOptions(encoding: String?) -> Int32 {
+        encoding == "UTF-8" ? baseParserOptions | Int32(XML_PARSE_IGNORE_ENC.rawValue) : baseParserOptions
+    }
+
+    private static let baseParserOptions = Int32(XML_PARSE_RECOVER.rawValue | XML_PARSE_NONET.rawValue | XML_PARSE_NOCDATA.rawValue
                                      | XML_PARSE_NOWARNING.rawValue | XML_PARSE_NOERROR.rawValue)
 
     private static func attribute(_ reader: xmlTextReaderPtr, _ name: String) -> String? {

@@ -36,20 +36,30 @@ final class XMLInput {
     /// The first bytes, for sniffing the encoding.
     let head: [UInt8]
 
-    init(memory: UnsafeRawBufferPointer, utf8: Bool?) {
+    /// Converts a legacy encoding to UTF-8 before the repair (then made as UTF-8), or nil.
+    let transcoder: Transcoder?
+
+    init(memory: UnsafeRawBufferPointer, utf8: Bool?, transcoder: Transcoder? = nil) {
         origin = .memory(memory)
         raw = []
         head = Array(memory.prefix(512))
-        repair = utf8.map { XMLRepair(utf8: $0) }
+        self.transcoder = transcoder
+        repair = transcoder != nil ? XMLRepair(utf8: true) : utf8.map { XMLRepair(utf8: $0) }
     }
 
     /// Input from a descriptor whose first bytes (`prefix`) were already read.
-    init(descriptor fd: Int32, prefix: [UInt8], utf8: Bool?) {
+    init(descriptor fd: Int32, prefix: [UInt8], utf8: Bool?, transcoder: Transcoder? = nil) {
         origin = .descriptor(fd)
-        raw = prefix
         head = Array(prefix.prefix(512))
-        repair = utf8.map { XMLRepair(utf8: $0) }
+        self.transcoder = transcoder
+        repair = transcoder != nil ? XMLRepair(utf8: true) : utf8.map { XMLRepair(utf8: $0) }
         if lseek(fd, 0, SEEK_CUR) < 0 { retained = prefix }
+        if let transcoder {
+            raw = []
+            prefix.withUnsafeBytes { transcoder.convert($0, final: false, into: &raw) }
+        } else {
+            raw = prefix
+        }
     }
 
     /// libxml2's read callback: up to `count` bytes into `buffer`; 0 at the end, -1 on a read error.
@@ -70,8 +80,8 @@ final class XMLInput {
 
     /// Moves the next chunk through repair into `ready`. False on a read error.
     private func produce() -> Bool {
-        switch origin {
-        case .memory(let memory):
+        if case .memory(let memory) = origin, transcoder == nil {
+            // The bytes are repaired straight from memory, without a copy in `raw`.
             let end = min(memory.count, memoryOffset + Self.chunk + XMLRepair.lookahead)
             let final = end == memory.count
             let slice = UnsafeRawBufferPointer(rebasing: memory[memoryOffset..<end])
@@ -83,40 +93,66 @@ final class XMLInput {
             }
             if final && memoryOffset >= memory.count { finished = true }
             return true
+        }
+        // Enough for the repair's look-ahead, then go: a slow pipe must not hold back complete items.
+        while !sourceEnded && (raw.count <= XMLRepair.lookahead || repair == nil && raw.isEmpty) {
+            if !readChunk() { return false }
+        }
+        let consumed: Int
+        if repair != nil {
+            consumed = raw.withUnsafeBytes { repair!.process($0, final: sourceEnded, into: &ready) }
+        } else {
+            ready.append(contentsOf: raw)
+            consumed = raw.count
+        }
+        raw.removeFirst(consumed)
+        if sourceEnded && raw.isEmpty { finished = true }
+        return true
+    }
+
+    /// The source has given all its bytes (they may still wait in `raw`).
+    private var sourceEnded = false
+
+    /// Appends the next chunk of the source to `raw`, converted to UTF-8 when there is a transcoder.
+    /// False on a read error.
+    private func readChunk() -> Bool {
+        switch origin {
+        case .memory(let memory):
+            let end = min(memory.count, memoryOffset + Self.chunk)
+            sourceEnded = end == memory.count
+            let slice = UnsafeRawBufferPointer(rebasing: memory[memoryOffset..<end])
+            memoryOffset = end
+            if let transcoder { transcoder.convert(slice, final: sourceEnded, into: &raw) } else { raw.append(contentsOf: slice) }
+            return true
         case .descriptor(let fd):
-            var eof = false
-            // Enough for the repair's look-ahead, then go: a slow pipe must not hold back complete items.
-            while raw.count <= XMLRepair.lookahead || repair == nil && raw.isEmpty {
-                let before = raw.count
-                let got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
-                if got < 0 {
-                    if errno == EINTR { continue }
-                    readError = errno
-                    return false
-                }
-                raw.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<got]))
-                if retained != nil {
-                    if retained!.count + got > Self.retainLimit { retained = nil }
-                    else { retained!.append(contentsOf: raw[before...]) }
-                }
-                if got == 0 { eof = true; break }
+            var got: Int
+            repeat {
+                got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
+            } while got < 0 && errno == EINTR
+            if got < 0 {
+                readError = errno
+                return false
             }
-            let consumed: Int
-            if repair != nil {
-                consumed = raw.withUnsafeBytes { repair!.process($0, final: eof, into: &ready) }
-            } else {
-                ready.append(contentsOf: raw)
-                consumed = raw.count
+            let slice = UnsafeRawBufferPointer(rebasing: scratch[0..<got])
+            if retained != nil {
+                if retained!.count + got > Self.retainLimit { retained = nil } else { retained!.append(contentsOf: slice) }
             }
-            raw.removeFirst(consumed)
-            if eof && raw.isEmpty { finished = true }
+            sourceEnded = got == 0
+            if let transcoder { transcoder.convert(slice, final: sourceEnded, into: &raw) } else { raw.append(contentsOf: slice) }
             return true
         }
     }
 
     /// The whole document again, for the recovering tree parser: the memory itself, a re-read of a
-    /// seekable descriptor, or the copy kept of a pipe (nil when it grew past the limit).
+    /// seekable descriptor, or the copy kept of a pipe (nil when it grew past the limit); converted to
+    /// UTF-8 when the stream was.
     func wholeDocument() -> [UInt8]? {
+        guard let original = originalDocument() else { return nil }
+        guard let encoding = transcoder?.encoding, let fresh = Transcoder(from: encoding) else { return original }
+        return original.withUnsafeBytes { fresh.convertAll($0) }
+    }
+
+    private func originalDocument() -> [UInt8]? {
         switch origin {
         case .memory(let memory):
             return Array(memory)

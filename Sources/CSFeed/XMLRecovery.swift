@@ -14,7 +14,7 @@ enum XMLRecovery {
             Unmanaged<XMLErrorLog>.fromOpaque(ctx).takeUnretainedValue().record(error.pointee)
         }
         let doc = xmlReadMemory(document.baseAddress?.assumingMemoryBound(to: CChar.self), Int32(clamping: document.count),
-                                source.url, encoding, XMLFeedReader.parserOptions)
+                                source.url, encoding, XMLFeedReader.parserOptions(encoding: encoding))
         xmlSetStructuredErrorFunc(nil, nil)
         defer { if let doc { xmlFreeDoc(doc) } }
         if errors.entityLoop { throw XMLFeedReader.entityError(errors, emitted: session?.emitted ?? 0) }
