@@ -12,7 +12,7 @@ public enum FeedDate {
     public static func parse(_ text: String) -> Int? {
         let b = Array(text.trimmingSpaces.utf8)
         guard !b.isEmpty else { return nil }
-        let seconds = b.count >= 4 && b[0...3].allSatisfy(isDigit) ? iso(b) : textual(b)
+        let seconds = b.count >= 4 && b[0...3].allSatisfy(isDigit) ? iso(b) : (rfc822(b) ?? textual(b))
         // RFC 3339 has four-digit years: "22 Apr 20205" (found by fuzz-feed) would format as 20205-04-22.
         guard let seconds, representable.contains(seconds) else { return nil }
         return seconds
@@ -84,6 +84,60 @@ public enum FeedDate {
     }
 
     // MARK: RFC 822 / 2822, asctime, month-first
+
+    /// The form nearly every RSS feed writes, `Wed, 22 Apr 2026 18:43:05 +0000` (weekday optional, zone
+    /// numeric or GMT/UT/UTC/Z), read without tokenizing; nil for anything else, which `textual` then reads
+    /// (with the same result for this form: FeedDateTests hold both to it).
+    static func rfc822(_ b: [UInt8]) -> Int? {
+        var i = 0
+        func digits(_ n: Int) -> Int? {
+            guard i + n <= b.count else { return nil }
+            var v = 0
+            for k in i..<i + n {
+                guard isDigit(b[k]) else { return nil }
+                v = v * 10 + Int(b[k] - 48)
+            }
+            i += n
+            return v
+        }
+        func eat(_ c: UInt8) -> Bool { if i < b.count, b[i] == c { i += 1; return true }; return false }
+        func word3() -> UInt32? {
+            guard i + 3 <= b.count, isAlpha(b[i]), isAlpha(b[i + 1]), isAlpha(b[i + 2]) else { return nil }
+            defer { i += 3 }
+            return UInt32(b[i] | 0x20) << 16 | UInt32(b[i + 1] | 0x20) << 8 | UInt32(b[i + 2] | 0x20)
+        }
+        if isAlpha(b[0]) {
+            guard let day = word3(), weekdays3.contains(day), eat(UInt8(ascii: ",")), eat(0x20) else { return nil }
+        }
+        let dayDigits = i + 1 < b.count && isDigit(b[i + 1]) ? 2 : 1
+        guard let day = digits(dayDigits), eat(0x20), let monthWord = word3(), let monthIndex = months3.firstIndex(of: monthWord),
+              eat(0x20), let year = digits(4), eat(0x20),
+              let hour = digits(2), eat(UInt8(ascii: ":")), let minute = digits(2), eat(UInt8(ascii: ":")), let second = digits(2),
+              eat(0x20), i < b.count
+        else { return nil }
+        let offset: Int
+        switch b[i] {
+        case UInt8(ascii: "+"), UInt8(ascii: "-"):
+            let sign = b[i] == UInt8(ascii: "-") ? -1 : 1
+            i += 1
+            guard let hh = digits(2), let mm = digits(2) else { return nil }
+            offset = sign * (hh * 3600 + mm * 60)
+        default:
+            let rest = b[i...]
+            guard rest.elementsEqual("GMT".utf8) || rest.elementsEqual("UTC".utf8) || rest.elementsEqual("UT".utf8)
+                    || rest.elementsEqual("Z".utf8) else { return nil }
+            offset = 0
+            i = b.count
+        }
+        let month = monthIndex + 1
+        guard i == b.count, valid(year: year, month: month, day: day), hour <= 24, minute <= 59, second <= 60 else { return nil }
+        return RFC3339.epochSeconds(year: year, month: month, day: day, hour: hour, minute: minute, second: second) - offset
+    }
+
+    /// Three-letter weekday and month names, lowercase, packed as in `rfc822`'s `word3`.
+    private static let weekdays3: [UInt32] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"].map(pack3)
+    private static let months3: [UInt32] = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"].map(pack3)
+    private static func pack3(_ s: String) -> UInt32 { s.utf8.reduce(0) { $0 << 8 | UInt32($1) } }
 
     private enum Token {
         case word(String)
@@ -169,7 +223,7 @@ public enum FeedDate {
         return out
     }
 
-    private static func textual(_ b: [UInt8]) -> Int? {
+    static func textual(_ b: [UInt8]) -> Int? {
         guard let tokens = tokens(b) else { return nil }
         var year: Int?, month: Int?, day: Int?
         var time: (h: Int, m: Int, s: Int)?
