@@ -69,6 +69,15 @@ put("feed", "utf16le-bom.xml", b"\xff\xfe" + rss.replace('encoding="utf-8"', 'en
 put("feed", "utf16be-nobom.xml", rss.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16-be"))
 put("feed", "latin1-declared-utf8.xml", rss.replace("Bad", "Caf\u00e9 \u00a3").encode("latin-1", "replace"))
 put("feed", "cp1252.xml", rss.replace('encoding="utf-8"', 'encoding="windows-1252"').replace("Bad", "\u201cquoted\u201d \u20ac").encode("cp1252"))
+# Legacy multi-byte encodings (converted by cs with iconv), each with bytes the encoding does not define.
+def legacy(enc, text, tail):
+    return (('<?xml version="1.0" encoding="%s"?>\n<rss version="2.0"><channel><title>t</title>\n' % enc).encode()
+            + b"<item><guid>a</guid><title>" + text + tail + b"</title><description>" + text + b"</description></item>\n"
+            + b"<item><guid>b</guid><title>two</title></item></channel></rss>\n")
+put("feed", "shiftjis.xml", legacy("Shift_JIS", "\u65e5\u672c\u8a9e \u30cb\u30e5\u30fc\u30b9".encode("shift_jis"), b"\x81\xff"))
+put("feed", "iso2022jp.xml", legacy("ISO-2022-JP", "\u65e5\u672c\u8a9e".encode("iso-2022-jp"), b"\x1b$B\x46"))
+put("feed", "gb18030.xml", legacy("GB2312", "\u4e2d\u6587\u65b0\u95fb".encode("gb18030"), b""))
+put("feed", "koi8r.xml", legacy("KOI8-R", "\u041f\u0440\u0438\u0432\u0435\u0442".encode("koi8-r"), b""))
 put("feed", "invalid-utf8.json", b'{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"\xff\xfe\xc3","title":"\xed\xa0\x80"}]}')
 put("feed", "broken-xml.xml", """<rss version="2.0"><channel><item><title>a & b &nbsp; \x01 <b>unclosed</title><link>javascript:alert(1)</link><pubDate>Mon, 32 Foo 99999 99:99:99 +9999</pubDate></item><item><title>two""")
 put("feed", "deep-nesting.xml", "<rss><channel><item>" + "<x>" * 300 + "</item></channel></rss>")
