@@ -44,6 +44,10 @@ extension String {
     /// The string without leading and trailing ASCII whitespace.
     public var trimmingSpaces: String {
         let u = utf8
+        // Most text has nothing to trim: the string itself, without a copy.
+        guard let head = u.first, let tail = u.last else { return self }
+        if !(head == 0x20 || head == 0x09 || head == 0x0A || head == 0x0D)
+            && !(tail == 0x20 || tail == 0x09 || tail == 0x0A || tail == 0x0D) { return self }
         guard let first = u.firstIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) else { return "" }
         let last = u.lastIndex(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) })!
         return String(self[first...last])

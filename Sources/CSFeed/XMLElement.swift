@@ -30,16 +30,19 @@ struct XMLElement {
     /// The local name. An element with an undeclared prefix (`<content:encoded>` in a feed that never
     /// declared `content`) keeps its whole name in libxml2; its part after the colon is the local name.
     var localName: String {
-        let name = rawName
-        if node.pointee.ns == nil, let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) {
-            return String(name[name.index(after: colon)...])
+        guard let name = node.pointee.name else { return "" }
+        // The colon is looked for in the C string: most elements have none, and no String is made twice.
+        if node.pointee.ns == nil, let colon = strchr(UnsafeRawPointer(name).assumingMemoryBound(to: CChar.self), 0x3A) {
+            return String(cString: colon + 1)
         }
-        return name
+        return String(cString: name)
     }
     private var rawName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
     /// The namespace URI; for an undeclared prefix, the namespace feeds conventionally mean by it.
     var namespace: String? {
         if let ns = node.pointee.ns { return ns.pointee.href.map { String(cString: $0) } }
+        guard let raw = node.pointee.name, strchr(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self), 0x3A) != nil
+        else { return nil }
         let name = rawName
         guard let colon = name.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
         switch name[..<colon] {
@@ -97,6 +100,14 @@ struct XMLElement {
 
     /// All text inside the element, entities expanded within `budget` bytes.
     func text(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+        // Most elements hold one text node: its bytes become the String without a copy in between.
+        if let only = node.pointee.children, only.pointee.next == nil,
+           only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE, let content = only.pointee.content {
+            let len = Int(strlen(content))
+            budget -= len
+            if budget < 0 { throw EntityBudgetExceeded() }
+            return String(decoding: UnsafeBufferPointer(start: content, count: len), as: UTF8.self)
+        }
         var out: [UInt8] = []
         try Self.collectText(node.pointee.children, doc: node.pointee.doc, into: &out, budget: &budget, depth: 0)
         return String(decoding: out, as: UTF8.self)
