@@ -12,6 +12,26 @@ public enum RFC3339 {
         var t = time_t(epochSeconds)
         var tm = tm()
         gmtime_r(&t, &tm)
+        let year = Int(tm.tm_year) + 1900
+        if year >= 0 && year <= 9999 {
+            // Every record has a date or two: written as bytes, not through string interpolation.
+            return String(unsafeUninitializedCapacity: 20) { out in
+                func put(_ v: Int, _ width: Int, at offset: Int) {
+                    var v = v
+                    for k in stride(from: width - 1, through: 0, by: -1) {
+                        out[offset + k] = UInt8(48 + v % 10)
+                        v /= 10
+                    }
+                }
+                put(year, 4, at: 0); out[4] = UInt8(ascii: "-")
+                put(Int(tm.tm_mon) + 1, 2, at: 5); out[7] = UInt8(ascii: "-")
+                put(Int(tm.tm_mday), 2, at: 8); out[10] = UInt8(ascii: "T")
+                put(Int(tm.tm_hour), 2, at: 11); out[13] = UInt8(ascii: ":")
+                put(Int(tm.tm_min), 2, at: 14); out[16] = UInt8(ascii: ":")
+                put(Int(tm.tm_sec), 2, at: 17); out[19] = UInt8(ascii: "Z")
+                return 20
+            }
+        }
         func pad(_ v: Int32, _ width: Int) -> String {
             let s = String(v)
             return String(repeating: "0", count: max(0, width - s.count)) + s

@@ -56,6 +56,12 @@ final class ValueTests: XCTestCase {
 
     func testRFC3339() {
         XCTAssertEqual(RFC3339.format(epochSeconds: 0), "1970-01-01T00:00:00Z")
+        // The ends of the four-digit years every parser keeps dates within, and a leap day.
+        XCTAssertEqual(RFC3339.format(epochSeconds: RFC3339.epochSeconds(year: 0, month: 1, day: 1)), "0000-01-01T00:00:00Z")
+        XCTAssertEqual(RFC3339.format(epochSeconds: RFC3339.epochSeconds(year: 9999, month: 12, day: 31, hour: 23, minute: 59, second: 59)),
+                       "9999-12-31T23:59:59Z")
+        XCTAssertEqual(RFC3339.format(epochSeconds: RFC3339.epochSeconds(year: 2024, month: 2, day: 29, hour: 7, minute: 5, second: 9)),
+                       "2024-02-29T07:05:09Z")
         XCTAssertEqual(RFC3339.parse("2026-04-22T18:43:05Z").map { RFC3339.format(epochSeconds: $0) }, "2026-04-22T18:43:05Z")
         XCTAssertEqual(RFC3339.parse("2026-04-22T20:43:05+02:00").map { RFC3339.format(epochSeconds: $0) }, "2026-04-22T18:43:05Z")
         XCTAssertEqual(RFC3339.parse("2024-02-29").map { RFC3339.format(epochSeconds: $0) }, "2024-02-29T00:00:00Z")
