@@ -97,47 +97,61 @@ public final class JSONBytesWriter {
         reserve(n * 6 + 2)   // every byte escaped as \u00XX at worst
         var o = base + count
         o.pointee = UInt8(ascii: "\""); o += 1
-        guard let p = s.baseAddress else { o.pointee = UInt8(ascii: "\""); count += 2; return }
-        let raw = UnsafeRawPointer(p)
-        var i = 0
-        var runStart = 0
-        while i < n {
-            // Eight bytes at a time while none of them needs escaping (SWAR: no byte < 0x20, `"` or `\`).
+        if let p = s.baseAddress {
+            let raw = UnsafeRawPointer(p)
+            let out = UnsafeMutableRawPointer(o)
+            var i = 0, w = 0   // read and write offsets
             while i + 8 <= n {
-                let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
+                // Eight bytes at a time: stored as they are when none needs escaping (SWAR: no byte < 0x20,
+                // `"` or `\`), else the bytes up to the first one that does are.
+                let word = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                 let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                let control = (w &- ones &* 0x20) & ~w & highs
-                let q = w ^ (ones &* 0x22), b = w ^ (ones &* 0x5C)
-                let quote = (q &- ones) & ~q & highs
-                let backslash = (b &- ones) & ~b & highs
-                if control | quote | backslash != 0 { break }
-                i += 8
+                let q = word ^ (ones &* 0x22), b = word ^ (ones &* 0x5C)
+                let special = ((word &- ones &* 0x20) & ~word | (q &- ones) & ~q | (b &- ones) & ~b) & highs
+                out.storeBytes(of: word, toByteOffset: w, as: UInt64.self)
+                if special == 0 { i += 8; w += 8; continue }
+                // The lowest flagged byte is the first one needing escape (borrows only run upwards).
+                let plain = special.trailingZeroBitCount >> 3
+                i += plain; w += plain
+                w += Self.escapeByte(p[i], into: out + w)
+                i += 1
             }
-            guard i < n else { break }
-            let c = p[i]
-            if c >= 0x20 && c != 0x22 && c != 0x5C { i += 1; continue }
-            o.update(from: p + runStart, count: i - runStart); o += i - runStart
-            o[0] = 0x5C
-            switch c {
-            case 0x22: o[1] = 0x22; o += 2
-            case 0x5C: o[1] = 0x5C; o += 2
-            case 0x08: o[1] = UInt8(ascii: "b"); o += 2
-            case 0x0C: o[1] = UInt8(ascii: "f"); o += 2
-            case 0x0A: o[1] = UInt8(ascii: "n"); o += 2
-            case 0x0D: o[1] = UInt8(ascii: "r"); o += 2
-            case 0x09: o[1] = UInt8(ascii: "t"); o += 2
-            default:
-                let hex: StaticString = "0123456789ABCDEF"
-                o[1] = UInt8(ascii: "u"); o[2] = 0x30; o[3] = 0x30
-                o[4] = hex.utf8Start[Int(c >> 4)]; o[5] = hex.utf8Start[Int(c & 0x0F)]
-                o += 6
+            while i < n {
+                let c = p[i]
+                if c >= 0x20 && c != 0x22 && c != 0x5C { out.storeBytes(of: c, toByteOffset: w, as: UInt8.self); w += 1 }
+                else { w += Self.escapeByte(c, into: out + w) }
+                i += 1
             }
-            i += 1
-            runStart = i
+            o += w
         }
-        o.update(from: p + runStart, count: n - runStart); o += n - runStart
         o.pointee = UInt8(ascii: "\""); o += 1
         count = base.distance(to: o)
+    }
+
+    /// Writes the escape for one byte that needs it (`"`, `\`, a control character); returns its length.
+    @inline(__always)
+    private static func escapeByte(_ c: UInt8, into o: UnsafeMutableRawPointer) -> Int {
+        o.storeBytes(of: 0x5C, as: UInt8.self)
+        let short: UInt8
+        switch c {
+        case 0x22: short = 0x22
+        case 0x5C: short = 0x5C
+        case 0x08: short = UInt8(ascii: "b")
+        case 0x0C: short = UInt8(ascii: "f")
+        case 0x0A: short = UInt8(ascii: "n")
+        case 0x0D: short = UInt8(ascii: "r")
+        case 0x09: short = UInt8(ascii: "t")
+        default:
+            let hex: StaticString = "0123456789ABCDEF"
+            o.storeBytes(of: UInt8(ascii: "u"), toByteOffset: 1, as: UInt8.self)
+            o.storeBytes(of: 0x30, toByteOffset: 2, as: UInt8.self)
+            o.storeBytes(of: 0x30, toByteOffset: 3, as: UInt8.self)
+            o.storeBytes(of: hex.utf8Start[Int(c >> 4)], toByteOffset: 4, as: UInt8.self)
+            o.storeBytes(of: hex.utf8Start[Int(c & 0x0F)], toByteOffset: 5, as: UInt8.self)
+            return 6
+        }
+        o.storeBytes(of: short, toByteOffset: 1, as: UInt8.self)
+        return 2
     }
 
     @inline(__always)

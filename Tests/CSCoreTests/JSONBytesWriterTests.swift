@@ -18,6 +18,23 @@ final class JSONBytesWriterTests: XCTestCase {
         }
     }
 
+    /// Bytes that need escaping at every position of the eight-byte words the writer copies at once.
+    func testEscapesAtEveryOffsetMatchJansson() {
+        let specials: [Character] = ["\"", "\\", "\n", "\u{01}", "\u{1F}", "é", "€"]
+        var generator = SystemRandomNumberGenerator()
+        for length in 0..<40 {
+            for _ in 0..<20 {
+                let s = String((0..<length).map { _ in
+                    Int.random(in: 0..<4, using: &generator) == 0 ? specials.randomElement(using: &generator)!
+                        : Character(UnicodeScalar(UInt8.random(in: 0x20...0x7E, using: &generator)))
+                })
+                let w = JSONBytesWriter(capacity: 1)
+                w.beginArray(); w.string(s); w.endArray()
+                XCTAssertEqual(String(decoding: w.bytes, as: UTF8.self), JSON.strings([s]).text, s.debugDescription)
+            }
+        }
+    }
+
     func testNestedDocumentMatchesJansson() {
         let w = JSONBytesWriter()
         w.beginObject()
