@@ -200,6 +200,11 @@ struct XMLRepair {
     /// What follows an `&`: a character reference or one of XML's names (valid as is), another
     /// entity name, or nothing that makes a reference (a bare ampersand).
     static func reference(_ d: UnsafeRawBufferPointer, at i: Int) -> Reference {
+        // Escaped markup is mostly &lt; &gt; &amp; &quot;: recognized at once.
+        if i + 4 <= d.count, d[i + 2] == UInt8(ascii: "t"), d[i + 3] == UInt8(ascii: ";"),
+           d[i + 1] == UInt8(ascii: "l") || d[i + 1] == UInt8(ascii: "g") { return .valid(4) }
+        if i + 5 <= d.count, d[i + 1] == UInt8(ascii: "a"), d[i + 2] == UInt8(ascii: "m"), d[i + 3] == UInt8(ascii: "p"),
+           d[i + 4] == UInt8(ascii: ";") { return .valid(5) }
         var k = i + 1
         if k < d.count, d[k] == UInt8(ascii: "#") {
             k += 1
