@@ -173,12 +173,9 @@ struct XMLRepair {
                 if let start = contentStart, i >= start {
                     // Looked at once per run of text: a run that cannot be CDATA is not scanned again.
                     contentStart = nil
-                    if let end = Self.escapedTextEnd(d, from: i) {
-                        // Escaped markup as element content: handed to libxml2 as CDATA (see escapedTextEnd).
-                        flush(upTo: i)
-                        out.append(contentsOf: [0x3C, 0x21, 0x5B, 0x43, 0x44, 0x41, 0x54, 0x41, 0x5B])   // <![CDATA[
-                        Self.appendUnescaped(d, i..<end, into: &out)
-                        out.append(contentsOf: [0x5D, 0x5D, 0x3E])   // ]]>
+                    flush(upTo: i)
+                    copied = i
+                    if let end = Self.appendAsCDATA(d, from: i, into: &out) {
                         copied = end
                         i = end
                         textsAsCDATA += 1
@@ -258,15 +255,48 @@ struct XMLRepair {
 
     /// Escaped markup (`&lt;p&gt;A &amp; B&lt;/p&gt;`, how RSS descriptions and Atom html content carry
     /// HTML) costs libxml2 several times more as entity references than as CDATA, where it reads the same
-    /// text. From the `&` at `i`, in element content: the end of the text (the next `<`) when all of it
-    /// can be CDATA with the same meaning: its references are only XML's five, it has no control
-    /// characters or invalid UTF-8 (those take the repairs above) and no `]]` (which could end the
-    /// section). Else nil, and the text is left as it is.
-    static func escapedTextEnd(_ d: UnsafeRawBufferPointer, from i: Int) -> Int? {
-        var k = i
+    /// text. From the `&` at `i`, in element content, up to the next `<`: appends the text as a CDATA
+    /// section and returns where it ends, when that means the same: its references are only XML's five,
+    /// it has no control characters or invalid UTF-8 (those take the repairs) and no `]]` (which could
+    /// end the section), and it ends within view. Else appends nothing and returns nil.
+    static func appendAsCDATA(_ d: UnsafeRawBufferPointer, from i: Int, into out: inout [UInt8]) -> Int? {
+        guard let end = cdataTextEnd(d, from: i) else { return nil }
+        let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        // The decoded text is never longer than the escaped one: decoded into scratch, appended at once.
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: end - i + 12) { t in
+            let o = t.baseAddress!
+            let open: StaticString = "<![CDATA["
+            o.update(from: open.utf8Start, count: 9)
+            var w = 9
+            var k = i
+            while k < end {
+                let c = p[k]
+                if c != UInt8(ascii: "&") { o[w] = c; w += 1; k += 1; continue }
+                switch p[k + 1] {
+                case UInt8(ascii: "l"): o[w] = UInt8(ascii: "<"); k += 4
+                case UInt8(ascii: "g"): o[w] = UInt8(ascii: ">"); k += 4
+                case UInt8(ascii: "q"): o[w] = UInt8(ascii: "\""); k += 6
+                default:
+                    if p[k + 2] == UInt8(ascii: "m") { o[w] = UInt8(ascii: "&"); k += 5 } else { o[w] = UInt8(ascii: "'"); k += 6 }
+                }
+                w += 1
+            }
+            o[w] = 0x5D; o[w + 1] = 0x5D; o[w + 2] = 0x3E   // ]]>
+            out.append(contentsOf: UnsafeBufferPointer(start: o, count: w + 3))
+        }
+        return end
+    }
+
+    /// Where the text from `i` ends (its next `<`), when all of it can be CDATA (see appendAsCDATA).
+    static func cdataTextEnd(_ d: UnsafeRawBufferPointer, from i: Int) -> Int? {
         let n = d.count
+        let p = d.baseAddress!.assumingMemoryBound(to: UInt8.self)
+        var k = i
         while k < n {
-            let c = d[k]
+            // Eight plain bytes at a time: printable ASCII other than `<`, `&` and `]`.
+            while k + 8 <= n, plainTextWord(UnsafeRawPointer(p).loadUnaligned(fromByteOffset: k, as: UInt64.self)) { k += 8 }
+            guard k < n else { return nil }
+            let c = p[k]
             switch c {
             case UInt8(ascii: "<"):
                 return k
@@ -274,7 +304,7 @@ struct XMLRepair {
                 guard let length = predefinedReferenceLength(d, at: k) else { return nil }
                 k += length
             case UInt8(ascii: "]"):
-                if k + 1 < n, d[k + 1] == UInt8(ascii: "]") { return nil }
+                if k + 1 < n, p[k + 1] == UInt8(ascii: "]") { return nil }
                 k += 1
             case 0x09, 0x0A, 0x0D:
                 k += 1
@@ -289,28 +319,20 @@ struct XMLRepair {
         return nil   // the text goes on past what is in view
     }
 
-    /// The text of `range` with XML's five references decoded (escapedTextEnd has checked them).
-    static func appendUnescaped(_ d: UnsafeRawBufferPointer, _ range: Range<Int>, into out: inout [UInt8]) {
-        var k = range.lowerBound
-        var runStart = k
-        while k < range.upperBound {
-            guard d[k] == UInt8(ascii: "&") else { k += 1; continue }
-            if k > runStart { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[runStart..<k])) }
-            let length = predefinedReferenceLength(d, at: k)!
-            switch d[k + 1] {
-            case UInt8(ascii: "l"): out.append(UInt8(ascii: "<"))
-            case UInt8(ascii: "g"): out.append(UInt8(ascii: ">"))
-            case UInt8(ascii: "q"): out.append(UInt8(ascii: "\""))
-            default: out.append(length == 5 ? UInt8(ascii: "&") : UInt8(ascii: "'"))   // &amp; or &apos;
-            }
-            k += length
-            runStart = k
-        }
-        if range.upperBound > runStart { out.append(contentsOf: UnsafeRawBufferPointer(rebasing: d[runStart..<range.upperBound])) }
+    /// True when all eight bytes are printable ASCII other than `<`, `&` and `]` (SWAR tests).
+    @inline(__always)
+    static func plainTextWord(_ w: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        if w & highs != 0 { return false }
+        let control = (w &- ones &* 0x20) & ~w & highs
+        let l = w ^ (ones &* 0x3C), a = w ^ (ones &* 0x26), b = w ^ (ones &* 0x5D)
+        return control | ((l &- ones) & ~l | (a &- ones) & ~a | (b &- ones) & ~b) & highs == 0
     }
 
     /// The length of `&lt;`, `&gt;`, `&amp;`, `&quot;` or `&apos;` at `i`, else nil.
     static func predefinedReferenceLength(_ d: UnsafeRawBufferPointer, at i: Int) -> Int? {
+        if i + 4 <= d.count, d[i + 2] == UInt8(ascii: "t"), d[i + 3] == UInt8(ascii: ";"),
+           d[i + 1] == UInt8(ascii: "l") || d[i + 1] == UInt8(ascii: "g") { return 4 }
         var k = i + 1
         while k < d.count, k - i <= 5, d[k] != UInt8(ascii: ";") { k += 1 }
         guard k < d.count, d[k] == UInt8(ascii: ";"), isPredefinedEntity(d, at: i + 1, length: k - i - 1) else { return nil }
