@@ -1,8 +1,8 @@
-internal import CLibXML2
 import CSCore
 
-/// Plain text and sections from an HTML fragment, through libxml2's forgiving HTML parser: entities
-/// decoded, block elements as line breaks, list items one per line, script and style dropped.
+/// Plain text and sections from an HTML fragment, read as libxml2's forgiving HTML parser reads it
+/// (HTMLParser): entities decoded, block elements as line breaks, list items one per line, script and
+/// style dropped.
 enum HTMLText {
     static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
         let collector = HTMLTextCollector()
@@ -20,7 +20,7 @@ enum HTMLText {
     }
 }
 
-/// Receives libxml2's HTML parsing events (no tree is built) and writes the text and the sections.
+/// Receives HTML parsing events (no tree is built) and writes the text and the sections.
 /// Text inside a heading, a list item or a paragraph is also captured on one line, for the sections.
 final class HTMLTextCollector {
     private(set) var text = TextBuilder(capacity: 4096)
@@ -50,14 +50,15 @@ final class HTMLTextCollector {
     private var item: Item?
     private var paragraph: Paragraph?
 
-    func start(_ name: UnsafePointer<UInt8>?, attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+    /// A start tag; `id` is the element's id attribute, given for headings.
+    func start(_ name: HTMLElementName, id: String?) {
         depth += 1
         let tag = HTMLTag(name)
         if case .dropped = tag { skipDepth += 1; return }
         if skipDepth > 0 { return }
         if paragraph != nil, depth == paragraph!.depth + 1 {
             paragraph!.elements += 1
-            if !Self.isBold(name) { paragraph!.onlyBold = false }
+            if name != .b && name != .strong { paragraph!.onlyBold = false }
         }
         switch tag {
         case .inline, .cell, .dropped: break
@@ -70,7 +71,7 @@ final class HTMLTextCollector {
         switch tag {
         case .heading(let level):
             text.lineBreak()
-            heading = Heading(depth: depth, level: level, id: Self.attribute("id", in: attributes))
+            heading = Heading(depth: depth, level: level, id: id)
         case .br:
             text.lineBreak()
         case .cell:
@@ -89,7 +90,7 @@ final class HTMLTextCollector {
         }
     }
 
-    func end(_ name: UnsafePointer<UInt8>?) {
+    func end(_ name: HTMLElementName) {
         defer { depth -= 1 }
         let tag = HTMLTag(name)
         if case .dropped = tag { skipDepth = max(0, skipDepth - 1); return }
@@ -170,22 +171,5 @@ final class HTMLTextCollector {
         paragraphs.removeAll(keepingCapacity: true)
         section = .other
         sectionLevel = 0
-    }
-
-    private static func isBold(_ name: UnsafePointer<UInt8>?) -> Bool {
-        guard let n = name else { return false }
-        if n[0] == UInt8(ascii: "b") && n[1] == 0 { return true }
-        return String(cString: n) == "strong"
-    }
-
-    /// An attribute's value from libxml2's NULL-terminated name/value list.
-    private static func attribute(_ wanted: String, in attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) -> String? {
-        guard let attributes else { return nil }
-        var k = 0
-        while let name = attributes[k] {
-            if String(cString: name) == wanted { return attributes[k + 1].map { String(cString: $0) } }
-            k += 2
-        }
-        return nil
     }
 }
