@@ -1,3 +1,7 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// An item's HTML read the way libxml2 2.9.14's HTML parser (RECOVER, NOIMPLIED off) reads it, for the
 /// events the text walker needs: start tags (lowercase name, a heading's `id`), end tags (implied ones
 /// included) and character data with references decoded. It works on the UTF-8 bytes, allocates nothing
@@ -20,65 +24,82 @@
 ///
 /// Callers keep one per thread: the input copy and the element stack are reused.
 final class HTMLParser {
-    /// The open elements; `start`/`length` locate an unknown name's bytes in the input.
-    private struct Element {
-        var name: HTMLElementName
-        var start: Int32 = 0
-        var length: Int32 = 0
-    }
-
     private var input: UnsafeMutablePointer<UInt8>
     private var capacity: Int
-    /// Index of the terminating 0 byte; `input` has zero padding after it for look-ahead.
-    private var end = 0
-    private var pos = 0
-    private var stack: [Element] = []
-    /// libxml2's ctxt->html: 3 once a head was seen, 10 once a body was.
-    private var seen = 1
-    /// Misplaced html/head/body start tags whose end tags are still to be ignored (ctxt->depth).
-    private var discarded = 0
-    private var collector: HTMLTextCollector?
-    private let names = HTMLElementNameTable.shared
-    private let autoClose = HTMLAutoClose.shared
-    private let entities = HTMLEntities.shared
-    private static let padding = 16
+    private var stack: [HTMLReader.Element] = []
 
     init() {
         capacity = 4096
-        input = .allocate(capacity: capacity + Self.padding)
+        input = .allocate(capacity: capacity + HTMLReader.padding)
         stack.reserveCapacity(64)
     }
 
     deinit { input.deallocate() }
 
-    /// Parses the fragment, sending its events to `collector`.
-    func parse(_ html: String, into collector: HTMLTextCollector) {
+    /// Parses the fragment into a new collector (its open section not yet filed).
+    func parse(_ html: String) -> HTMLTextCollector {
         var html = html
-        html.withUTF8 { load($0) }
-        self.collector = collector
-        defer { self.collector = nil }
+        let end = html.withUTF8 { load($0) }
         stack.removeAll(keepingCapacity: true)
-        seen = 1
-        discarded = 0
-        pos = 0
-        document()
+        var reader = HTMLReader(input: input, end: end, stack: stack)
+        stack = []
+        reader.document()
+        stack = reader.stack
+        return reader.collector
     }
 
-    private func load(_ bytes: UnsafeBufferPointer<UInt8>) {
+    /// Copies the bytes into the reusable buffer, zero-padded; returns where the text ends (its first NUL).
+    private func load(_ bytes: UnsafeBufferPointer<UInt8>) -> Int {
         if bytes.count > capacity {
             input.deallocate()
             capacity = max(bytes.count, capacity * 2)
-            input = .allocate(capacity: capacity + Self.padding)
+            input = .allocate(capacity: capacity + HTMLReader.padding)
         }
-        if let base = bytes.baseAddress { input.update(from: base, count: bytes.count) }
-        (input + bytes.count).initialize(repeating: 0, count: Self.padding)
-        end = bytes.count
-        for i in 0..<bytes.count where input[i] == 0 { end = i; break }
+        guard let base = bytes.baseAddress, bytes.count > 0 else {
+            input.initialize(repeating: 0, count: HTMLReader.padding)
+            return 0
+        }
+        input.update(from: base, count: bytes.count)
+        (input + bytes.count).initialize(repeating: 0, count: HTMLReader.padding)
+        if let nul = memchr(input, 0, bytes.count) { return input.distance(to: nul.assumingMemoryBound(to: UInt8.self)) }
+        return bytes.count
+    }
+}
+
+/// One parse: the cursor, the open elements and the collector the events go to. A struct, so the hot
+/// path has no exclusivity checks or reference counting.
+struct HTMLReader {
+    /// The open elements; `start`/`length` locate an unknown name's bytes in the input.
+    struct Element {
+        var name: HTMLElementName
+        var start: Int32 = 0
+        var length: Int32 = 0
+    }
+
+    static let padding = 16
+    private let input: UnsafeMutablePointer<UInt8>
+    /// Index of the terminating 0 byte; `input` has zero padding after it for look-ahead.
+    private let end: Int
+    private var pos = 0
+    fileprivate(set) var stack: [Element]
+    /// libxml2's ctxt->html: 3 once a head was seen, 10 once a body was.
+    private var seen = 1
+    /// Misplaced html/head/body start tags whose end tags are still to be ignored (ctxt->depth).
+    private var discarded = 0
+    fileprivate(set) var collector = HTMLTextCollector()
+    private let names = HTMLElementNameTable.shared
+    private let autoClose = HTMLAutoClose.shared
+    private let entities = HTMLEntities.shared
+
+    fileprivate init(input: UnsafeMutablePointer<UInt8>, end: Int, stack: [Element]) {
+        self.input = input
+        self.end = end
+        self.stack = stack
     }
 
     // MARK: document and content (htmlParseDocument, htmlParseContentInternal)
 
-    private func document() {
+    fileprivate mutating func document() {
         skipBlanks()
         prologMisc()
         if atDoctype() { doctype() }
@@ -89,7 +110,7 @@ final class HTMLParser {
     }
 
     /// Comments and processing instructions before the content.
-    private func prologMisc() {
+    private mutating func prologMisc() {
         while input[pos] == 0x3C && ((input[pos + 1] == 0x21 && input[pos + 2] == 0x2D && input[pos + 3] == 0x2D) || input[pos + 1] == 0x3F) {
             comment()
             processingInstruction()
@@ -97,7 +118,7 @@ final class HTMLParser {
         }
     }
 
-    private func content() {
+    private mutating func content() {
         var current: Element? = stack.last
         var depth = stack.count
         while true {
@@ -153,7 +174,7 @@ final class HTMLParser {
     // MARK: elements
 
     /// A start tag and what follows it directly (htmlParseElementInternal).
-    private func element() {
+    private mutating func element() {
         let discard = startTag()
         guard let top = stack.last else {
             if input[pos] == 0x3E { pos += 1 }
@@ -178,7 +199,7 @@ final class HTMLParser {
     /// `<name attributes>` up to (not including) its `>` or `/>`; pushes the element unless it is a
     /// misplaced html, head or body. Returns whether it was discarded.
     @discardableResult
-    private func startTag() -> Bool {
+    private mutating func startTag() -> Bool {
         pos += 1
         let (name, after) = scanName(pos, dot: true)
         pos = after
@@ -234,7 +255,7 @@ final class HTMLParser {
     }
 
     /// A quoted or unquoted attribute value: the range of its raw bytes.
-    private func attributeValue() -> (Int, Int) {
+    private mutating func attributeValue() -> (Int, Int) {
         let quote = input[pos]
         if quote == 0x22 || quote == 0x27 {
             pos += 1
@@ -255,7 +276,7 @@ final class HTMLParser {
 
     /// An attribute value with its references decoded as libxml2 does (an invalid numeric reference
     /// ends the value: libxml2 writes it as a NUL).
-    private func decodeAttribute(_ start: Int, _ stop: Int) -> String {
+    private mutating func decodeAttribute(_ start: Int, _ stop: Int) -> String {
         var out: [UInt8] = []
         let saved = pos
         defer { pos = saved }
@@ -289,7 +310,7 @@ final class HTMLParser {
     }
 
     /// `</name ...>` (htmlParseEndTag); whether it closed an element of its name.
-    private func endTag() -> Bool {
+    private mutating func endTag() -> Bool {
         pos += 2
         let (name, after) = scanName(pos, dot: true)
         if name.length == 0 { return false }
@@ -317,12 +338,12 @@ final class HTMLParser {
 
     /// Closes the open elements a start tag `name` implies the end of (htmlAutoClose).
     @inline(__always)
-    private func closeFor(_ name: HTMLElementName) {
+    private mutating func closeFor(_ name: HTMLElementName) {
         while let top = stack.last, autoClose.closes(name, top.name) { endTop() }
     }
 
     /// The html, head or body elements libxml2 opens before `name` (htmlCheckImplied).
-    private func implied(_ name: HTMLElementName) {
+    private mutating func implied(_ name: HTMLElementName) {
         if name == .html { return }
         if stack.isEmpty { push(Element(name: .html), id: nil) }
         if name == .body || name == .head { return }
@@ -343,27 +364,27 @@ final class HTMLParser {
 
     /// Text directly in no element, html or head gets a `<p>` (htmlCheckParagraph).
     @inline(__always)
-    private func checkParagraph() {
+    private mutating func checkParagraph() {
         if let top = stack.last, top.name != .html && top.name != .head { return }
         closeFor(.p)
         implied(.p)
         push(Element(name: .p), id: nil)
     }
 
-    private func push(_ e: Element, id: String?) {
+    private mutating func push(_ e: Element, id: String?) {
         if e.name == .head && seen < 3 { seen = 3 }
         if e.name == .body && seen < 10 { seen = 10 }
         stack.append(e)
-        collector?.start(e.name, id: id)
+        collector.start(e.name, id: id)
     }
 
     @inline(__always)
-    private func endTop() {
+    private mutating func endTop() {
         let e = stack.removeLast()
-        collector?.end(e.name)
+        collector.end(e.name)
     }
 
-    private func closeAll() {
+    private mutating func closeAll() {
         while !stack.isEmpty { endTop() }
     }
 
@@ -405,7 +426,7 @@ final class HTMLParser {
     // MARK: text
 
     /// Character data up to the next `<` or `&` (htmlParseCharDataInternal).
-    private func charData() {
+    private mutating func charData() {
         let start = pos
         var invalid = false
         var p = pos
@@ -466,7 +487,7 @@ final class HTMLParser {
     }
 
     /// Text with no element, html or head open: a paragraph is implied unless libxml2 finds the text blank.
-    private func textAtTop(_ start: Int, _ stop: Int) {
+    private mutating func textAtTop(_ start: Int, _ stop: Int) {
         if !isBlankRun(input + start, stop - start) { checkParagraph() }
         emit(input + start, stop - start)
     }
@@ -480,12 +501,12 @@ final class HTMLParser {
     }
 
     @inline(__always)
-    private func emit(_ p: UnsafePointer<UInt8>, _ count: Int) {
-        collector?.characters(p, count: count)
+    private mutating func emit(_ p: UnsafePointer<UInt8>, _ count: Int) {
+        collector.characters(p, count: count)
     }
 
     /// `&...` in text (htmlParseReference).
-    private func reference() {
+    private mutating func reference() {
         if input[pos + 1] == 0x23 {
             let c = charRef()
             if c == 0 { return }
@@ -538,7 +559,7 @@ final class HTMLParser {
     }
 
     /// `&#...;` or `&#x...;` (htmlParseCharRef): the value, or 0 when it is not an XML character.
-    private func charRef() -> UInt32 {
+    private mutating func charRef() -> UInt32 {
         var value: UInt32 = 0
         if input[pos + 2] == 0x78 || input[pos + 2] == 0x58 {
             pos += 3
@@ -570,7 +591,7 @@ final class HTMLParser {
             || (v >= 0x10000 && v <= 0x10FFFF)
     }
 
-    private func emitScalar(_ c: UInt32) {
+    private mutating func emitScalar(_ c: UInt32) {
         var buf: (UInt8, UInt8, UInt8, UInt8) = (0, 0, 0, 0)
         let n = Self.encodeUTF8(c, into: &buf)
         withUnsafePointer(to: &buf) { ptr in
@@ -603,7 +624,7 @@ final class HTMLParser {
 
     /// Content of script or style up to `</` followed by the open element's name (htmlParseScript in
     /// recovery mode); the text walker drops it, so it is not sent.
-    private func rawText() {
+    private mutating func rawText() {
         guard let top = stack.last else { return }
         let name = top.name == .unknown ? nil : "\(top.name)"
         while input[pos] != 0 {
@@ -624,7 +645,7 @@ final class HTMLParser {
     }
 
     /// `<!-- ... -->` (or `--!>`); an unterminated comment runs to the end (htmlParseComment).
-    private func comment() {
+    private mutating func comment() {
         guard input[pos] == 0x3C && input[pos + 1] == 0x21 && input[pos + 2] == 0x2D && input[pos + 3] == 0x2D else { return }
         pos += 4
         if input[pos] == 0 || input[pos + 1] == 0 { pos = end; return }
@@ -640,7 +661,7 @@ final class HTMLParser {
     }
 
     /// `<?target ...>` (htmlParsePI); without a target only `<?` is consumed and the rest is text.
-    private func processingInstruction() {
+    private mutating func processingInstruction() {
         guard input[pos] == 0x3C && input[pos + 1] == 0x3F else { return }
         pos += 2
         guard hasName(at: pos) else { return }
@@ -676,7 +697,7 @@ final class HTMLParser {
     @inline(__always) private static func upper(_ c: UInt8) -> UInt8 { c &- 0x61 < 26 ? c - 0x20 : c }
 
     /// `<!DOCTYPE name PUBLIC "..." "...">` (htmlParseDocTypeDecl): quoted literals may hold '>'.
-    private func doctype() {
+    private mutating func doctype() {
         pos += 9
         skipBlanks()
         if hasName(at: pos) && input[pos] < 0x80 { pos = entityNameEnd(pos) }
@@ -703,7 +724,7 @@ final class HTMLParser {
         return true
     }
 
-    private func literal() {
+    private mutating func literal() {
         let quote = input[pos]
         guard quote == 0x22 || quote == 0x27 else { return }
         pos += 1
@@ -712,7 +733,7 @@ final class HTMLParser {
     }
 
     @inline(__always)
-    private func skipBlanks() {
+    private mutating func skipBlanks() {
         while HTMLBytes.isBlank(input[pos]) { pos += 1 }
     }
 }

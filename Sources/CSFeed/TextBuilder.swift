@@ -90,6 +90,13 @@ struct TextBuilder {
         }
     }
 
+    /// Empties the builder, keeping its storage.
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        lineHasText = false
+        pendingSpace = false
+    }
+
     /// Ends the current line (if it has text).
     mutating func lineBreak() {
         if singleLine { pendingSpace = lineHasText; return }
