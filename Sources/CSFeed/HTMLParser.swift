@@ -27,6 +27,7 @@ final class HTMLParser {
     private var input: UnsafeMutablePointer<UInt8>
     private var capacity: Int
     private var stack: [HTMLReader.Element] = []
+    private let tables = HTMLReader.Tables()
 
     init() {
         capacity = 4096
@@ -36,16 +37,24 @@ final class HTMLParser {
 
     deinit { input.deallocate() }
 
-    /// Parses the fragment into a new collector (its open section not yet filed).
-    func parse(_ html: String) -> HTMLTextCollector {
+    /// The collector of the last parse, reused (its builders keep their storage).
+    private var collector = HTMLTextCollector()
+
+    /// The text and sections of an HTML fragment (HTMLText.extract).
+    func extract(_ html: String) -> (text: String, sections: Sections) {
         var html = html
         let end = html.withUTF8 { load($0) }
         stack.removeAll(keepingCapacity: true)
-        var reader = HTMLReader(input: input, end: end, stack: stack)
+        collector.reset()
+        var reader = HTMLReader(input: input, end: end, stack: stack, collector: collector, tables: tables)
         stack = []
+        collector = HTMLTextCollector(capacity: 0)
         reader.document()
+        reader.collector.endSection()
+        let result = (reader.collector.text.text, reader.collector.sections)
         stack = reader.stack
-        return reader.collector
+        collector = reader.collector
+        return result
     }
 
     /// Copies the bytes into the reusable buffer, zero-padded; returns where the text ends (its first NUL).
@@ -86,15 +95,26 @@ struct HTMLReader {
     private var seen = 1
     /// Misplaced html/head/body start tags whose end tags are still to be ignored (ctxt->depth).
     private var discarded = 0
-    fileprivate(set) var collector = HTMLTextCollector()
-    private let names = HTMLElementNameTable.shared
-    private let autoClose = HTMLAutoClose.shared
-    private let entities = HTMLEntities.shared
+    fileprivate var collector: HTMLTextCollector
+    private let names: HTMLElementNameTable
+    private let autoClose: HTMLAutoClose
+    private let entities: HTMLEntities
 
-    fileprivate init(input: UnsafeMutablePointer<UInt8>, end: Int, stack: [Element]) {
+    /// The shared tables, fetched once per HTMLParser rather than once per item.
+    struct Tables {
+        let names = HTMLElementNameTable.shared
+        let autoClose = HTMLAutoClose.shared
+        let entities = HTMLEntities.shared
+    }
+
+    fileprivate init(input: UnsafeMutablePointer<UInt8>, end: Int, stack: [Element], collector: HTMLTextCollector, tables: Tables) {
         self.input = input
+        self.collector = collector
         self.end = end
         self.stack = stack
+        names = tables.names
+        autoClose = tables.autoClose
+        entities = tables.entities
     }
 
     // MARK: document and content (htmlParseDocument, htmlParseContentInternal)
@@ -138,7 +158,7 @@ struct HTMLReader {
                     continue
                 }
             }
-            if let top = stack.last, depth >= stack.count, current.map({ !same($0, top) }) ?? true {
+            if let top = stack.last, depth >= stack.count, !isSame(current, top) {
                 current = top
                 depth = stack.count
                 continue
@@ -277,6 +297,9 @@ struct HTMLReader {
     /// An attribute value with its references decoded as libxml2 does (an invalid numeric reference
     /// ends the value: libxml2 writes it as a NUL).
     private mutating func decodeAttribute(_ start: Int, _ stop: Int) -> String {
+        if memchr(input + start, 0x26, stop - start) == nil {
+            return String(decoding: UnsafeBufferPointer(start: input + start, count: stop - start), as: UTF8.self)
+        }
         var out: [UInt8] = []
         let saved = pos
         defer { pos = saved }
@@ -388,7 +411,16 @@ struct HTMLReader {
         while !stack.isEmpty { endTop() }
     }
 
-    private func same(_ a: Element, _ b: Element) -> Bool {
+    @inline(__always)
+    private func isSame(_ a: Element?, _ b: Element) -> Bool {
+        guard let a else { return false }
+        return Self.same(a, b, input)
+    }
+
+    @inline(__always)
+    private func same(_ a: Element, _ b: Element) -> Bool { Self.same(a, b, input) }
+
+    private static func same(_ a: Element, _ b: Element, _ input: UnsafeMutablePointer<UInt8>) -> Bool {
         guard a.name == b.name else { return false }
         if a.name != .unknown { return true }
         guard a.length == b.length else { return false }
@@ -478,8 +510,10 @@ struct HTMLReader {
             k += 1
         }
         if kept.isEmpty { return }
+        var atTop = true
+        if let top = stack.last, top.name != .html && top.name != .head { atTop = false }
         kept.withUnsafeBufferPointer { buf in
-            if !(stack.last.map { $0.name != .html && $0.name != .head } ?? false) && !isBlankRun(buf.baseAddress!, buf.count) {
+            if atTop && !isBlankRun(buf.baseAddress!, buf.count) {
                 checkParagraph()
             }
             emit(buf.baseAddress!, buf.count)

@@ -5,9 +5,7 @@ import CSCore
 /// style dropped.
 enum HTMLText {
     static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
-        var collector = parser.parse(html)
-        collector.endSection()
-        return (collector.text.text, collector.sections)
+        parser.extract(html)
     }
 
     /// Plain text of an HTML fragment on one line (titles that carry markup).
@@ -22,7 +20,7 @@ enum HTMLText {
 /// Receives HTML parsing events (no tree is built) and writes the text and the sections.
 /// Text inside a heading, a list item or a paragraph is also captured on one line, for the sections.
 struct HTMLTextCollector {
-    private(set) var text = TextBuilder(capacity: 4096)
+    private(set) var text: TextBuilder
     private(set) var sections = Sections()
     private var section: SectionKind = .other
     private var sectionLevel = 0
@@ -52,6 +50,24 @@ struct HTMLTextCollector {
     private var headingText = TextBuilder(singleLine: true, capacity: 0)
     private var itemText = TextBuilder(singleLine: true, capacity: 0)
     private var paragraphText = TextBuilder(singleLine: true, capacity: 0)
+
+    init(capacity: Int = 4096) { text = TextBuilder(capacity: capacity) }
+
+    /// Back to the state of a new collector, keeping the storage.
+    mutating func reset() {
+        text.reset()
+        sections = Sections()
+        section = .other
+        sectionLevel = 0
+        listItems.removeAll(keepingCapacity: true)
+        paragraphs.removeAll(keepingCapacity: true)
+        depth = 0
+        skipDepth = 0
+        listItemDepth = 0
+        heading = nil
+        item = nil
+        paragraph = nil
+    }
 
     /// A start tag; `id` is the element's id attribute (only headings use it).
     mutating func start(_ name: HTMLElementName, id: String?) {
@@ -126,7 +142,7 @@ struct HTMLTextCollector {
                 paragraph = nil
                 // The text only becomes a string when it is a label candidate or a section's paragraph.
                 var label: String?
-                if p.elements == 1, p.onlyBold, p.onlyLabelText, paragraphText.bytes.count <= 61 {
+                if p.elements == 1, p.onlyBold, p.onlyLabelText, paragraphText.count <= 61 {
                     label = paragraphText.text
                     let kind = SectionKind.classify(label!)
                     if kind != .other {
@@ -176,6 +192,7 @@ struct HTMLTextCollector {
 
     /// Files what the open section collected: list items where there is a list, else paragraphs.
     mutating func endSection() {
+        if section == .other && listItems.isEmpty && paragraphs.isEmpty { sectionLevel = 0; return }
         let items = (listItems.isEmpty ? paragraphs : listItems).filter { !$0.isEmpty }
         switch section {
         case .attackChain: sections.attackChain += items
