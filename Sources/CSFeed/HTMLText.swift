@@ -193,11 +193,11 @@ struct HTMLTextCollector {
     /// Files what the open section collected: list items where there is a list, else paragraphs.
     mutating func endSection() {
         if section == .other && listItems.isEmpty && paragraphs.isEmpty { sectionLevel = 0; return }
-        let items = (listItems.isEmpty ? paragraphs : listItems).filter { !$0.isEmpty }
+        // List items where there is a list, else paragraphs; for impact the other way round. Empty ones are left out.
         switch section {
-        case .attackChain: sections.attackChain += items
-        case .recommendations: sections.recommendations += items
-        case .impact: sections.impact += (paragraphs.isEmpty ? listItems : paragraphs).filter { !$0.isEmpty }
+        case .attackChain: for s in listItems.isEmpty ? paragraphs : listItems where !s.isEmpty { sections.attackChain.append(s) }
+        case .recommendations: for s in listItems.isEmpty ? paragraphs : listItems where !s.isEmpty { sections.recommendations.append(s) }
+        case .impact: for s in paragraphs.isEmpty ? listItems : paragraphs where !s.isEmpty { sections.impact.append(s) }
         case .other: break
         }
         listItems.removeAll(keepingCapacity: true)
