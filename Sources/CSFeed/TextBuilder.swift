@@ -54,18 +54,26 @@ struct TextBuilder {
                 out[o] = c
                 o += 1
                 i += 1
-                // The rest of the word: eight bytes stored at once, then the output advanced to the first
-                // byte that may end it (< 0x21 or 0xC2; the lowest hit of these SWAR tests is exact). The
-                // store may run past the word: those bytes are overwritten or cut off.
+                // The rest of the text, eight bytes at a time while they can be copied as they are: no
+                // byte below 0x21 or 0xC2, except single spaces between two such bytes (kept as they are).
+                // The bytes before the first other one are copied; it is then handled one byte at a time.
+                // (p[i - 1] is never whitespace here, or a single space followed by such a byte.)
                 while i + 8 <= count {
                     let w = raw.loadUnaligned(fromByteOffset: i, as: UInt64.self)
                     UnsafeMutableRawPointer(out + o).storeBytes(of: w, as: UInt64.self)
                     let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-                    let low = (w &- ones &* 0x21) & ~w & highs
-                    let x = w ^ (ones &* 0xC2)
-                    let hits = low | ((x &- ones) & ~x & highs)
-                    if hits == 0 { i += 8; o += 8; continue }
-                    let k = hits.trailingZeroBitCount >> 3
+                    let low7 = w & ~highs
+                    let below21 = ~((low7 &+ ones &* 0x5F) | w) & highs       // exact per byte: no carries
+                    let xc2 = w ^ (ones &* 0xC2), x20 = w ^ (ones &* 0x20)
+                    let isC2 = ~(((xc2 & ~highs) &+ ~highs) | xc2) & highs
+                    let is20 = ~(((x20 & ~highs) &+ ~highs) | x20) & highs
+                    let special = below21 | isC2
+                    let next: UInt8 = i + 8 < count ? p[i + 8] : 0
+                    let nextSpecial: UInt64 = next < 0x21 || next == 0xC2 ? 0x80 << 56 : 0
+                    let single = is20 & ~(special << 8) & ~((special >> 8) | nextSpecial)
+                    let stop = special & ~single
+                    if stop == 0 { i += 8; o += 8; continue }
+                    let k = stop.trailingZeroBitCount >> 3
                     i += k
                     o += k
                     let d = p[i]

@@ -14,7 +14,7 @@ public enum HTMLFuzz {
         if first != fresh { return "reused parser gave \(first.text.debugDescription), a fresh one \(fresh.text.debugDescription)" }
         let text = first.text
         if text.hasPrefix("\n") || text.hasSuffix("\n") { return "text starts or ends with a newline: \(text.debugDescription)" }
-        for line in text.split(separator: "\n", omittingEmptySubsequences: false) {
+        for line in text.split(separator: "\n", omittingEmptySubsequences: false) where !text.isEmpty {
             if line.isEmpty { return "empty line in \(text.debugDescription)" }
             if line.hasPrefix(" ") || line.hasSuffix(" ") || line.contains("  ") {
                 return "stray space in line \(String(line).debugDescription)"
