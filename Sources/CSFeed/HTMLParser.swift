@@ -195,12 +195,13 @@ struct HTMLReader {
 
     /// A start tag and what follows it directly (htmlParseElementInternal).
     private mutating func element() {
-        let discard = startTag()
+        // After a misplaced html/head/body (not pushed), what follows applies to the open element, as
+        // in libxml2: `<body/>` there closes it.
+        startTag()
         guard let top = stack.last else {
             if input[pos] == 0x3E { pos += 1 }
             return
         }
-        _ = discard
         if input[pos] == 0x2F && input[pos + 1] == 0x3E {                    // "/>"
             pos += 2
             endTop()
@@ -217,9 +218,8 @@ struct HTMLReader {
     }
 
     /// `<name attributes>` up to (not including) its `>` or `/>`; pushes the element unless it is a
-    /// misplaced html, head or body. Returns whether it was discarded.
-    @discardableResult
-    private mutating func startTag() -> Bool {
+    /// misplaced html, head or body.
+    private mutating func startTag() {
         pos += 1
         let (name, after) = scanName(pos, dot: true)
         pos = after
@@ -271,7 +271,6 @@ struct HTMLReader {
             }
             push(name, id: id)
         }
-        return discard
     }
 
     /// A quoted or unquoted attribute value: the range of its raw bytes.
