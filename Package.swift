@@ -63,6 +63,7 @@ let package = Package(
         .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-pipeline", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .executableTarget(name: "fuzz-html", dependencies: ["CSFuzz", "CFuzzDriver"]),
 
         .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
         .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),

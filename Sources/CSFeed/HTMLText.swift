@@ -1,14 +1,11 @@
-internal import CLibXML2
 import CSCore
 
-/// Plain text and sections from an HTML fragment, through libxml2's forgiving HTML parser: entities
-/// decoded, block elements as line breaks, list items one per line, script and style dropped.
+/// Plain text and sections from an HTML fragment, read as libxml2's forgiving HTML parser reads it
+/// (HTMLParser): entities decoded, block elements as line breaks, list items one per line, script and
+/// style dropped.
 enum HTMLText {
     static func extract(_ html: String, parser: HTMLParser = HTMLParser()) -> (text: String, sections: Sections) {
-        let collector = HTMLTextCollector()
-        parser.parse(html, into: collector)
-        collector.endSection()
-        return (collector.text.text, collector.sections)
+        parser.extract(html)
     }
 
     /// Plain text of an HTML fragment on one line (titles that carry markup).
@@ -20,10 +17,10 @@ enum HTMLText {
     }
 }
 
-/// Receives libxml2's HTML parsing events (no tree is built) and writes the text and the sections.
+/// Receives HTML parsing events (no tree is built) and writes the text and the sections.
 /// Text inside a heading, a list item or a paragraph is also captured on one line, for the sections.
-final class HTMLTextCollector {
-    private(set) var text = TextBuilder(capacity: 4096)
+struct HTMLTextCollector {
+    private(set) var text: TextBuilder
     private(set) var sections = Sections()
     private var section: SectionKind = .other
     private var sectionLevel = 0
@@ -35,12 +32,11 @@ final class HTMLTextCollector {
     private var skipDepth = 0
     private var listItemDepth = 0
 
-    private struct Heading { var text = TextBuilder(singleLine: true); let depth: Int; let level: Int; let id: String? }
-    private struct Item { var text = TextBuilder(singleLine: true); let depth: Int }
+    private struct Heading { let depth: Int; let level: Int; let id: String? }
+    private struct Item { let depth: Int }
     /// A paragraph, and whether it is only a bold label (`<p><strong>Impact:</strong></p>`), which some
     /// feeds use as a heading.
     private struct Paragraph {
-        var text = TextBuilder(singleLine: true)
         let depth: Int
         var elements = 0
         var onlyBold = true
@@ -49,39 +45,68 @@ final class HTMLTextCollector {
     private var heading: Heading?
     private var item: Item?
     private var paragraph: Paragraph?
+    /// The one-line text of the open heading, list item and paragraph. At most one of each is open (a new
+    /// one replaces the last), so each builder is reused.
+    private var headingText = TextBuilder(singleLine: true, capacity: 0)
+    private var itemText = TextBuilder(singleLine: true, capacity: 0)
+    private var paragraphText = TextBuilder(singleLine: true, capacity: 0)
 
-    func start(_ name: UnsafePointer<UInt8>?, attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) {
+    init(capacity: Int = 4096) { text = TextBuilder(capacity: capacity) }
+
+    /// Back to the state of a new collector, keeping the storage.
+    mutating func reset() {
+        text.reset()
+        sections = Sections()
+        section = .other
+        sectionLevel = 0
+        listItems.removeAll(keepingCapacity: true)
+        paragraphs.removeAll(keepingCapacity: true)
+        depth = 0
+        skipDepth = 0
+        listItemDepth = 0
+        heading = nil
+        item = nil
+        paragraph = nil
+    }
+
+    /// A start tag; `id` is the element's id attribute (only headings use it).
+    mutating func start(_ name: HTMLElementName, id: String?) {
         depth += 1
         let tag = HTMLTag(name)
         if case .dropped = tag { skipDepth += 1; return }
         if skipDepth > 0 { return }
         if paragraph != nil, depth == paragraph!.depth + 1 {
             paragraph!.elements += 1
-            if !Self.isBold(name) { paragraph!.onlyBold = false }
+            if name != .b && name != .strong { paragraph!.onlyBold = false }
         }
         switch tag {
         case .inline, .cell, .dropped: break
         default:
             // One-line captures put a space where a block begins.
-            heading?.text.lineBreak()
-            item?.text.lineBreak()
-            paragraph?.text.lineBreak()
+            if heading != nil { headingText.lineBreak() }
+            if item != nil { itemText.lineBreak() }
+            if paragraph != nil { paragraphText.lineBreak() }
         }
         switch tag {
         case .heading(let level):
             text.lineBreak()
-            heading = Heading(depth: depth, level: level, id: Self.attribute("id", in: attributes))
+            heading = Heading(depth: depth, level: level, id: id)
+            headingText.reset()
         case .br:
             text.lineBreak()
         case .cell:
             text.append(" ")
         case .listItem:
             text.lineBreak()
-            if section != .other && listItemDepth == 0 { item = Item(depth: depth) }
+            if section != .other && listItemDepth == 0 {
+                item = Item(depth: depth)
+                itemText.reset()
+            }
             listItemDepth += 1
         case .paragraph:
             text.lineBreak()
             paragraph = Paragraph(depth: depth)
+            paragraphText.reset()
         case .block:
             text.lineBreak()
         case .inline, .dropped:
@@ -89,7 +114,7 @@ final class HTMLTextCollector {
         }
     }
 
-    func end(_ name: UnsafePointer<UInt8>?) {
+    mutating func end(_ name: HTMLElementName) {
         defer { depth -= 1 }
         let tag = HTMLTag(name)
         if case .dropped = tag { skipDepth = max(0, skipDepth - 1); return }
@@ -98,7 +123,7 @@ final class HTMLTextCollector {
         case .heading:
             guard let h = heading, h.depth == depth else { return }
             heading = nil
-            let title = h.text.text
+            let title = headingText.text
             text.lineBreak()
             text.append(title)
             text.lineBreak()
@@ -108,18 +133,26 @@ final class HTMLTextCollector {
         case .listItem:
             listItemDepth = max(0, listItemDepth - 1)
             if let i = item, i.depth == depth {
-                listItems.append(i.text.text)
+                listItems.append(itemText.text)
                 item = nil
             }
             text.lineBreak()
         case .paragraph:
             if let p = paragraph, p.depth == depth {
                 paragraph = nil
-                let label = p.text.text
-                if p.elements == 1, p.onlyBold, p.onlyLabelText, label.utf8.count <= 61, SectionKind.classify(label) != .other {
-                    open(SectionKind.classify(label), level: 7)
-                } else if section != .other && listItemDepth == 0 {
-                    paragraphs.append(label)
+                // The text only becomes a string when it is a label candidate or a section's paragraph.
+                var label: String?
+                if p.elements == 1, p.onlyBold, p.onlyLabelText, paragraphText.count <= 61 {
+                    label = paragraphText.text
+                    let kind = SectionKind.classify(label!)
+                    if kind != .other {
+                        open(kind, level: 7)
+                        text.lineBreak()
+                        return
+                    }
+                }
+                if section != .other && listItemDepth == 0 {
+                    paragraphs.append(label ?? paragraphText.text)
                 }
             }
             text.lineBreak()
@@ -132,7 +165,7 @@ final class HTMLTextCollector {
         }
     }
 
-    func characters(_ p: UnsafePointer<UInt8>, count: Int) {
+    mutating func characters(_ p: UnsafePointer<UInt8>, count: Int) {
         if skipDepth > 0 { return }
         if paragraph != nil, depth == paragraph!.depth, paragraph!.onlyLabelText {
             for k in 0..<count {
@@ -143,14 +176,14 @@ final class HTMLTextCollector {
                 }
             }
         }
-        item?.text.append(p, count: count)
-        paragraph?.text.append(p, count: count)
-        if heading != nil { heading!.text.append(p, count: count) } else { text.append(p, count: count) }
+        if item != nil { itemText.append(p, count: count) }
+        if paragraph != nil { paragraphText.append(p, count: count) }
+        if heading != nil { headingText.append(p, count: count) } else { text.append(p, count: count) }
     }
 
     /// A heading (or bold label) of `kind` at `level`: a deeper heading inside a known section belongs to
     /// it (sub-steps of an attack chain); anything else ends the open section.
-    private func open(_ kind: SectionKind, level: Int) {
+    private mutating func open(_ kind: SectionKind, level: Int) {
         if section != .other && kind == .other && level > sectionLevel { return }
         endSection()
         section = kind
@@ -158,34 +191,18 @@ final class HTMLTextCollector {
     }
 
     /// Files what the open section collected: list items where there is a list, else paragraphs.
-    func endSection() {
-        let items = (listItems.isEmpty ? paragraphs : listItems).filter { !$0.isEmpty }
+    mutating func endSection() {
+        if section == .other && listItems.isEmpty && paragraphs.isEmpty { sectionLevel = 0; return }
+        // List items where there is a list, else paragraphs; for impact the other way round. Empty ones are left out.
         switch section {
-        case .attackChain: sections.attackChain += items
-        case .recommendations: sections.recommendations += items
-        case .impact: sections.impact += (paragraphs.isEmpty ? listItems : paragraphs).filter { !$0.isEmpty }
+        case .attackChain: for s in listItems.isEmpty ? paragraphs : listItems where !s.isEmpty { sections.attackChain.append(s) }
+        case .recommendations: for s in listItems.isEmpty ? paragraphs : listItems where !s.isEmpty { sections.recommendations.append(s) }
+        case .impact: for s in paragraphs.isEmpty ? listItems : paragraphs where !s.isEmpty { sections.impact.append(s) }
         case .other: break
         }
         listItems.removeAll(keepingCapacity: true)
         paragraphs.removeAll(keepingCapacity: true)
         section = .other
         sectionLevel = 0
-    }
-
-    private static func isBold(_ name: UnsafePointer<UInt8>?) -> Bool {
-        guard let n = name else { return false }
-        if n[0] == UInt8(ascii: "b") && n[1] == 0 { return true }
-        return String(cString: n) == "strong"
-    }
-
-    /// An attribute's value from libxml2's NULL-terminated name/value list.
-    private static func attribute(_ wanted: String, in attributes: UnsafeMutablePointer<UnsafePointer<UInt8>?>?) -> String? {
-        guard let attributes else { return nil }
-        var k = 0
-        while let name = attributes[k] {
-            if String(cString: name) == wanted { return attributes[k + 1].map { String(cString: $0) } }
-            k += 2
-        }
-        return nil
     }
 }

@@ -21,19 +21,33 @@ enum SectionKind {
 
     /// Classifies heading text (and the heading's id) tolerantly: case, punctuation, "-" and "_" do not matter.
     static func classify(_ heading: String) -> SectionKind {
-        var words: [UInt8] = []
-        var space = false
-        for c in heading.utf8 {
-            let lower = c >= 65 && c <= 90 ? c + 32 : c
-            if lower >= 97 && lower <= 122 {
-                if space && !words.isEmpty { words.append(0x20) }
-                space = false
-                words.append(lower)
-            } else { space = true }
+        var heading = heading
+        return heading.withUTF8 { utf8 in
+            // The letters, lowercased, with one space between words, in a buffer on the stack.
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: utf8.count + 1) { buffer in
+                var n = 0
+                var space = false
+                for c in utf8 {
+                    let lower = c >= 65 && c <= 90 ? c + 32 : c
+                    if lower >= 97 && lower <= 122 {
+                        if space && n > 0 { buffer[n] = 0x20; n += 1 }
+                        space = false
+                        buffer[n] = lower
+                        n += 1
+                    } else { space = true }
+                }
+                return classify(words: UnsafeBufferPointer(rebasing: buffer[0..<n]))
+            }
         }
+    }
+
+    private static func classify(words: UnsafeBufferPointer<UInt8>) -> SectionKind {
         if words.isEmpty { return .other }
         func has(_ s: StaticString) -> Bool { firstOffset(of: s, in: words) != nil }
-        func starts(_ s: StaticString) -> Bool { firstOffset(of: s, in: words) == 0 }
+        func starts(_ s: StaticString) -> Bool {
+            let n = s.utf8CodeUnitCount
+            return words.count >= n && firstOffset(of: s, in: UnsafeBufferPointer(rebasing: words[0..<n])) == 0
+        }
         func ends(_ s: StaticString) -> Bool {
             let n = s.utf8CodeUnitCount
             return words.count >= n && firstOffset(of: s, in: words[(words.count - n)...]) != nil

@@ -24,6 +24,7 @@ final class FuzzCorpusTests: XCTestCase {
     func testWhereCorpus() throws { try replay("where", WhereFuzz.check) }
     func testPipelineCorpus() throws { try replay("pipeline", PipelineFuzz.check) }
     func testEnrichCorpus() throws { try replay("enrich", EnrichFuzz.check) }
+    func testHTMLCorpus() throws { try replay("html", HTMLFuzz.check) }
 
     /// The checks are not vacuous: each reports a planted violation.
     func testChecksReportViolations() {

@@ -15,7 +15,7 @@ FUZZ_JOBS=${FUZZ_JOBS:-1}
 SCRATCH=${FUZZ_SCRATCH:-.build-fuzz}
 # Optimized by default: an -Onone build runs the parsers ten times slower, so far fewer inputs per second.
 FUZZ_CONFIG=${FUZZ_CONFIG:-release}
-all_targets=(feed scanner where pipeline enrich)
+all_targets=(feed scanner where pipeline enrich html)
 targets=("$@")
 [ ${#targets[@]} -gt 0 ] || targets=("${all_targets[@]}")
 
