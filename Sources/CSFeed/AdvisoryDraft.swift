@@ -149,12 +149,7 @@ struct AdvisoryDraft {
         w.key("products"); w.strings(Self.cleaned(products))
         w.key("exploited")
         if let exploited { w.bool(exploited) } else { w.null() }
-        w.key("sections")
-        w.beginObject()
-        w.key("attack_chain"); w.strings(sections.attackChain)
-        w.key("impact"); w.string(sections.impact.isEmpty ? nil : sections.impact.joined(separator: "\n"))
-        w.key("recommendations"); w.strings(sections.recommendations)
-        w.endObject()
+        w.key("sections"); sections.write(to: w)
         w.key("source"); feed.writeSource(to: w)
         w.key("extensions"); w.json(extensions)
         w.endObject()

@@ -6,12 +6,13 @@ struct Sections {
     var impact: [String] = []
     var recommendations: [String] = []
 
-    func json() -> JSON {
-        let o = JSON.object()
-        o.set("attack_chain", .strings(attackChain))
-        o.set("impact", impact.isEmpty ? .null : .string(impact.joined(separator: "\n")))
-        o.set("recommendations", .strings(recommendations))
-        return o
+    /// The record's `sections` object.
+    func write(to w: JSONBytesWriter) {
+        w.beginObject()
+        w.key("attack_chain"); w.strings(attackChain)
+        w.key("impact"); w.string(impact.isEmpty ? nil : impact.joined(separator: "\n"))
+        w.key("recommendations"); w.strings(recommendations)
+        w.endObject()
     }
 }
 
