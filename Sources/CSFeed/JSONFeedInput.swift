@@ -116,6 +116,7 @@ final class JSONFeedInput {
             replacedBytes = 0
             carry = []
             atStart = true
+            trimmed = 0
             linesBefore = 0
             lineStartBefore = 0
             return true
@@ -126,6 +127,7 @@ final class JSONFeedInput {
     /// The window's address may change; offsets stay valid.
     func more() -> Bool {
         guard case .descriptor(let fd) = origin, !eof, let scratch else { return false }
+        compact()
         let before = count
         while count == before && !eof {
             let got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
@@ -145,13 +147,19 @@ final class JSONFeedInput {
         return count > before
     }
 
-    /// Drops the window's bytes before absolute offset `position` (they will not be looked at again).
+    /// Marks the window's bytes before absolute offset `position` as done with: they are dropped when
+    /// the window next needs room (dropping them at once would move the read-ahead after every item).
     func trim(before position: Int) {
-        guard case .descriptor = origin, let storage else { return }
-        let n = position - offset
+        if position > trimmed { trimmed = position }
+    }
+    private var trimmed = 0
+
+    /// Drops the bytes marked by `trim`, before reading more.
+    private func compact() {
+        guard let storage else { return }
+        let n = min(trimmed - offset, count)
         guard n > 0 else { return }
         countLines(UnsafeBufferPointer(start: UnsafePointer(storage), count: n), startingAt: offset)
-        // Moving the rest down costs little: it is the read-ahead of one chunk at most, plus the current item.
         if n < count { memmove(storage, storage + n, count - n) }
         count -= n
         offset += n
