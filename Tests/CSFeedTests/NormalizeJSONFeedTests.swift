@@ -100,3 +100,51 @@ extension NormalizeCommandTests {
         XCTAssertLessThan(kib, 64 * 1024, "peak RSS \(kib) KiB")
     }
 }
+
+extension NormalizeCommandTests {
+    /// A document that arrives a few bytes at a time (UTF-8 sequences, escapes, the byte-order mark and
+    /// invalid bytes cut at every place) reads exactly as the same file.
+    func testJSONFeedInTinyPiecesReadsLikeTheFile() throws {
+        var doc: [UInt8] = [0xEF, 0xBB, 0xBF]
+        doc += Array(#"{"version":"https://jsonfeed.org/version/1.1","title":"caf\u00e9 😀","items":["#.utf8)
+        for i in 0..<12 {
+            if i > 0 { doc += Array(",\n ".utf8) }
+            doc += Array(#"{"id":\#(i * 7),"title":"t\"\\ é😀 "#.utf8) + [0xE9] + Array(#"","tags":[["n"],"x",1.5e3],"ext":{"a":[true,false,null]}}"#.utf8)
+            if i == 5 { doc += Array(#","not an object""#.utf8) }
+        }
+        doc += Array("]}\n".utf8)
+        let file = tmp.appendingPathComponent("pieces.json")
+        try Data(doc).write(to: file)
+        let expected = try run([file.path])
+        XCTAssertEqual(expected.records.count, 12)
+
+        let p = Process()
+        p.executableURL = try Self.binary
+        let out = Pipe(), inp = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        p.standardInput = inp
+        try p.run()
+        final class Box: @unchecked Sendable { var data = Data() }
+        let box = Box()
+        let done = DispatchSemaphore(value: 0)
+        DispatchQueue.global().async {
+            box.data = out.fileHandleForReading.readDataToEndOfFile()
+            done.signal()
+        }
+        var at = 0
+        var size = 1
+        while at < doc.count {
+            let end = min(doc.count, at + size)
+            inp.fileHandleForWriting.write(Data(doc[at..<end]))
+            at = end
+            size = size % 5 + 1
+            usleep(200)
+        }
+        try inp.fileHandleForWriting.close()
+        done.wait()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, expected.status)
+        XCTAssertEqual(String(decoding: box.data, as: UTF8.self), String(decoding: expected.stdout, as: UTF8.self))
+    }
+}
