@@ -15,9 +15,9 @@ import CSCore
 /// first record is built. A document in memory or in a regular file is surveyed first (a quick pass
 /// over its structure that reads only the root members), so members after `items` count just as
 /// before, and a repeated member keeps its last value, as jansson keeps it. A pipe cannot be read twice:
-/// when `version` and `title` come before `items` (the spec's order), items stream with what was read
-/// so far, and a feed-level member after them is reported; otherwise (keys in another order) the items
-/// are kept and built at the end.
+/// when `version` comes before `items` (the spec's order), items stream with what was read so far, and
+/// a feed-level member after them is reported; otherwise (sorted keys put `version` last) the items are
+/// kept and built at the end.
 enum JSONFeedReader {
     /// The feed-level members that records depend on.
     static let feedMembers: Set<String> = ["version", "title", "feed_url", "home_page_url", "authors", "author"]

@@ -66,8 +66,9 @@ final class JSONFeedRun {
                 }
                 root.set("items", .array())
                 if context == nil, mode != .keep {
-                    // The spec's order puts version and title first; then what follows items is taken not to matter.
-                    mode = root["version"] != nil && root["title"] != nil ? .stream : .keep
+                    // The spec's order puts version first (sorted keys put it last): with it before items,
+                    // what follows the items is taken not to matter.
+                    mode = root["version"] != nil ? .stream : .keep
                 }
             }
             if mode == .stream && context == nil { context = makeContext(issue: issue) }
