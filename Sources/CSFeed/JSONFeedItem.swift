@@ -29,12 +29,25 @@ enum JSONFeedItem {
     static func draft(_ item: JSONRef, index: Int, base: String?, report: (FeedIssue) -> Void) -> AdvisoryDraft {
         var members: [Member] = []
         members.reserveCapacity(16)
+        // Items have a dozen members: a linear search finds repeats. Past that (a hostile item with
+        // thousands), an index keeps it linear.
+        var byName: [String: Int]?
         item.forEachMember { start, end, escaped, value in
             let m = Member(nameStart: start, nameEnd: end, nameHasEscape: escaped, value: value)
-            if let k = members.firstIndex(where: { $0.hasName(of: m) }) { members[k].value = value } else { members.append(m) }
+            if members.count == 32 {
+                byName = Dictionary(members.enumerated().map { ($1.name, $0) }, uniquingKeysWith: { first, _ in first })
+            }
+            if byName != nil {
+                let name = m.name
+                if let k = byName![name] { members[k].value = value } else { byName![name] = members.count; members.append(m) }
+            } else if let k = members.firstIndex(where: { $0.hasName(of: m) }) {
+                members[k].value = value
+            } else {
+                members.append(m)
+            }
             return true
         }
-        func member(_ name: String) -> JSONRef? { members.first { $0.name == name }?.value }
+        func member(_ name: String) -> JSONRef? { members.first { $0.name == name }?.value }   // authors only
 
         var d = AdvisoryDraft(index: index)
         d.baseURL = base

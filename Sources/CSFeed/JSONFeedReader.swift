@@ -64,7 +64,12 @@ enum JSONFeedReader {
         if let broken {
             let (code, text) = describe(broken, input: input)
             // Nothing came of it: the document is no feed we can use, as when it was parsed whole.
-            guard run.emitted > 0 else { throw FeedError(.invalidArgument, "invalid JSON: \(text)") }
+            guard run.emitted > 0 else {
+                switch broken {
+                case .truncated, .invalid: throw FeedError(.invalidArgument, "invalid JSON: \(text)")
+                case .tooLarge, .readFailed: throw FeedError(code, text)
+                }
+            }
             let n = run.emitted
             report(FeedIssue(level: .error, code: code,
                              message: "\(text); \(n) item\(n == 1 ? "" : "s") before it emitted"))
@@ -86,7 +91,7 @@ enum JSONFeedReader {
         case .truncated(let offset): return (.dataLoss, "document broken off at \(at(offset))")
         case .invalid(let message, let offset): return (.dataLoss, "\(message) at \(at(offset))")
         case .tooLarge(let offset, let limit):
-            return (.resourceExhausted, "a value larger than \(limit) bytes at \(at(offset))")
+            return (.resourceExhausted, "more than \(limit) bytes to hold at once (one value, or the items a pipe keeps until a late version) at \(at(offset))")
         case .readFailed(let e): return (.dataLoss, "read failed: \(String(cString: strerror(e)))")
         }
     }

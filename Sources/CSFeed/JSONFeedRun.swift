@@ -25,6 +25,7 @@ final class JSONFeedRun {
     }
     /// Items waiting for the end of the document (a pipe whose feed-level members come late).
     private var kept: [Kept] = []
+    private var keptBytes = 0
     private var itemsMembers = 0
     private var lastItemsIsArray = false
 
@@ -83,6 +84,8 @@ final class JSONFeedRun {
             case .skip:
                 return
             case .keep:
+                keptBytes += bytes.count
+                if keptBytes > walker.maxValueBytes { throw JSONFeedBreak.tooLarge(at: offset, limit: walker.maxValueBytes) }
                 kept.append(item.isObject ? .item(Array(bytes), index: index) : .notObject(index: index))
             case .stream:
                 guard item.isObject else {
