@@ -12,7 +12,10 @@ final class JSONFeedInput {
     private enum Origin {
         case memory
         case descriptor(Int32)
+        /// A document in memory handed over `chunk` bytes at a time, as a pipe would (for tests and fuzzing).
+        case chunks(UnsafeRawBufferPointer, chunk: Int)
     }
+    private var chunksTaken = 0
     private let origin: Origin
     /// The window: `count` bytes starting at absolute offset `offset`. For a document in memory it is
     /// the whole document; for a descriptor, storage of our own.
@@ -86,6 +89,18 @@ final class JSONFeedInput {
         take(prefix, final: false)
     }
 
+    /// `document` delivered like a pipe: `chunk` bytes per read, never read twice.
+    init(chunks document: UnsafeRawBufferPointer, chunk: Int) {
+        origin = .chunks(document, chunk: max(1, chunk))
+        prefix = []
+        memory = nil
+        scratch = nil
+        fileStart = nil
+        base = UnsafePointer(bitPattern: 1)!
+        count = 0
+        eof = false
+    }
+
     deinit {
         storage?.deallocate()
         scratch?.deallocate()
@@ -97,6 +112,7 @@ final class JSONFeedInput {
         switch origin {
         case .memory: return true
         case .descriptor: return fileStart != nil
+        case .chunks: return false
         }
     }
 
@@ -120,12 +136,30 @@ final class JSONFeedInput {
             linesBefore = 0
             lineStartBefore = 0
             return true
+        case .chunks:
+            return false
         }
     }
 
     /// Reads more of the document into the window. False at the end (or on a read error, in `readError`).
     /// The window's address may change; offsets stay valid.
     func more() -> Bool {
+        if case .chunks(let document, let chunk) = origin {
+            guard !eof else { return false }
+            compact()
+            let before = count
+            while count == before && !eof {
+                let end = min(document.count, chunksTaken + chunk)
+                if chunksTaken == end {
+                    eof = true
+                    take([], final: true)
+                } else {
+                    take(UnsafeRawBufferPointer(rebasing: document[chunksTaken..<end]), final: false)
+                    chunksTaken = end
+                }
+            }
+            return count > before
+        }
         guard case .descriptor(let fd) = origin, !eof, let scratch else { return false }
         compact()
         let before = count

@@ -35,12 +35,25 @@ enum JSONFeedReader {
                  report: report, emit: emit)
     }
 
+    /// A document in memory read as if it came through a pipe, `chunk` bytes at a time: no survey, the
+    /// pipe's rules for late feed-level members. For tests and the fuzz target (FeedParser.parseJSONFeedStream).
+    static func parse(chunks document: UnsafeRawBufferPointer, chunk: Int, source: FeedSource,
+                      report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        try read(JSONFeedInput(chunks: document, chunk: chunk), source: source, maxValueBytes: Int.max, report: report, emit: emit)
+    }
+
     private static func read(_ input: JSONFeedInput, source: FeedSource, maxValueBytes: Int,
                              report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
         let walker = JSONFeedWalker(input, maxValueBytes: maxValueBytes)
         var survey: JSONFeedSurvey?
         if input.canReadAgain {
-            survey = JSONFeedSurvey.run(walker)
+            survey = JSONFeedSurvey.run(walker, validating: false)
+            if survey!.lateMembers || survey!.itemsMembers > 1 {
+                // What follows items counts only when the items before it are JSON (a skim alone can take a
+                // broken item's text for more members): read again, checking them.
+                guard input.restart() else { throw FeedError(.dataLoss, "the document could not be read again after its survey") }
+                survey = JSONFeedSurvey.run(walker, validating: true)
+            }
             // Reported first, as when the document was repaired whole before parsing.
             if input.replacedBytes > 0 {
                 report(FeedIssue(level: .warning, code: .dataLoss, message: replacedMessage(input.replacedBytes)))
@@ -102,22 +115,41 @@ enum JSONFeedReader {
 struct JSONFeedSurvey {
     let root: JSON
     var itemsMembers = 0
+    /// A feed-level member came after an items array.
+    var lateMembers = false
 
-    static func run(_ walker: JSONFeedWalker) -> JSONFeedSurvey {
+    /// Without `validating`, item elements are only skimmed for their extent; with it they are checked,
+    /// so that the survey stops where the reading pass will (members after a broken item do not count).
+    static func run(_ walker: JSONFeedWalker, validating: Bool) -> JSONFeedSurvey {
         var survey = JSONFeedSurvey(root: .object())
         do {
             try walker.walk(member: { (key, value) throws(JSONFeedBreak) in
                 if key == "items" { survey.itemsMembers += 1 }
                 if JSONFeedReader.feedMembers.contains(key) || key == "items" { survey.root.set(key, JSONFeedItem.tree(value)) }
+                if survey.itemsMembers > 0, JSONFeedReader.feedMembers.contains(key) { survey.lateMembers = true }
             }, itemsStart: { (_) throws(JSONFeedBreak) in
                 survey.itemsMembers += 1
                 survey.root.set("items", .array())
-                return .skip
-            }, element: { (_, _) throws(JSONFeedBreak) in }, itemsEnd: {})
+                return validating ? .elements : .skip
+            }, element: { (bytes, offset) throws(JSONFeedBreak) in
+                do throws(RecordScanner.ScanError) { _ = try JSONRef.validated(bytes) } catch {
+                    throw JSONFeedBreak.invalid(error.message, at: offset + error.column - 1)
+                }
+            }, itemsEnd: {})
         } catch {
             // A broken document: what was read before the break is what there is. The reading pass
             // finds the same break and reports it.
         }
         return survey
+    }
+}
+
+extension FeedParser {
+    /// A JSON Feed document in memory read the way cs-normalize reads one from a pipe: `chunk` bytes at a
+    /// time, never twice. Its records equal `parse`'s unless an issue says the stream could not be read
+    /// twice (feed-level members after the items, several items arrays). For tests and fuzzing.
+    public static func parseJSONFeedStream(_ document: UnsafeRawBufferPointer, chunk: Int, source: FeedSource,
+                                           report: (FeedIssue) -> Void, emit: (JSON) -> Void) throws(FeedError) {
+        try JSONFeedReader.parse(chunks: document, chunk: chunk, source: source, report: report, emit: emit)
     }
 }

@@ -46,6 +46,7 @@ final class JSONFeedRun {
             if key == "items" {
                 itemsMembers += 1
                 lastItemsIsArray = false
+                if survey == nil, itemsMembers > 1 { issue(repeatedItems) }
             }
             guard survey == nil, JSONFeedReader.feedMembers.contains(key) || key == "items" else { return }
             if context != nil, JSONFeedReader.feedMembers.contains(key) {
@@ -61,10 +62,7 @@ final class JSONFeedRun {
                 // jansson keeps the last of repeated members: earlier arrays are only checked.
                 mode = itemsMembers < survey.itemsMembers ? .skip : .stream
             } else {
-                if itemsMembers > 1 {
-                    issue(FeedIssue(level: .warning, code: .invalidArgument,
-                                    message: "more than one \"items\" array in a stream that cannot be read twice; the items of each are read"))
-                }
+                if itemsMembers > 1 { issue(repeatedItems) }
                 root.set("items", .array())
                 if context == nil, mode != .keep {
                     // The spec's order puts version first (sorted keys put it last): with it before items,
@@ -96,6 +94,10 @@ final class JSONFeedRun {
             }
         }, itemsEnd: {})
     }
+
+    /// jansson keeps the last of repeated members; a pipe has handed on the items of each array already.
+    private let repeatedItems = FeedIssue(level: .warning, code: .invalidArgument,
+                                          message: "more than one \"items\" member in a stream that cannot be read twice; the items of every array are read")
 
     /// Builds the items kept for the end (a pipe with the feed-level members after them).
     func buildKept(pipeline: RecordPipeline?, report: (FeedIssue) -> Void, emit: (JSON) -> Void) {
