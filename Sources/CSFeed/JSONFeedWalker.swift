@@ -124,7 +124,9 @@ final class JSONFeedWalker {
     /// RecordScanner speaks of lines (NDJSON); here a value ends.
     static func wording(_ message: String) -> String {
         guard message.hasPrefix("line ends") else { return message }
-        return "value ends" + message.dropFirst("line ends".count).replacingTruncatedRecord()
+        var s = "value ends" + message.dropFirst("line ends".count)
+        if s.hasSuffix(" (truncated record?)") { s.removeLast(" (truncated record?)".count) }
+        return s
     }
 
     /// Advances over whitespace, reading as needed; the byte there, or nil at the end of the document.
@@ -217,13 +219,5 @@ final class JSONFeedWalker {
     private func describe(_ c: UInt8) -> String {
         if c >= 0x21 && c < 0x7F { return "'\(Character(Unicode.Scalar(c)))'" }
         return "byte 0x" + String(c, radix: 16, uppercase: true)
-    }
-}
-
-private extension Substring {
-    func replacingTruncatedRecord() -> String {
-        var s = String(self)
-        if s.hasSuffix(" (truncated record?)") { s.removeLast(" (truncated record?)".count) }
-        return s
     }
 }
