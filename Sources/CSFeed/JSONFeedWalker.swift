@@ -1,3 +1,8 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CSCore
 
 /// Why a JSON Feed document could not be read to its end.
@@ -156,25 +161,19 @@ final class JSONFeedWalker {
         var i = start - input.offset
         var depth = 0
         var inString = false
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
         while true {
             let n = input.count
             let p = input.base
             while i < n {
                 if inString {
-                    // Eight bytes at a time while there is no quote and no backslash.
-                    while n - i >= 8 {
-                        let x = UnsafeRawPointer(p + i).loadUnaligned(as: UInt64.self)
-                        let q = x ^ (ones &* 0x22), b = x ^ (ones &* 0x5C)
-                        if ((q &- ones) & ~q | (b &- ones) & ~b) & highs != 0 { break }
-                        i += 8
-                    }
-                    guard i < n else { break }
-                    let c = p[i]
-                    if c == UInt8(ascii: "\\") { i += 2; continue }
-                    i += 1
-                    if c == UInt8(ascii: "\"") {
+                    // The closing quote is the next one after an even number of backslashes (the scan back
+                    // stops at the opening quote at the latest, which is still in the window).
+                    guard let hit = memchr(p + i, 0x22, n - i) else { i = n; break }
+                    let quote = UnsafePointer<UInt8>(hit.assumingMemoryBound(to: UInt8.self)) - p
+                    var b = quote - 1
+                    while p[b] == 0x5C { b -= 1 }
+                    i = quote + 1
+                    if (quote - 1 - b) % 2 == 0 {
                         inString = false
                         if depth == 0 { return input.offset + i }
                     }
