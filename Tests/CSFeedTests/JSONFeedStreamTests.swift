@@ -107,4 +107,49 @@ final class JSONFeedStreamTests: XCTestCase {
         XCTAssertEqual(result.only?["extensions"]?.text, "{\"x\u{FFFD}\":1}")
         XCTAssertTrue(result.issues.contains { $0.code == .dataLoss && $0.message.contains("1 invalid UTF-8 byte") })
     }
+
+    /// The same bytes handed over a few at a time, as from a pipe (no survey possible).
+    func streamed(_ bytes: [UInt8], chunk: Int) -> ParseResult {
+        var result = ParseResult()
+        let outcome: Result<Void, FeedError> = bytes.withUnsafeBytes { b in
+            Result { () throws(FeedError) in
+                try FeedParser.parseJSONFeedStream(b, chunk: chunk, source: FeedSource(), report: { result.issues.append($0) },
+                                                   emit: { result.records.append($0) })
+            }
+        }
+        if case .failure(let error) = outcome { result.error = error }
+        return result
+    }
+
+    func testChunkedReadingMatchesTheWholeDocument() throws {
+        var doc: [UInt8] = [0xEF, 0xBB, 0xBF]
+        doc += Array(#"{"authors":[{"name":"Ann"}],"items":[{"id":"1","title":"caf\u00e9 \"q\" \\ é😀 "#.utf8) + [0xE9, 0xF0, 0x9F]
+        doc += Array(#"","n":[1.5e3,-0,{"a":[true,null]}]},"x",{"id":2}],"title":"T","version":"https://jsonfeed.org/version/1"}"#.utf8)
+        let whole = parseFeed(doc)
+        XCTAssertEqual(whole.records.count, 2)
+        XCTAssertTrue(whole.issues.contains { $0.message == "3 invalid UTF-8 bytes replaced by U+FFFD" })
+        for chunk in [1, 2, 3, 5, 64] {
+            let s = streamed(doc, chunk: chunk)
+            XCTAssertEqual(s.records.map(\.text), whole.records.map(\.text), "chunk \(chunk)")
+            XCTAssertEqual(s.issues.filter { $0.level == .error }.map(\.item), [2], "chunk \(chunk)")
+            XCTAssertTrue(s.issues.contains { $0.message == "3 invalid UTF-8 bytes replaced by U+FFFD" }, "chunk \(chunk)")
+        }
+        // Cut anywhere, the pieces read as the whole cut document does.
+        for cut in stride(from: 10, to: doc.count, by: 7) {
+            let piece = Array(doc.prefix(cut))
+            let w = parseFeed(piece), s = streamed(piece, chunk: 3)
+            XCTAssertEqual(s.records.map(\.text), w.records.map(\.text), "cut at \(cut)")
+            XCTAssertEqual(s.error?.code, w.error?.code, "cut at \(cut)")
+        }
+    }
+
+    func testAPipeWarnsWhenFeedLevelMembersFollowStreamedItems() throws {
+        let doc = Array(#"{"version":"1.1","items":[{"id":"a"}],"items":[{"id":"b"}],"title":"late"}"#.utf8)
+        XCTAssertEqual(parseFeed(doc).records.map { $0.str("id") }, ["b"])
+        let s = streamed(doc, chunk: 4)
+        XCTAssertEqual(s.records.map { $0.str("id") }, ["a", "b"])
+        XCTAssertEqual(s.records.last?.path("source", "feed_title")?.kind, .null)
+        XCTAssertTrue(s.issues.contains { $0.message.contains("more than one \"items\"") })
+        XCTAssertTrue(s.issues.contains { $0.message.contains("feed-level \"title\" after \"items\"") })
+    }
 }
