@@ -17,7 +17,8 @@ public final class Normalizer {
     private let scanner = RecordScanner()
     /// One record's bytes, reused from record to record.
     private var recordBytes: [UInt8] = []
-    /// Whole documents may be much longer than an NDJSON line.
+    /// Whole documents may be much longer than an NDJSON line. For a JSON Feed, which streams, the limit
+    /// is on what must be held at once (one item or member).
     public var maxDocumentBytes = 1 << 30
 
     public init(stage: Stage) { self.stage = stage }
