@@ -1,129 +1,155 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Musl)
+import Musl
+#endif
 import CSCore
 
 /// JSON Feed 1.0 and 1.1 (https://jsonfeed.org), with CraftedSignal's `_cs_*` item fields.
-/// The document is parsed whole by jansson; each item becomes a record and is emitted at once.
+///
+/// The document streams: each element of `items` is found by a structural scan, validated, mapped
+/// into a draft and handed to the record pipeline while the rest is still being read, so the first
+/// record leaves before the document ends and memory follows the largest item, not the document.
+///
+/// The feed-level members (version, title, feed_url, home_page_url, authors) must be known before the
+/// first record is built. A document in memory or in a regular file is surveyed first (a quick pass
+/// over its structure that reads only the root members), so members after `items` count just as
+/// before, and a repeated member keeps its last value, as jansson keeps it. A pipe cannot be read twice:
+/// when `version` comes before `items` (the spec's order), items stream with what was read so far, and
+/// a feed-level member after them is reported; otherwise (sorted keys put `version` last) the items are
+/// kept and built at the end.
 enum JSONFeedReader {
+    /// The feed-level members that records depend on.
+    static let feedMembers: Set<String> = ["version", "title", "feed_url", "home_page_url", "authors", "author"]
+
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
-        var body = document
-        if body.count >= 3, body[0] == 0xEF, body[1] == 0xBB, body[2] == 0xBF {
-            body = UnsafeRawBufferPointer(rebasing: body[3...])
-        }
-        let parsed: Result<JSON, JSONParseError>
-        if let fixed = UTF8Repair.repaired(body) {
-            report(FeedIssue(level: .warning, code: .dataLoss,
-                             message: "\(fixed.replaced) invalid UTF-8 byte\(fixed.replaced == 1 ? "" : "s") replaced by U+FFFD"))
-            parsed = fixed.bytes.withUnsafeBytes { b in Result { () throws(JSONParseError) in try JSON.parse(b) } }
-        } else {
-            parsed = Result { () throws(JSONParseError) in try JSON.parse(body) }
-        }
-        let root: JSON
-        switch parsed {
-        case .success(let value): root = value
-        case .failure(let error): throw FeedError(.invalidArgument, "invalid JSON: \(error.description)")
-        }
-        guard root.kind == .object else { throw FeedError(.invalidArgument, "not a JSON Feed: the document is not an object") }
+        try read(JSONFeedInput(memory: document), source: source, maxValueBytes: Int.max, report: report, emit: emit)
+    }
 
-        let version = root["version"]?.stringValue
-        let format: String
-        switch version {
-        case let v? where v.hasPrefix("https://jsonfeed.org/version/1.1") || v.hasPrefix("http://jsonfeed.org/version/1.1"):
-            format = "json-feed-1.1"
-        case let v? where v.hasPrefix("https://jsonfeed.org/version/1") || v.hasPrefix("http://jsonfeed.org/version/1"):
-            format = "json-feed-1.0"
-        case "1", "1.0":
-            format = "json-feed-1.0"   // the bare number, as some generators write it
-        case "1.1":
-            format = "json-feed-1.1"
-        default:
-            guard root["items"]?.kind == .array else {
-                throw FeedError(.invalidArgument, "not a JSON Feed: no \"version\" of jsonfeed.org and no \"items\" array")
+    /// A document on a descriptor, of which `prefix` was already read; one value (an item) may span
+    /// at most `maxValueBytes`.
+    static func parse(descriptor fd: Int32, prefix: [UInt8], source: FeedSource, maxValueBytes: Int,
+                      report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        try read(JSONFeedInput(descriptor: fd, prefix: prefix), source: source, maxValueBytes: maxValueBytes,
+                 report: report, emit: emit)
+    }
+
+    /// A document in memory read as if it came through a pipe, `chunk` bytes at a time: no survey, the
+    /// pipe's rules for late feed-level members. For tests and the fuzz target (FeedParser.parseJSONFeedStream).
+    static func parse(chunks document: UnsafeRawBufferPointer, chunk: Int, source: FeedSource,
+                      report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        try read(JSONFeedInput(chunks: document, chunk: chunk), source: source, maxValueBytes: Int.max, report: report, emit: emit)
+    }
+
+    private static func read(_ input: JSONFeedInput, source: FeedSource, maxValueBytes: Int,
+                             report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        let walker = JSONFeedWalker(input, maxValueBytes: maxValueBytes)
+        var survey: JSONFeedSurvey?
+        if input.canReadAgain {
+            survey = JSONFeedSurvey.run(walker, validating: false)
+            if survey!.lateMembers || survey!.itemsMembers > 1 {
+                // What follows items counts only when the items before it are JSON (a skim alone can take a
+                // broken item's text for more members): read again, checking them.
+                guard input.restart() else { throw FeedError(.dataLoss, "the document could not be read again after its survey") }
+                survey = JSONFeedSurvey.run(walker, validating: true)
             }
-            format = "json-feed-1.1"
-            report(FeedIssue(level: .warning, code: .invalidArgument,
-                             message: "JSON Feed without a jsonfeed.org \"version\" (\(version ?? "none")); read as 1.1"))
+            // Reported first, as when the document was repaired whole before parsing.
+            if input.replacedBytes > 0 {
+                report(FeedIssue(level: .warning, code: .dataLoss, message: replacedMessage(input.replacedBytes)))
+            }
+            guard input.restart() else { throw FeedError(.dataLoss, "the document could not be read again after its survey") }
         }
-
-        let feed = FeedContext(format: format, source: source)
-        feed.feedTitle = root["title"]?.stringValue
-        feed.feedURL = root["feed_url"]?.stringValue
-        feed.homePageURL = root["home_page_url"]?.stringValue
-        feed.authors = authors(root)
-        let base = feed.feedURL ?? source.url
-        let snapshot = feed.snapshot()
-
-        guard let items = root["items"], items.kind == .array else {
-            if root["items"] == nil { return }   // a feed with no items is valid, if unusual
-            throw FeedError(.invalidArgument, "JSON Feed \"items\" is not an array")
-        }
+        let run = JSONFeedRun(source: source, survey: survey, walker: walker)
+        var broken: JSONFeedBreak?
         // Records are built on two threads when there are two cores; they leave in order either way.
-        try RecordPipeline.with(report: report, emit: emit) { (pipeline) throws(FeedError) in
-            for (n, item) in items.elements.enumerated() {
-                guard item.kind == .object else {
-                    let issue = FeedIssue(level: .error, code: .invalidArgument, message: "item is not an object; skipped", item: n + 1)
-                    if let pipeline { pipeline.submit(.issue(issue)) } else { report(issue) }
-                    continue
-                }
-                if let pipeline {
-                    let d = draft(item, index: n + 1, base: base, report: { pipeline.submit(.issue($0)) })
-                    pipeline.add(d, feed: snapshot, parser: feed.htmlParser)
-                } else {
-                    emit(draft(item, index: n + 1, base: base, report: report).record(in: snapshot, parser: feed.htmlParser, report: report))
+        try RecordPipeline.with(report: report, emit: emit) { pipeline in
+            do throws(JSONFeedBreak) {
+                try run.walk(pipeline: pipeline, report: report, emit: emit)
+            } catch {
+                broken = error
+            }
+            run.buildKept(pipeline: pipeline, report: report, emit: emit)
+        }
+        if survey == nil, input.replacedBytes > 0 {
+            report(FeedIssue(level: .warning, code: .dataLoss, message: replacedMessage(input.replacedBytes)))
+        }
+        if let broken {
+            let (code, text) = describe(broken, input: input)
+            // Nothing came of it: the document is no feed we can use, as when it was parsed whole.
+            guard run.emitted > 0 else {
+                switch broken {
+                case .truncated, .invalid: throw FeedError(.invalidArgument, "invalid JSON: \(text)")
+                case .tooLarge, .readFailed: throw FeedError(code, text)
                 }
             }
+            let n = run.emitted
+            report(FeedIssue(level: .error, code: code,
+                             message: "\(text); \(n) item\(n == 1 ? "" : "s") before it emitted"))
+            return
         }
+        try run.finish()
     }
 
-    private static func draft(_ item: JSON, index: Int, base: String?, report: (FeedIssue) -> Void) -> AdvisoryDraft {
-        var d = AdvisoryDraft(index: index)
-        d.baseURL = base
-        var authorsSeen = false
-        for (key, value) in item.members {
-            switch key {
-            case "id":
-                // The spec says string; numbers occur in the wild and are the same identity.
-                if let s = value.stringValue { d.id = s }
-                else if let n = value.intValue { d.id = String(n) }
-                else if let x = value.doubleValue { d.id = String(x) }
-            case "url": d.url = value.stringValue.map { URLResolver.resolve($0, against: base) }
-            case "title": d.title = value.stringValue
-            case "summary": d.summary = value.stringValue
-            case "content_html": d.contentHTML = value.stringValue
-            case "content_text": d.contentText = value.stringValue
-            case "date_published": d.published = value.stringValue.map { ("date_published", $0) }
-            case "date_modified": d.modified = value.stringValue.map { ("date_modified", $0) }
-            case "authors", "author":
-                if !authorsSeen { d.authors = authors(item); authorsSeen = true }
-            case "tags", "_cs_tags": d.tags += value.stringElements
-            case "_cs_severities", "_cs_severity": d.severities += value.stringElements
-            case "_cs_type": d.type = value.stringValue
-            case "_cs_actors": d.actors = value.stringElements
-            case "_cs_cves": d.cves = value.stringElements
-            case "_cs_vendors": d.vendors = value.stringElements
-            case "_cs_products": d.products = value.stringElements
-            case "_cs_exploited":
-                if let b = value.boolValue { d.exploited = b }
-                else if value.kind != .null {
-                    report(FeedIssue(level: .warning, code: .invalidArgument,
-                                     message: "_cs_exploited is not a boolean; kept under extensions", item: index))
-                    d.extensions.set(key, value)
+    private static func replacedMessage(_ n: Int) -> String {
+        "\(n) invalid UTF-8 byte\(n == 1 ? "" : "s") replaced by U+FFFD"
+    }
+
+    private static func describe(_ b: JSONFeedBreak, input: JSONFeedInput) -> (StatusCode, String) {
+        func at(_ offset: Int) -> String {
+            let (line, column) = input.lineAndColumn(offset)
+            return "line \(line), column \(column) (byte \(offset))"
+        }
+        switch b {
+        case .truncated(let offset): return (.dataLoss, "document broken off at \(at(offset))")
+        case .invalid(let message, let offset): return (.dataLoss, "\(message) at \(at(offset))")
+        case .tooLarge(let offset, let limit):
+            return (.resourceExhausted, "more than \(limit) bytes to hold at once (one value, or the items a pipe keeps until a late version) at \(at(offset))")
+        case .readFailed(let e): return (.dataLoss, "read failed: \(String(cString: strerror(e)))")
+        }
+    }
+}
+
+/// What a survey of the whole document found: the root members records depend on, with their last
+/// values, and how many `items` members there are (jansson keeps the last).
+struct JSONFeedSurvey {
+    let root: JSON
+    var itemsMembers = 0
+    /// A feed-level member came after an items array.
+    var lateMembers = false
+
+    /// Without `validating`, item elements are only skimmed for their extent; with it they are checked,
+    /// so that the survey stops where the reading pass will (members after a broken item do not count).
+    static func run(_ walker: JSONFeedWalker, validating: Bool) -> JSONFeedSurvey {
+        var survey = JSONFeedSurvey(root: .object())
+        do {
+            try walker.walk(member: { (key, value) throws(JSONFeedBreak) in
+                if key == "items" { survey.itemsMembers += 1 }
+                if JSONFeedReader.feedMembers.contains(key) || key == "items" { survey.root.set(key, JSONFeedItem.tree(value)) }
+                if survey.itemsMembers > 0, JSONFeedReader.feedMembers.contains(key) { survey.lateMembers = true }
+            }, itemsStart: { (_) throws(JSONFeedBreak) in
+                survey.itemsMembers += 1
+                survey.root.set("items", .array())
+                return validating ? .elements : .skip
+            }, element: { (bytes, offset) throws(JSONFeedBreak) in
+                do throws(RecordScanner.ScanError) { _ = try JSONRef.validated(bytes) } catch {
+                    throw JSONFeedBreak.invalid(error.message, at: offset + error.column - 1)
                 }
-            default:
-                d.extensions.set(key, value)
-            }
+            }, itemsEnd: {})
+        } catch {
+            // A broken document: what was read before the break is what there is. The reading pass
+            // finds the same break and reports it.
         }
-        // content_text only counts when there is no HTML to derive it from.
-        if d.contentHTML != nil { d.contentText = nil }
-        return d
+        return survey
     }
+}
 
-    /// JSON Feed 1.1 `authors`, or 1.0's single `author`.
-    private static func authors(_ o: JSON) -> [Author] {
-        let list = o["authors"].map(\.elements) ?? o["author"].map { [$0] } ?? []
-        return list.compactMap { a in
-            guard a.kind == .object else { return nil }
-            let author = Author(name: a["name"]?.stringValue, email: nil, url: a["url"]?.stringValue)
-            return author.isEmpty ? nil : author
-        }
+extension FeedParser {
+    /// A JSON Feed document in memory read the way cs-normalize reads one from a pipe: `chunk` bytes at a
+    /// time, never twice. Its records equal `parse`'s unless an issue says the stream could not be read
+    /// twice (feed-level members after the items, several items arrays). For tests and fuzzing.
+    public static func parseJSONFeedStream(_ document: UnsafeRawBufferPointer, chunk: Int, source: FeedSource,
+                                           report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        try JSONFeedReader.parse(chunks: document, chunk: chunk, source: source, report: report, emit: emit)
     }
 }

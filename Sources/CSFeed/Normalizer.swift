@@ -7,7 +7,7 @@ import CSCore
 import CSPosix
 
 /// cs-normalize's input loop. Each input (a file, or "-" for stdin) is one of:
-/// - a feed document (RSS, Atom, JSON Feed), parsed whole;
+/// - a feed document (RSS, Atom, JSON Feed), read as a stream: records leave while it is read;
 /// - NDJSON lines, each a `cs.fetch/1` envelope (`cs-fetch --raw`: the body is parsed with the envelope's
 ///   URL as base and its HTTP charset) or an already-normalized `cs.advisory/1` record (validated and
 ///   written out byte for byte).
@@ -15,7 +15,8 @@ import CSPosix
 public final class Normalizer {
     let stage: Stage
     private let scanner = RecordScanner()
-    /// Whole documents may be much longer than an NDJSON line.
+    /// Whole documents may be much longer than an NDJSON line. For a JSON Feed, which streams, the limit
+    /// is on what must be held at once (one item or member).
     public var maxDocumentBytes = 1 << 30
 
     public init(stage: Stage) { self.stage = stage }
@@ -52,7 +53,16 @@ public final class Normalizer {
                 return
             }
         }
-        guard let firstByte else { return }
+        guard var firstByte else { return }
+        if firstByte == 0xEF {
+            // A UTF-8 byte-order mark: what follows it says whether this is a JSON Feed or XML.
+            if let problem = reader.fill(atLeast: 512) { fail(problem, at: position); return }
+            let rest = reader.buffered.dropFirst(3)
+            if reader.buffered.starts(with: [0xEF, 0xBB, 0xBF]),
+               rest.first(where: { !($0 == 0x20 || $0 == 0x09 || $0 == 0x0A || $0 == 0x0D) }) == UInt8(ascii: "{") {
+                firstByte = UInt8(ascii: "{")
+            }
+        }
         let startsLikeXML = firstByte == UInt8(ascii: "<") || firstByte == 0xEF || firstByte == 0xFE || firstByte == 0xFF
             || firstByte == 0 || reader.buffered.prefix(2).contains(0)
         if startsLikeXML {
@@ -65,8 +75,9 @@ public final class Normalizer {
             }
             return
         }
-        if firstByte == UInt8(ascii: "{"), let first = reader.peekFirstLine(limit: stage.maxLineBytes),
-           first.withUnsafeBufferPointer({ isRecordLine($0) }) {
+        if firstByte == UInt8(ascii: "{"), let problem = sniffJSONFeed(reader) { fail(problem, at: position); return }
+        if firstByte == UInt8(ascii: "{"), !startsLikeJSONFeed(reader.buffered.starts(with: [0xEF, 0xBB, 0xBF]) ? reader.buffered.dropFirst(3) : reader.buffered),
+           let first = reader.peekFirstLine(limit: stage.maxLineBytes), first.withUnsafeBufferPointer({ isRecordLine($0) }) {
             var done = false
             while !done {
                 reader.nextLine(maxBytes: stage.maxLineBytes) { next in
@@ -87,11 +98,55 @@ public final class Normalizer {
             }
             return
         }
-        // A JSON Feed (or something that is no feed at all): parsed whole.
+        if firstByte == UInt8(ascii: "{") {
+            // A JSON Feed streams as it is read: records leave before the document ends.
+            let prefix = reader.takeBuffered()
+            parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
+                try JSONFeedReader.parse(descriptor: fd, prefix: prefix, source: FeedSource(), maxValueBytes: maxDocumentBytes,
+                                         report: report, emit: emit)
+            }
+            return
+        }
+        // Something that is no feed at all: read whole for FeedParser to say so.
         let (bytes, problem) = reader.readAll(limit: maxDocumentBytes)
         if let problem { fail(problem, at: position); return }
         guard let bytes else { return }
         parseDocument(bytes, source: FeedSource(), input: input, line: nil, deadLetter: nil)
+    }
+
+    /// The root member names a JSON Feed starts with; cs records and envelopes start with none of them.
+    private static let jsonFeedNames: Set<String> = [
+        "version", "title", "home_page_url", "feed_url", "description", "user_comment", "next_url", "icon",
+        "favicon", "language", "expired", "hubs", "items", "author", "authors",
+    ]
+
+    /// Reads until the first member name of the root object is buffered (or 4 KiB, or the end): a
+    /// one-line JSON Feed must not be read whole just to see that it is not an NDJSON line.
+    private func sniffJSONFeed(_ reader: InputReader) -> InputReader.Next? {
+        while firstMemberName(reader.buffered) == nil, reader.buffered.count < 4096, !reader.eof {
+            if let problem = reader.fill(atLeast: reader.buffered.count + 1) { return problem }
+        }
+        return nil
+    }
+
+    private func startsLikeJSONFeed(_ bytes: ArraySlice<UInt8>) -> Bool {
+        guard let name = firstMemberName(bytes) else { return false }
+        return Self.jsonFeedNames.contains(name)
+    }
+
+    /// The first member name of the object `bytes` start with, when it is complete and has no escapes.
+    private func firstMemberName(_ bytes: ArraySlice<UInt8>) -> String? {
+        var i = bytes.startIndex
+        func skipSpace() { while i < bytes.endIndex, bytes[i] == 0x20 || bytes[i] == 0x09 || bytes[i] == 0x0A || bytes[i] == 0x0D { i += 1 } }
+        skipSpace()
+        guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "{") else { return nil }
+        i += 1
+        skipSpace()
+        guard i < bytes.endIndex, bytes[i] == UInt8(ascii: "\"") else { return nil }
+        let start = i + 1
+        guard let end = bytes[start...].firstIndex(where: { $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }),
+              bytes[end] == UInt8(ascii: "\"") else { return nil }
+        return String(decoding: bytes[start..<end], as: UTF8.self)
     }
 
     private func fail(_ problem: InputReader.Next, at position: Position) {

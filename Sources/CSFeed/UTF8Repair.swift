@@ -1,5 +1,6 @@
-/// Invalid UTF-8 replaced by U+FFFD, for documents read whole (JSON Feed): jansson refuses a document
-/// with a single bad byte, and one stray Latin-1 byte should not cost a whole feed.
+/// Invalid UTF-8 replaced by U+FFFD, for JSON Feed documents (in memory, or chunk by chunk as they are
+/// read): the item validator refuses a single bad byte, and one stray Latin-1 byte should not cost a
+/// whole feed.
 enum UTF8Repair {
     /// The repaired bytes and how many invalid bytes were replaced; nil when the input is valid.
     static func repaired(_ d: UnsafeRawBufferPointer) -> (bytes: [UInt8], replaced: Int)? {

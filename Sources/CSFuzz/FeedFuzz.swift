@@ -16,6 +16,8 @@ public enum FeedFuzz {
                                 fetchedAt: "2026-01-02T03:04:05Z")
         var finding: String? = nil
         var records = 0
+        var serialized: [[UInt8]] = []
+        var failed = false
         do {
             try FeedParser.parse(input, source: source, report: { issue in
                 if finding == nil, issue.message.isEmpty { finding = "an issue without a message (\(issue.code))" }
@@ -29,11 +31,48 @@ public enum FeedFuzz {
                 if finding == nil, let problem = RecordInvariants.problem(in: json) {
                     finding = "record \(records): \(problem)"
                 }
+                serialized.append(record.bytes)
             })
         } catch {
+            failed = true
             if finding == nil, error.message.isEmpty { finding = "a FeedError without a message" }
         }
+        if finding == nil, startsLikeJSON(input) { finding = streamFinding(input, source: source, whole: serialized, wholeFailed: failed) }
         return finding
+    }
+
+    /// A JSON Feed read as a pipe delivers it (a few bytes at a time, never twice) must give the records
+    /// the whole document gives, unless an issue says the pipe's order rules applied.
+    static func streamFinding(_ input: UnsafeRawBufferPointer, source: FeedSource, whole: [[UInt8]], wholeFailed: Bool) -> String? {
+        var streamed: [[UInt8]] = []
+        var streamFailed = false
+        var orderRules = false
+        var finding: String?
+        do {
+            try FeedParser.parseJSONFeedStream(input, chunk: 1 + input.count % 13, source: source, report: { issue in
+                if issue.message.contains("cannot be read twice") { orderRules = true }
+                if finding == nil, issue.message.isEmpty { finding = "stream: an issue without a message (\(issue.code))" }
+            }, emit: { record in
+                if finding == nil, let problem = RecordInvariants.problem(in: record.json) {
+                    finding = "stream record \(streamed.count + 1): \(problem)"
+                }
+                streamed.append(record.bytes)
+            })
+        } catch {
+            streamFailed = true
+            if finding == nil, error.message.isEmpty { finding = "stream: a FeedError without a message" }
+        }
+        if finding == nil, !orderRules, streamed != whole || streamFailed != wholeFailed {
+            finding = "read as a stream: \(streamed.count) records\(streamFailed ? ", failed" : ""); whole: \(whole.count)\(wholeFailed ? ", failed" : "")"
+        }
+        return finding
+    }
+
+    /// `{` first, after a UTF-8 byte-order mark and whitespace.
+    static func startsLikeJSON(_ d: UnsafeRawBufferPointer) -> Bool {
+        var i = d.starts(with: [0xEF, 0xBB, 0xBF]) ? 3 : 0
+        while i < d.count, d[i] == 0x20 || d[i] == 0x09 || d[i] == 0x0A || d[i] == 0x0D { i += 1 }
+        return i < d.count && d[i] == UInt8(ascii: "{")
     }
 }
 
