@@ -11,6 +11,8 @@ let cLibraries: [Target] = [
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
     // Signal handling and other POSIX glue that needs C (async-signal-safe flags).
     .target(name: "CSPosix"),
+    // SHA-256 blocks with the x86 SHA extensions, for record uids (CSCore's SHA256 falls back to Swift).
+    .target(name: "CSHash"),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -30,7 +32,7 @@ let package = Package(
     ],
     targets: cLibraries + [
         // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, options, exit policy.
-        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", argumentParser]),
+        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CSHash", argumentParser]),
         // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
         .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
         // libcurl, wrapped once, for the stages that speak HTTP.

@@ -1,3 +1,5 @@
+import CSHash
+
 /// SHA-256 (FIPS 180-4), for record uids and content hashes. Small and dependency-free so that
 /// uids are the same on every machine and build.
 public struct SHA256 {
@@ -75,8 +77,21 @@ public struct SHA256 {
         return out
     }
 
+    /// The x86 SHA extensions, when this CPU has them (`hardware` can be turned off to test the other path).
+    static let hardwareAvailable = cs_sha256_hardware_available() != 0
+    var hardware = SHA256.hardwareAvailable
+
     private mutating func compressBlock() {
         totalBytes &+= 64
+        if hardware {
+            withUnsafeMutableBytes(of: &h) { state in
+                withUnsafeBytes(of: &block) { bytes in
+                    cs_sha256_hardware_blocks(state.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                              bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), 1)
+                }
+            }
+            return
+        }
         withUnsafeTemporaryAllocation(of: UInt32.self, capacity: 64) { w in
             withUnsafeBytes(of: &block) { b in
                 for i in 0..<16 {
