@@ -86,8 +86,10 @@ public struct SHA256 {
         if hardware {
             withUnsafeMutableBytes(of: &h) { state in
                 withUnsafeBytes(of: &block) { bytes in
-                    cs_sha256_hardware_blocks(state.baseAddress!.assumingMemoryBound(to: UInt32.self),
-                                              bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), 1)
+                    SHA256.k.withUnsafeBufferPointer { k in
+                        cs_sha256_hardware_blocks(state.baseAddress!.assumingMemoryBound(to: UInt32.self),
+                                                  bytes.baseAddress!.assumingMemoryBound(to: UInt8.self), 1, k.baseAddress!)
+                    }
                 }
             }
             return

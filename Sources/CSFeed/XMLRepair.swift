@@ -420,19 +420,9 @@ struct XMLRepair {
         else { return nil }
         switch name {
         case 0x6272, 0x6872, 0x696D67, 0x776272, 0x696E707574, 0x61726561, 0x636F6C, 0x656D626564, 0x706172616D:
-            break   // br hr img wbr input area col embed param
+            return startTagEnd(d, at: i)   // br hr img wbr input area col embed param
         default: return nil
         }
-        var quote: UInt8 = 0
-        while k < d.count, k - i < 4096 {
-            let c = d[k]
-            if quote != 0 { if c == quote { quote = 0 } }
-            else if c == UInt8(ascii: "\"") || c == UInt8(ascii: "'") { quote = c }
-            else if c == UInt8(ascii: "<") { return nil }
-            else if c == UInt8(ascii: ">") { return d[k - 1] == UInt8(ascii: "/") ? nil : k }
-            k += 1
-        }
-        return nil
     }
 
     private static func isNameByte(_ c: UInt8) -> Bool { (c >= 65 && c <= 90) || (c >= 97 && c <= 122) }

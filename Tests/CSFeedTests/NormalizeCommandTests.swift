@@ -248,6 +248,22 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOf: errURL, encoding: .utf8), "")
     }
 
+    /// cs-normalize's peak resident memory on `path`, from GNU time (getrusage on children would count
+    /// the forked test process); the run must succeed.
+    func peakKiB(normalizing path: URL, time: String) throws -> Int {
+        let report = tmp.appendingPathComponent("time.txt")
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: time)
+        p.arguments = ["-f", "%M", "-o", report.path, try Self.binary.path, path.path]
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        p.waitUntilExit()
+        XCTAssertEqual(p.terminationStatus, 0)
+        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
+        return try XCTUnwrap(Int(text.split(separator: "\n").last ?? ""), text)
+    }
+
     func testMemoryStaysFlatOnALargeDocument() throws {
         // Peak memory as GNU time reports it (getrusage on children would count the forked test process).
         let time = "/usr/bin/time"
@@ -264,17 +280,7 @@ final class NormalizeCommandTests: XCTestCase {
             XCTAssertGreaterThan(doc.count, 40_000_000)
             try doc.write(to: path)
         }
-        let report = tmp.appendingPathComponent("time.txt")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: time)
-        p.arguments = ["-f", "%M", "-o", report.path, try Self.binary.path, path.path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let kib = try XCTUnwrap(Int(text.split(separator: "\n").last ?? ""), text)
+        let kib = try peakKiB(normalizing: path, time: time)
         XCTAssertLessThan(kib, 64 * 1024, "peak RSS \(kib) KiB")
     }
 }

@@ -86,17 +86,7 @@ extension NormalizeCommandTests {
             XCTAssertGreaterThan(doc.count, 40_000_000)
             try doc.write(to: path)
         }
-        let report = tmp.appendingPathComponent("time.txt")
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: time)
-        p.arguments = ["-f", "%M", "-o", report.path, try Self.binary.path, path.path]
-        p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
-        try p.run()
-        p.waitUntilExit()
-        XCTAssertEqual(p.terminationStatus, 0)
-        let text = try String(contentsOf: report, encoding: .utf8).trimmingCharacters(in: .whitespacesAndNewlines)
-        let kib = try XCTUnwrap(Int(text.split(separator: "\n").last ?? ""), text)
+        let kib = try peakKiB(normalizing: path, time: time)
         XCTAssertLessThan(kib, 64 * 1024, "peak RSS \(kib) KiB")
     }
 }

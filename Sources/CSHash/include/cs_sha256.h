@@ -8,7 +8,8 @@
 int cs_sha256_hardware_available(void);
 
 /// Compresses `blocks` 64-byte blocks of `data` into the SHA-256 state `state` (eight words, a..h),
-/// with the SHA extensions. Only call when cs_sha256_hardware_available() returned 1.
-void cs_sha256_hardware_blocks(uint32_t state[8], const uint8_t *data, size_t blocks);
+/// with the SHA extensions and the round constants `k` (FIPS 180-4, kept in CSCore's SHA256). Only call
+/// when cs_sha256_hardware_available() returned 1.
+void cs_sha256_hardware_blocks(uint32_t state[8], const uint8_t *data, size_t blocks, const uint32_t k[64]);
 
 #endif
