@@ -61,6 +61,31 @@ struct XMLElement {
     }
 
     func attribute(_ name: String) -> String? {
+        // The attribute's own text node, read in place: most attributes are one (libxml2's getter copies
+        // every value into a new allocation first). Anything else, and a document with a DTD (which can
+        // give attributes default values), goes through libxml2.
+        if node.pointee.doc?.pointee.intSubset == nil {
+            enum Found { case value(String), absent, elsewhere }
+            let found: Found = name.withCString { wanted in
+                var a = node.pointee.properties
+                while let attr = a {
+                    if attr.pointee.ns == nil, let attrName = attr.pointee.name, strcmp(UnsafeRawPointer(attrName).assumingMemoryBound(to: CChar.self), wanted) == 0 {
+                        if let text = attr.pointee.children, text.pointee.next == nil, text.pointee.type == XML_TEXT_NODE,
+                           let content = text.pointee.content {
+                            return .value(String(cString: content))
+                        }
+                        return .elsewhere
+                    }
+                    a = attr.pointee.next
+                }
+                return .absent
+            }
+            switch found {
+            case .value(let v): return v
+            case .absent: return nil
+            case .elsewhere: break
+            }
+        }
         guard let v = xmlGetNoNsProp(node, name) else { return nil }
         defer { cs_xml_free(v) }
         return String(cString: v)

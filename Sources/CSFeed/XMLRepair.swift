@@ -269,7 +269,19 @@ struct XMLRepair {
             o.update(from: open.utf8Start, count: 9)
             var w = 9
             var k = i
+            let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
             while k < end {
+                if k + 8 <= end {
+                    // Eight bytes without an `&` are copied as they are.
+                    let word = UnsafeRawPointer(p).loadUnaligned(fromByteOffset: k, as: UInt64.self)
+                    let x = word ^ (ones &* 0x26)
+                    if (x &- ones) & ~x & highs == 0 {
+                        UnsafeMutableRawPointer(o + w).storeBytes(of: word, as: UInt64.self)
+                        k += 8
+                        w += 8
+                        continue
+                    }
+                }
                 let c = p[k]
                 if c != UInt8(ascii: "&") { o[w] = c; w += 1; k += 1; continue }
                 switch p[k + 1] {

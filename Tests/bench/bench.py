@@ -1,8 +1,9 @@
 #!/usr/bin/env python3
 """make bench: the same inputs through cs and through the tools users compare it with, in one run.
 
-Reports, per comparison, the median wall time of several runs, throughput, the ratio of medians
-(peer / cs: above 1 means cs is faster) and the peak resident memory of each command.
+Reports, per comparison, the median wall time of several runs (cs and its peers take turns, so that a
+drift in the shared machine's speed falls on all of them), throughput, the ratio of medians (peer / cs:
+above 1 means cs is faster) and the peak resident memory of each command.
 Inputs are generated from the bundled example feeds (seed-shaped records), so the run needs nothing
 outside the repository besides jq, Python's feedparser and feedparser-rs (installed by `make bench`).
 """
@@ -48,15 +49,26 @@ def run_measured(argv, stdin_path=None, stdout_path=os.devnull, env=None):
     return elapsed, peak_mib, proc.returncode, proc.stderr.decode(errors="replace")
 
 
-def measure(argv, runs, stdin_path=None, env=None, ok=(0,)):
-    times, peaks = [], []
+def measure_interleaved(commands, runs, stdin_path=None):
+    """Runs each command once per round, `runs` rounds, cs and its peers taking turns: on a shared machine
+    whose speed drifts, every command sees the same drift. commands: name -> (argv, env, accepted exit codes).
+    Returns name -> {median_s, min_s, peak_mib, runs} or {error} for a command that failed."""
+    times = {name: [] for name in commands}
+    peaks = {name: [] for name in commands}
+    failed = {}
     for _ in range(runs):
-        t, rss, code, err = run_measured(argv, stdin_path, env=env)
-        if code not in ok:
-            return {"error": f"exit {code}: {err.strip()[:300]}"}
-        times.append(t)
-        peaks.append(rss)
-    return {"median_s": statistics.median(times), "min_s": min(times), "peak_mib": max(peaks), "runs": runs}
+        for name, (argv, env, ok) in commands.items():
+            if name in failed:
+                continue
+            t, rss, code, err = run_measured(argv, stdin_path, env=env)
+            if code not in ok:
+                failed[name] = {"error": f"exit {code}: {err.strip()[:300]}"}
+                continue
+            times[name].append(t)
+            peaks[name].append(rss)
+    return {name: failed.get(name) or {"median_s": statistics.median(times[name]), "min_s": min(times[name]),
+                                       "peak_mib": max(peaks[name]), "runs": runs}
+            for name in commands}
 
 
 class Bench:
@@ -144,14 +156,12 @@ class Bench:
         sized = size_of or input_path
         size = os.path.getsize(sized) if sized else 0
         row = {"name": name, "input_bytes": size, "units": unit_count, "unit": unit}
-        row["cs"] = measure(cs_argv, self.runs, input_path, env=env, ok=cs_ok)
+        commands = {"cs": (cs_argv, env, cs_ok)}
+        commands.update({peer: (argv, None, (0,)) for peer, argv in peers.items() if argv is not None})
+        measured = measure_interleaved(commands, self.runs, input_path)
+        row["cs"] = measured.pop("cs")
         row["cs"]["argv"] = " ".join(os.path.basename(a) if a.startswith(self.bin) else a for a in cs_argv)
-        row["peers"] = {}
-        for peer_name, argv in peers.items():
-            if argv is None:
-                continue
-            m = measure(argv, self.runs, input_path)
-            row["peers"][peer_name] = m
+        row["peers"] = measured
         self.results.append(row)
         self.print_row(row)
 
