@@ -31,7 +31,7 @@ final class RecordPipeline {
     private var started = false
     private let report: (FeedIssue) -> Void
     private let emit: (AdvisoryRecord) -> Void
-    /// The worker's own HTML parser (libxml2 contexts are not shared between threads).
+    /// The worker's own HTML parser (a parser reuses its buffers, so each thread has one).
     private let parser = HTMLParser()
 
     /// True when a second core is there to use.

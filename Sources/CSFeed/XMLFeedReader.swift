@@ -252,7 +252,6 @@ enum XMLFeedReader {
     }
 }
 
-/// libxml2 must be initialized once, before a second thread uses it: records are built (with its HTML
-/// parser) on another thread while this one streams the document, and its lazy initialization is not
-/// thread-safe.
+/// libxml2 is initialized once, explicitly: its lazy initialization is not thread-safe, and callers of
+/// this library may parse documents on more than one thread.
 let libxml2Initialized: Void = xmlInitParser()
