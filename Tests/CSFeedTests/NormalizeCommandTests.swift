@@ -189,6 +189,15 @@ final class NormalizeCommandTests: XCTestCase {
     }
 
     func testFirstRecordLeavesBeforeTheDocumentEnds() throws {
+        try assertFirstRecordLeavesEarly(
+            head: "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>s</title>"
+                + "<item><title>early</title><guid>1</guid></item>",
+            tail: "<item><title>late</title><guid>2</guid></item></channel></rss>")
+    }
+
+    /// Writes `head` (and 8 KB of padding) into cs-normalize's stdin and keeps the pipe open: a record
+    /// titled "early" must arrive before `tail` (with an item titled "late") completes the document.
+    func assertFirstRecordLeavesEarly(head: String, tail: String, file: StaticString = #filePath, line: UInt = #line) throws {
         let p = Process()
         p.executableURL = try Self.binary
         p.arguments = ["--line-buffered"]
@@ -197,9 +206,7 @@ final class NormalizeCommandTests: XCTestCase {
         p.standardError = FileHandle.nullDevice
         p.standardInput = inp
         try p.run()
-        let head = "<?xml version=\"1.0\"?><rss version=\"2.0\"><channel><title>s</title>"
-            + "<item><title>early</title><guid>1</guid></item>" + String(repeating: " ", count: 8192)
-        inp.fileHandleForWriting.write(Data(head.utf8))
+        inp.fileHandleForWriting.write(Data((head + String(repeating: " ", count: 8192)).utf8))
         final class Box: @unchecked Sendable { var data = Data() }
         let box = Box()
         let arrived = DispatchSemaphore(value: 0)
@@ -209,15 +216,15 @@ final class NormalizeCommandTests: XCTestCase {
             arrived.signal()
         }
         let early = arrived.wait(timeout: .now() + 10) == .success
-        inp.fileHandleForWriting.write(Data("<item><title>late</title><guid>2</guid></item></channel></rss>".utf8))
+        inp.fileHandleForWriting.write(Data(tail.utf8))
         try inp.fileHandleForWriting.close()
         if !early { _ = arrived.wait(timeout: .now() + 10) }
         let rest = reader.readDataToEndOfFile()
         p.waitUntilExit()
-        XCTAssertTrue(early, "no record before the document ended")
-        XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\"early\""))
-        XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""))
-        XCTAssertEqual(p.terminationStatus, 0)
+        XCTAssertTrue(early, "no record before the document ended", file: file, line: line)
+        XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\"early\""), file: file, line: line)
+        XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""), file: file, line: line)
+        XCTAssertEqual(p.terminationStatus, 0, file: file, line: line)
     }
 
     func testStopsQuietlyWhenTheReaderGoesAway() throws {

@@ -4,36 +4,10 @@ import XCTest
 /// cs-normalize on JSON Feed documents read from a descriptor: they stream like RSS and Atom.
 extension NormalizeCommandTests {
     func testFirstJSONFeedRecordLeavesBeforeTheDocumentEnds() throws {
-        let p = Process()
-        p.executableURL = try Self.binary
-        p.arguments = ["--line-buffered"]
-        let out = Pipe(), inp = Pipe()
-        p.standardOutput = out
-        p.standardError = FileHandle.nullDevice
-        p.standardInput = inp
-        try p.run()
         // One line, as most generators write it: the reader must not wait for its end.
-        let head = #"{"version":"https://jsonfeed.org/version/1.1","title":"s","items":[{"id":"1","title":"early"},"#
-            + String(repeating: " ", count: 8192)
-        inp.fileHandleForWriting.write(Data(head.utf8))
-        final class Box: @unchecked Sendable { var data = Data() }
-        let box = Box()
-        let arrived = DispatchSemaphore(value: 0)
-        let reader = out.fileHandleForReading
-        DispatchQueue.global().async {
-            box.data = reader.availableData
-            arrived.signal()
-        }
-        let early = arrived.wait(timeout: .now() + 10) == .success
-        inp.fileHandleForWriting.write(Data(#"{"id":"2","title":"late"}]}"#.utf8))
-        try inp.fileHandleForWriting.close()
-        if !early { _ = arrived.wait(timeout: .now() + 10) }
-        let rest = reader.readDataToEndOfFile()
-        p.waitUntilExit()
-        XCTAssertTrue(early, "no record before the document ended")
-        XCTAssertTrue(String(decoding: box.data, as: UTF8.self).contains("\"early\""))
-        XCTAssertTrue(String(decoding: box.data + rest, as: UTF8.self).contains("\"late\""))
-        XCTAssertEqual(p.terminationStatus, 0)
+        try assertFirstRecordLeavesEarly(
+            head: #"{"version":"https://jsonfeed.org/version/1.1","title":"s","items":[{"id":"1","title":"early"},"#,
+            tail: #"{"id":"2","title":"late"}]}"#)
     }
 
     func testJSONFeedFromAPipeInAnyKeyOrderMatchesTheFile() throws {
