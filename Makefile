@@ -67,7 +67,7 @@ bench: build
 	@test -x /usr/bin/time || { apt-get update -qq && apt-get install -y -qq time >/dev/null; }
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
 	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
-	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench
+	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench $(BENCH_ARGS)
 
 # Fuzzes every parser with libFuzzer and AddressSanitizer for FUZZ_SECONDS (default 60) each (docs/fuzzing.md).
 fuzz: deps
