@@ -3,11 +3,13 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CJansson
 
 /// Compact JSON written straight into bytes, members in the order they are written: records are built
 /// this way without a jansson tree (allocating, filling, serializing and freeing one per record cost
 /// cs-normalize more than reading the feed's XML). The output is byte for byte what jansson's compact
-/// dump of the same values gives (JSONCompactWriter's string rules), so a record reads back the same.
+/// dump of the same values gives, so a record reads back the same: strings with `"` and `\` escaped,
+/// control characters as \b \f \n \r \t or \u00XX, everything else (UTF-8 included) as is.
 ///
 /// The buffer is raw memory owned by the writer (freed in deinit): strings are escaped straight into
 /// it, without an array append per unescaped run.
@@ -82,16 +84,56 @@ public final class JSONBytesWriter {
     /// A jansson value, serialized as jansson would.
     public func json(_ value: JSON) {
         separate()
-        var out: [UInt8] = []
-        JSONCompactWriter.write(value.raw, into: &out)
-        out.withUnsafeBufferPointer { append($0) }
+        write(value.raw)
         atStart = false
+    }
+
+    private func write(_ v: UnsafeMutablePointer<json_t>) {
+        switch json_type(rawValue: UInt32(cs_json_typeof(v))) {
+        case JSON_OBJECT:
+            put(UInt8(ascii: "{"))
+            var it = json_object_iter(v)
+            var first = true
+            while let i = it {
+                if !first { put(UInt8(ascii: ",")) }
+                first = false
+                json_object_iter_key(i)!.withMemoryRebound(to: UInt8.self, capacity: 1) { k in
+                    escape(UnsafeBufferPointer(start: k, count: json_object_iter_key_len(i)))
+                }
+                put(UInt8(ascii: ":"))
+                write(json_object_iter_value(i))
+                it = json_object_iter_next(v, i)
+            }
+            put(UInt8(ascii: "}"))
+        case JSON_ARRAY:
+            put(UInt8(ascii: "["))
+            for index in 0..<json_array_size(v) {
+                if index > 0 { put(UInt8(ascii: ",")) }
+                write(json_array_get(v, index))
+            }
+            put(UInt8(ascii: "]"))
+        case JSON_STRING:
+            json_string_value(v)!.withMemoryRebound(to: UInt8.self, capacity: 1) { s in
+                escape(UnsafeBufferPointer(start: s, count: json_string_length(v)))
+            }
+        case JSON_INTEGER:
+            var digits = String(json_integer_value(v))
+            digits.withUTF8 { append($0) }
+        case JSON_TRUE: append("true")
+        case JSON_FALSE: append("false")
+        case JSON_NULL: append("null")
+        default:
+            // Reals: jansson's own formatting, so that numbers read back the same.
+            if let text = json_dumps(v, Int(JSON_COMPACT | JSON_ENCODE_ANY)) {
+                text.withMemoryRebound(to: UInt8.self, capacity: 1) { t in append(UnsafeBufferPointer(start: t, count: strlen(text))) }
+                free(text)
+            }
+        }
     }
 
     // MARK: bytes
 
-    /// A JSON string as jansson writes it: `"` and `\` escaped, control characters as \b \f \n \r \t or
-    /// \u00XX, everything else (UTF-8 included) as is.
+    /// A JSON string, quoted and escaped (the rules above).
     private func escape(_ s: UnsafeBufferPointer<UInt8>) {
         let n = s.count
         reserve(n * 6 + 2)   // every byte escaped as \u00XX at worst
@@ -192,5 +234,15 @@ public final class JSONBytesWriter {
         base.deallocate()
         base = bigger
         capacity = newCapacity
+    }
+}
+
+extension JSON {
+    /// Appends the compact serialization of this value to `out`: byte for byte jansson's JSON_COMPACT
+    /// dump (`serialized()`), without jansson's code-point-at-a-time string encoding.
+    public func write(to out: inout [UInt8]) {
+        let writer = JSONBytesWriter()
+        writer.json(self)
+        out.append(contentsOf: writer.bytes)
     }
 }

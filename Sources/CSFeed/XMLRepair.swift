@@ -334,11 +334,7 @@ struct XMLRepair {
     /// True when all eight bytes are printable ASCII other than `<`, `&` and `]` (SWAR tests).
     @inline(__always)
     static func plainTextWord(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        if w & highs != 0 { return false }
-        let control = (w &- ones &* 0x20) & ~w & highs
-        let l = w ^ (ones &* 0x3C), a = w ^ (ones &* 0x26), b = w ^ (ones &* 0x5D)
-        return control | ((l &- ones) & ~l | (a &- ones) & ~a | (b &- ones) & ~b) & highs == 0
+        isPrintableASCII(w) && hasByte(w, 0x3C) | hasByte(w, 0x26) | hasByte(w, 0x5D) == 0   // < & ]
     }
 
     /// The length of `&lt;`, `&gt;`, `&amp;`, `&quot;` or `&apos;` at `i`, else nil.
@@ -400,24 +396,28 @@ struct XMLRepair {
     /// True when none of the eight bytes is a control character, non-ASCII, `&` or `<` (SWAR tests).
     @inline(__always)
     static func plainWord(_ w: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        if w & highs != 0 { return false }
-        let control = (w &- ones &* 0x20) & ~w & highs
-        let a = w ^ (ones &* 0x26), l = w ^ (ones &* 0x3C)
-        let ampersand = (a &- ones) & ~a & highs
-        let less = (l &- ones) & ~l & highs
-        return control | ampersand | less == 0
+        isPrintableASCII(w) && hasByte(w, 0x26) | hasByte(w, 0x3C) == 0   // & <
     }
 
     /// True when none of the eight bytes is a control character, non-ASCII or `]` (SWAR tests).
     @inline(__always)
     static func plainCDATAWord(_ w: UInt64) -> Bool {
+        isPrintableASCII(w) && hasByte(w, 0x5D) == 0   // ]
+    }
+
+    /// No byte of `w` is a control character or non-ASCII.
+    @inline(__always)
+    static func isPrintableASCII(_ w: UInt64) -> Bool {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
-        if w & highs != 0 { return false }
-        let control = (w &- ones &* 0x20) & ~w & highs
-        let b = w ^ (ones &* 0x5D)
-        let bracket = (b &- ones) & ~b & highs
-        return control | bracket == 0
+        return w & highs == 0 && (w &- ones &* 0x20) & ~w & highs == 0
+    }
+
+    /// Non-zero when a byte of `w` (all ASCII) equals `byte`.
+    @inline(__always)
+    static func hasByte(_ w: UInt64, _ byte: UInt8) -> UInt64 {
+        let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
+        let x = w ^ (ones &* UInt64(byte))
+        return (x &- ones) & ~x & highs
     }
 
     /// For `<br>`, `<hr class="x">`, `<img src=...>` and the other HTML void elements (except those RSS

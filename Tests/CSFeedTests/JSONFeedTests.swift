@@ -106,7 +106,7 @@ final class JSONFeedTests: XCTestCase {
     }
 }
 
-final class JSONCompactWriterTests: XCTestCase {
+final class JSONWriteTests: XCTestCase {
     func testMatchesJanssonOnEscapesNumbersAndNesting() throws {
         let text = #"{"s":"q\" b\\ \b\f\n\r\t \u0001\u001f \u0000 é 😀 / \u007f","i":-42,"r":1.5,"e":1e300,"t":true,"f":false,"n":null,"a":[[],{},[1,{"k":"v"}]],"":""}"#
         let value = try JSON.parse(text)
