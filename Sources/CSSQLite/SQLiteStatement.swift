@@ -1,11 +1,11 @@
 import CSCore
 import CSQLite
 
-/// A prepared statement, finalized in `deinit`. Parameters and columns as in SQLite: parameters
-/// 1-based, columns 0-based.
+/// A prepared statement, finalized in `deinit`. It holds its connection, so the connection is
+/// closed only after its last statement is finalized. Parameters are 1-based, columns 0-based.
 public final class SQLiteStatement {
     private let stmt: OpaquePointer
-    private unowned let database: SQLiteDatabase
+    private let database: SQLiteDatabase
 
     init(_ stmt: OpaquePointer, database: SQLiteDatabase) {
         self.stmt = stmt
