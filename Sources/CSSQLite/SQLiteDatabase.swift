@@ -43,16 +43,18 @@ public final class SQLiteDatabase {
     deinit { sqlite3_close_v2(handle) }
 
     /// `PRAGMA journal_mode=WAL`, retried while another connection holds the file. Switching needs an
-    /// exclusive lock, and SQLite answers SQLITE_BUSY for it, or leaves the old mode and says so,
-    /// without calling the busy handler: two processes opening a new file at once meet exactly here.
+    /// exclusive lock, and SQLite answers SQLITE_BUSY for it without calling the busy handler: two
+    /// processes opening a new file at once meet exactly here. A file that cannot be in WAL mode
+    /// (SQLite then answers with the mode it keeps) stays in that mode: slower for concurrent
+    /// readers, still correct, since writers take their lock with BEGIN IMMEDIATE either way.
     func enableWAL() throws(StageError) {
         var backoff = SQLiteBackoff(timeoutMs: busyTimeoutMs)
         while true {
             let statement = try prepare("PRAGMA journal_mode=WAL")
             let rc = statement.stepOnce()
-            if rc == SQLITE_ROW, statement.text(0)?.lowercased() == "wal" { return }
-            guard rc == SQLITE_ROW || SQLiteBackoff.isBusy(rc), backoff.wait() else {
-                throw StageError(.unavailable, "\(label) \(path): cannot switch to WAL: \(rc == SQLITE_ROW ? "the file is busy" : lastError)")
+            if rc == SQLITE_ROW { return }
+            guard SQLiteBackoff.isBusy(rc), backoff.wait() else {
+                throw StageError(.unavailable, "\(label) \(path): cannot switch to WAL: \(lastError)")
             }
         }
     }
