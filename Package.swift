@@ -37,12 +37,15 @@ let package = Package(
         .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
         // libcurl, wrapped once, for the stages that speak HTTP.
         .target(name: "CSHTTP", dependencies: ["CCurl", "CSCore"]),
-        .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSQLite"]),
+        // SQLite, wrapped once for both stores (cs-fetch --state, cs-sink --to sqlite:): one open path
+        // that is safe when several processes create the same file at once.
+        .target(name: "CSSQLite", dependencies: ["CSQLite", "CSCore"]),
+        .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite"]),
         // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
@@ -75,6 +78,8 @@ let package = Package(
         // Elasticsearch) and Debian's rsyslog.
         .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
+        // The SQLite wrapper under contention: threads opening one new file at once.
+        .testTarget(name: "CSSQLiteTests", dependencies: ["CSSQLite", "CSCore"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
         .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),
         // Helpers the test targets share (running built executables).

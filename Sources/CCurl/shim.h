@@ -19,3 +19,7 @@ static inline CURLcode cs_curl_easy_getinfo_string(CURL *h, CURLINFO i, char **v
 static inline CURLcode cs_curl_easy_getinfo_pointer(CURL *h, CURLINFO i, void **v) { return curl_easy_getinfo(h, i, v); }
 
 static inline CURLMcode cs_curl_multi_setopt_long(CURLM *m, CURLMoption o, long v) { return curl_multi_setopt(m, o, v); }
+
+// CURLOPT_PREREQFUNCTION: called once a connection is made or reused, before the request is sent.
+typedef int (*cs_curl_prereq_callback)(void *clientp, char *conn_primary_ip, char *conn_local_ip, int conn_primary_port, int conn_local_port);
+static inline CURLcode cs_curl_easy_setopt_prereq_callback(CURL *h, cs_curl_prereq_callback f) { return curl_easy_setopt(h, CURLOPT_PREREQFUNCTION, f); }

@@ -6,8 +6,8 @@ import Musl
 import CSCore
 import CSHTTP
 
-/// The feeds of one run, from arguments and `--feeds` files (a URL a line with `#` comments, or
-/// an OPML subscription list, told apart by content). Each URL appears once, in first-seen order.
+/// The feeds of one run, from arguments and `--feeds` files (a URL or path a line with `#` comments,
+/// or an OPML subscription list, told apart by content). Each URL appears once, in first-seen order.
 public struct FeedList {
     public private(set) var urls: [String] = []
     private var seen: Set<String> = []
@@ -18,23 +18,11 @@ public struct FeedList {
 
     /// A command-line argument: a URL, or the path of a local feed file (made a file:// URL).
     public mutating func addArgument(_ argument: String, stage: Stage) {
-        if let split = argument.schemeSplit {
-            guard FeedList.schemes.contains(split.scheme.lowercased()) else {
-                stage.reject(nil, at: Position(input: argument), .invalidArgument, "unsupported URL scheme '\(split.scheme)' (http, https, file)")
-                return
-            }
-            add(argument)
-            return
-        }
-        var st = stat()
-        guard stat(argument, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
-            stage.reject(nil, at: Position(input: argument), .notFound, "neither a URL nor a readable file")
-            return
-        }
-        add(FeedList.fileURL(for: argument))
+        addEntry(argument, relativeTo: nil, at: Position(input: argument), named: false, stage: stage)
     }
 
-    /// `--feeds FILE`: a plain list or OPML.
+    /// `--feeds FILE`: a plain list or OPML. Entries are URLs or paths, as on the command line; a
+    /// relative path is taken from the list's own directory, so a list works from any directory.
     public mutating func addList(path: String, stage: Stage) {
         guard let fd = stage.openInput(path) else { return }
         defer { if fd != 0 { close(fd) } }
@@ -43,11 +31,12 @@ public struct FeedList {
             stage.reject(nil, at: Position(input: path), .dataLoss, "cannot read the feed list: \(error)")
             return
         }
+        let base = path == "-" ? nil : FeedList.directory(of: path)
         let text = String(decoding: bytes, as: UTF8.self)
         if text.first(where: { !$0.isWhitespace }) == "<" {
             let found = OPML.feedURLs(in: text)
             if found.isEmpty { stage.diagnostics.warning(.invalidArgument, "OPML file lists no feed (no outline with xmlUrl)", at: Position(input: path)) }
-            for url in found { addListed(url, at: Position(input: path), stage: stage) }
+            for url in found { addEntry(url, relativeTo: base, at: Position(input: path), named: true, stage: stage) }
             return
         }
         var number = 0
@@ -58,16 +47,37 @@ public struct FeedList {
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             let entry = String(line).trimmingSpaces
             if entry.isEmpty { continue }
-            addListed(entry, at: Position(input: path, line: number), stage: stage)
+            addEntry(entry, relativeTo: base, at: Position(input: path, line: number), named: true, stage: stage)
         }
     }
 
-    private mutating func addListed(_ url: String, at position: Position, stage: Stage) {
-        guard let split = url.schemeSplit, FeedList.schemes.contains(split.scheme.lowercased()) else {
-            stage.reject(nil, at: position, .invalidArgument, "not an http, https or file URL: \(url)")
+    /// A URL (http, https, file), or the path of a regular file, made a file:// URL. A relative path
+    /// is taken from `base` (nil: the working directory). `named`: the position does not show the
+    /// entry itself (a list's line), so messages name it.
+    private mutating func addEntry(_ entry: String, relativeTo base: String?, at position: Position, named: Bool, stage: Stage) {
+        let suffix = named ? ": \(entry)" : ""
+        if let split = entry.schemeSplit {
+            guard FeedList.schemes.contains(split.scheme.lowercased()) else {
+                stage.reject(nil, at: position, .invalidArgument, "unsupported URL scheme '\(split.scheme)' (http, https, file)\(suffix)")
+                return
+            }
+            add(entry)
             return
         }
-        add(url)
+        let path = entry.hasPrefix("/") ? entry : (base ?? "") + entry
+        var st = stat()
+        guard stat(path, &st) == 0, (st.st_mode & S_IFMT) == S_IFREG else {
+            stage.reject(nil, at: position, .notFound, "neither a URL nor a readable file\(suffix)")
+            return
+        }
+        add(FeedList.fileURL(for: path))
+    }
+
+    /// The directory part of a path, ending in "/"; nil for a bare file name (the working directory,
+    /// left implicit so that `list.txt` naming `a.json` gives the URL the argument `a.json` gives).
+    static func directory(of path: String) -> String? {
+        guard let slash = path.lastIndex(of: "/") else { return nil }
+        return String(path[...slash])
     }
 
     private mutating func add(_ url: String) {

@@ -15,6 +15,8 @@ public struct FetchOptions {
     /// credentials given with `--header`.
     public var secretHeaderNames: Set<String> = []
     public var insecure = false
+    /// `--allow-private-redirects`: follow a redirect from a public address to a private one.
+    public var allowPrivateRedirects = false
     /// `--cacert`: CA certificates (PEM) trusted instead of the system's.
     public var caBundlePath: String?
     public var raw = false

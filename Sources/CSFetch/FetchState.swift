@@ -1,10 +1,12 @@
 import CSCore
+import CSSQLite
 
 /// `--state PATH`: what earlier runs saw. Per feed its validators (ETag, Last-Modified) for a
 /// conditional GET; per item its uid and a hash of its content for `--new-only`.
 ///
-/// Two runs may share a file: WAL lets readers go on while one writes, a busy timeout waits for
-/// the other writer, and each feed's update is one `BEGIN IMMEDIATE` transaction. The caller
+/// Two runs may share a file, even a new one: SQLiteDatabase.open switches it to WAL and creates the
+/// schema safely, WAL lets readers go on while one writes, a busy timeout waits for the other
+/// writer, and each feed's update is one `BEGIN IMMEDIATE` transaction. The caller
 /// records a feed only after its records were written out, so a crash re-emits rather than loses.
 public final class FetchState {
     public struct Validators: Sendable {
@@ -18,21 +20,18 @@ public final class FetchState {
     private let upsertFeed: SQLiteStatement
     private let upsertItem: SQLiteStatement
 
+    static let schema = """
+        CREATE TABLE IF NOT EXISTS feeds (
+            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, checked_at TEXT);
+        CREATE TABLE IF NOT EXISTS items (
+            feed_url TEXT NOT NULL, uid TEXT NOT NULL, hash TEXT NOT NULL,
+            first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
+            PRIMARY KEY (feed_url, uid)) WITHOUT ROWID;
+        """
+
     public init(path: String) throws(StageError) {
-        let db = try SQLiteDatabase(path: path, busyTimeoutMs: 60_000)
+        let db = try SQLiteDatabase.open(path: path, label: "state database", schema: FetchState.schema)
         self.db = db
-        try db.execute("PRAGMA journal_mode=WAL")
-        try db.execute("PRAGMA synchronous=NORMAL")
-        try db.transaction { () throws(StageError) in
-            try db.execute("""
-                CREATE TABLE IF NOT EXISTS feeds (
-                    url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, checked_at TEXT);
-                CREATE TABLE IF NOT EXISTS items (
-                    feed_url TEXT NOT NULL, uid TEXT NOT NULL, hash TEXT NOT NULL,
-                    first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-                    PRIMARY KEY (feed_url, uid)) WITHOUT ROWID;
-                """)
-        }
         selectFeed = try db.prepare("SELECT etag, last_modified FROM feeds WHERE url = ?1")
         selectItem = try db.prepare("SELECT hash FROM items WHERE feed_url = ?1 AND uid = ?2")
         upsertFeed = try db.prepare("""

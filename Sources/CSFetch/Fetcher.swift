@@ -35,6 +35,8 @@ public final class Fetcher {
         }
         var requests: [HTTPRequest] = []
         let sensitive = options.sensitiveHeaders
+        // A feed on a public server must not lead cs-fetch into the local network (SSRF).
+        let redirectGuard = options.allowPrivateRedirects ? nil : RedirectGuard.fromEnvironment()
         var common = options.headers
         if !common.contains(where: { $0.name.lowercased() == "accept" }) { common.insert(("Accept", FetchOptions.accept), at: 0) }
         for (index, url) in urls.enumerated() {
@@ -46,7 +48,7 @@ public final class Fetcher {
             requests.append(HTTPRequest(url: url, headers: headers, timeout: options.timeout, connectTimeout: options.connectTimeout,
                                         maxBodyBytes: options.maxBodyBytes, userAgent: FetchOptions.userAgent,
                                         insecure: options.insecure, caBundlePath: options.caBundlePath, tag: index,
-                                        sensitiveHeaders: sensitive))
+                                        sensitiveHeaders: sensitive, redirectGuard: redirectGuard))
         }
 
         let client = HTTPClient(parallel: options.parallel, perHost: options.perHost, retry: options.retry)

@@ -25,11 +25,16 @@ final class CurlEasy {
     /// Bytes received so far (decoded), for progress displays.
     private(set) var receivedBytes = 0
     private var startedAt = 0.0
+    /// The last request of the redirect chain and the address it connected to (RedirectGuard).
+    private(set) var lastHop: ConnectedHop?
+    /// Set when the redirect guard stopped the transfer: the public hop and the refused one.
+    private(set) var refusedRedirect: (from: ConnectedHop, to: ConnectedHop)?
 
     init?(_ request: HTTPRequest) {
         guard CurlGlobal.ready, let handle = curl_easy_init() else { return nil }
         self.request = request
         self.handle = handle
+        lastHop = request.redirectedFrom
         errorBuffer = .allocate(capacity: Int(CURL_ERROR_SIZE) + 1)
         errorBuffer.initialize(repeating: 0, count: Int(CURL_ERROR_SIZE) + 1)
         configure()
@@ -112,6 +117,16 @@ final class CurlEasy {
             let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
             return easy.receiveBody(UnsafeRawBufferPointer(start: ptr, count: size * count))
         }
+        if r.redirectGuard != nil {
+            // Called for every request of a redirect chain once its connection is made or reused,
+            // with the address actually connected to, before anything is sent.
+            cs_curl_easy_setopt_pointer(h, CURLOPT_PREREQDATA, me)
+            cs_curl_easy_setopt_prereq_callback(h) { context, ip, _, port, _ in
+                guard let context, let ip else { return CURL_PREREQFUNC_ABORT }
+                let easy = Unmanaged<CurlEasy>.fromOpaque(context).takeUnretainedValue()
+                return easy.admit(ip: String(cString: ip), port: Int(port)) ? CURL_PREREQFUNC_OK : CURL_PREREQFUNC_ABORT
+            }
+        }
         cs_curl_easy_setopt_pointer(h, CURLOPT_HEADERDATA, me)
         cs_curl_easy_setopt_data_callback(h, CURLOPT_HEADERFUNCTION) { ptr, size, count, context in
             guard let context else { return 0 }
@@ -119,6 +134,21 @@ final class CurlEasy {
             easy.receiveHeader(UnsafeRawBufferPointer(start: ptr, count: size * count))
             return size * count
         }
+    }
+
+    /// The redirect guard's verdict on the request about to be sent over a connection to `ip`:
+    /// refused when the chain's previous request went to a public address and this one does not.
+    private func admit(ip: String, port: Int) -> Bool {
+        guard let rule = request.redirectGuard else { return true }
+        var pointer: UnsafeMutablePointer<CChar>?
+        _ = cs_curl_easy_getinfo_string(handle, CURLINFO_EFFECTIVE_URL, &pointer)
+        let hop = ConnectedHop(url: pointer.map { String(cString: $0) } ?? request.url, ip: ip, port: port)
+        if let from = lastHop, rule.isPublic(ip: from.ip, port: from.port), !rule.isPublic(ip: ip, port: port) {
+            refusedRedirect = (from, hop)
+            return false
+        }
+        lastHop = hop
+        return true
     }
 
     /// A limit in seconds as libcurl's milliseconds; nil for none (0, negative, not a number).
@@ -213,6 +243,10 @@ final class CurlEasy {
             return HTTPError(.invalidURL, "unsupported protocol or response: \(detail)", curlCode: curlCode)
         case CURLE_BAD_CONTENT_ENCODING:
             return HTTPError(.badEncoding, "cannot decode the body: \(detail)", curlCode: curlCode)
+        case CURLE_ABORTED_BY_CALLBACK where refusedRedirect != nil:
+            let (from, to) = refusedRedirect!
+            return HTTPError(.redirectRefused, "redirect refused: \(from.url) (public address \(from.ip)) led to \(to.url) "
+                             + "(\(to.ip), not a public address); --allow-private-redirects allows it", curlCode: curlCode)
         case CURLE_ABORTED_BY_CALLBACK:
             return HTTPError(.cancelled, "cancelled", curlCode: curlCode)
         default:

@@ -88,7 +88,7 @@ public final class HTTPClient {
                 var result = easy.result(code)
                 if case .success(let response) = result, entry.request.followsRedirectsItself,
                    (300..<400).contains(response.status), let location = easy.redirectTarget() {
-                    switch follow(&entry, to: location, status: response.status) {
+                    switch follow(&entry, to: location, status: response.status, from: easy.lastHop) {
                     case .some(let error): result = .failure(error)
                     case .none:
                         backlog.add(entry, first: true)  // a redirect goes on at once, ahead of new work
@@ -118,7 +118,7 @@ public final class HTTPClient {
     }
 
     /// Points `entry` at a redirect's target, or says why it cannot go there.
-    private func follow(_ entry: inout PendingRequest, to location: String, status: Int) -> HTTPError? {
+    private func follow(_ entry: inout PendingRequest, to location: String, status: Int, from hop: ConnectedHop?) -> HTTPError? {
         guard entry.redirects < entry.request.maxRedirects else {
             return HTTPError(.tooManyRedirects, "more than \(entry.request.maxRedirects) redirects (last: \(entry.request.url))")
         }
@@ -126,7 +126,9 @@ public final class HTTPClient {
         guard scheme == "http" || scheme == "https" else {
             return HTTPError(.invalidURL, "redirect to an unsupported URL: \(location)")
         }
-        entry.retarget(entry.request.redirected(to: location, status: status))
+        var next = entry.request.redirected(to: location, status: status)
+        next.redirectedFrom = hop  // the redirect guard judges the next connection against this one
+        entry.retarget(next)
         entry.redirects += 1
         entry.notBefore = 0
         return nil

@@ -10,6 +10,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         case timeout           // the whole transfer took longer than its timeout
         case tooLarge          // body over maxBodyBytes (decoded size)
         case tooManyRedirects
+        case redirectRefused   // a redirect from a public address to a non-public one (RedirectGuard)
         case tls               // handshake or certificate verification
         case notFound          // file:// path missing or unreadable
         case invalidURL
@@ -38,6 +39,7 @@ public struct HTTPError: Error, Sendable, CustomStringConvertible {
         case .timeout, .connectTimeout: return .deadlineExceeded
         case .tooLarge: return .resourceExhausted
         case .tooManyRedirects: return .failedPrecondition
+        case .redirectRefused: return .permissionDenied
         case .notFound: return .notFound
         case .invalidURL: return .invalidArgument
         case .badEncoding: return .dataLoss

@@ -27,12 +27,17 @@ public struct HTTPRequest: Sendable {
     /// followed by `HTTPClient` rather than libcurl, and these headers are dropped as soon as a
     /// redirect leads to another scheme, host or port (libcurl would only drop Authorization and Cookie).
     public var sensitiveHeaders: Set<String>
+    /// When set, a redirect from a public address to a non-public one is refused (see RedirectGuard).
+    public var redirectGuard: RedirectGuard?
+    /// The request that answered with the redirect leading here, when `HTTPClient` follows redirects
+    /// itself: where the guard's chain starts for this transfer.
+    var redirectedFrom: ConnectedHop?
 
     public init(url: String, method: String = "GET", headers: [(name: String, value: String)] = [], body: [UInt8]? = nil,
                 timeout: Double = 60, connectTimeout: Double = 15, maxBodyBytes: Int? = nil,
                 followRedirects: Bool = true, maxRedirects: Int = 10, acceptEncoding: Bool = true,
                 userAgent: String? = nil, insecure: Bool = false, caBundlePath: String? = nil, tag: Int = 0,
-                sensitiveHeaders: Set<String> = []) {
+                sensitiveHeaders: Set<String> = [], redirectGuard: RedirectGuard? = nil) {
         self.url = url
         self.method = method
         self.headers = headers
@@ -48,6 +53,7 @@ public struct HTTPRequest: Sendable {
         self.caBundlePath = caBundlePath
         self.tag = tag
         self.sensitiveHeaders = Set(sensitiveHeaders.map { $0.lowercased() })
+        self.redirectGuard = redirectGuard
     }
 
     /// Redirects are followed here, not by libcurl, when some header must not leave the origin.

@@ -1,10 +1,12 @@
 import CSCore
-import CSQLite
+import CSSQLite
 
 /// `--to sqlite:PATH`: one row per advisory in table `advisories`, keyed by `uid` and upserted, so
 /// running the same input twice leaves the same rows (`ingested_at` keeps the first time a uid
 /// was stored). Queryable columns for severity, dates, title, url, type; the whole record as JSON
-/// text in `record` (use json_extract for the rest). Writes are batched in transactions.
+/// text in `record` (use json_extract for the rest). Writes are batched in transactions. Each record
+/// is counted as new, updated (its uid was stored with another record) or unchanged, so the closing
+/// line says what the table gained rather than how many lines came in.
 public final class SQLiteStore {
     public static let schema = """
         CREATE TABLE IF NOT EXISTS advisories (
@@ -37,90 +39,65 @@ public final class SQLiteStore {
         WHERE advisories.record IS NOT excluded.record
         """
 
-    public let path: String
-    private var db: OpaquePointer?
-    private var statement: OpaquePointer?
+    /// What the run did to the table, per record stored.
+    public struct Counts: Sendable, Equatable {
+        /// uids the table did not hold.
+        public var new = 0
+        /// uids the table held with another record, now replaced (the same uid seen again).
+        public var updated = 0
+        /// uids the table held with this very record: nothing written.
+        public var unchanged = 0
+        public var total: Int { new + updated + unchanged }
+    }
+
+    public var path: String { db.path }
+    private let db: SQLiteDatabase
+    private let exists: SQLiteStatement
+    private let statement: SQLiteStatement
     private var inTransaction = 0
     public let batchSize: Int
-    public private(set) var stored = 0
+    public private(set) var counts = Counts()
 
     public init(path: String, batchSize: Int = 500) throws(StageError) {
-        self.path = path
         self.batchSize = max(1, batchSize)
-        let rc = sqlite3_open_v2(path, &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nil)
-        guard rc == SQLITE_OK else {
-            let message = db.map { String(cString: sqlite3_errmsg($0)) } ?? "out of memory"
-            sqlite3_close(db)
-            db = nil
-            throw StageError(.unavailable, "cannot open SQLite database \(path): \(message)")
-        }
-        sqlite3_busy_timeout(db, 10_000)
-        // WAL lets readers query while cs-sink writes; with WAL, synchronous=NORMAL keeps every
-        // commit atomic and consistent (only the last commits can be lost to a power cut, not
-        // to a crash of cs-sink) and saves an fsync per transaction.
-        try exec("PRAGMA journal_mode=WAL")
-        try exec("PRAGMA synchronous=NORMAL")
-        try exec(SQLiteStore.schema)
-        guard sqlite3_prepare_v2(db, SQLiteStore.upsert, -1, &statement, nil) == SQLITE_OK else {
-            throw StageError(.internal, "SQLite: \(lastError)")
-        }
+        // WAL lets readers query while cs-sink writes; see SQLiteDatabase.open for the rest.
+        db = try SQLiteDatabase.open(path: path, label: "SQLite database", schema: SQLiteStore.schema, busyTimeoutMs: 10_000)
+        exists = try db.prepare("SELECT 1 FROM advisories WHERE uid = ?1")
+        statement = try db.prepare(SQLiteStore.upsert)
     }
 
-    deinit {
-        try? commit()
-        sqlite3_finalize(statement)
-        sqlite3_close(db)
-    }
+    deinit { try? commit() }
 
-    private var lastError: String { db.map { String(cString: sqlite3_errmsg($0)) } ?? "closed" }
-
-    private func exec(_ sql: String) throws(StageError) {
-        var err: UnsafeMutablePointer<CChar>?
-        if sqlite3_exec(db, sql, nil, nil, &err) != SQLITE_OK {
-            let message = err.map { String(cString: $0) } ?? lastError
-            sqlite3_free(err)
-            throw StageError(.unavailable, "SQLite \(path): \(message)")
-        }
-    }
-
-    /// Upserts one record (its line as JSON text). Throws for a record that cannot be stored.
+    /// Upserts one record (its line as JSON text) and counts it as new, updated or unchanged.
+    /// Throws for a record that cannot be stored.
     public func store(_ line: UnsafeBufferPointer<UInt8>, _ r: RecordScanner) throws(StageError) {
         guard let uid = r.value("uid")?.string, !uid.isEmpty else {
             throw StageError(.invalidArgument, "record has no uid, which keys the SQLite table")
         }
-        if inTransaction == 0 { try exec("BEGIN IMMEDIATE") }
+        if inTransaction == 0 { try db.begin() }
+        // Inside the write transaction, so what the lookup saw is what the upsert meets.
+        exists.bind([uid])
+        let existed = try exists.step()
+        exists.reset()
+
         let s = statement
-        sqlite3_reset(s)
-        sqlite3_clear_bindings(s)
-        func bind(_ i: Int32, _ text: String?) {
-            guard let text else { sqlite3_bind_null(s, i); return }
-            var t = text
-            t.withUTF8 { b in
-                _ = b.baseAddress!.withMemoryRebound(to: CChar.self, capacity: max(1, b.count)) {
-                    cs_sqlite3_bind_text_copy(s, i, $0, Int32(b.count))
-                }
-            }
-        }
         let severity = r.value("severity")?.string.flatMap { Severity(parsing: $0) }
-        bind(1, uid)
-        bind(2, r.value("id")?.string)
-        bind(3, severity?.name)
-        if let severity { sqlite3_bind_int(s, 4, Int32(severity.rawValue)) } else { sqlite3_bind_null(s, 4) }
-        bind(5, r.value("published")?.string)
-        bind(6, r.value("modified")?.string)
-        bind(7, r.value("title")?.string)
-        bind(8, r.value("url")?.string)
-        bind(9, r.value("type")?.string)
-        if let e = r.value("exploited"), e.isTrue || e.isFalse { sqlite3_bind_int(s, 10, e.isTrue ? 1 : 0) } else { sqlite3_bind_null(s, 10) }
-        bind(11, r.value("source")?.member("feed_url")?.string)
-        _ = line.baseAddress!.withMemoryRebound(to: CChar.self, capacity: line.count) {
-            cs_sqlite3_bind_text_copy(s, 12, $0, Int32(line.count))
-        }
-        bind(13, RFC3339.now())
-        guard sqlite3_step(s) == SQLITE_DONE else {
-            throw StageError(.unavailable, "SQLite \(path): \(lastError)")
-        }
-        stored += 1
+        s.bind([uid, r.value("id")?.string, severity?.name])
+        s.bind(4, severity?.rawValue)
+        s.bind(5, r.value("published")?.string)
+        s.bind(6, r.value("modified")?.string)
+        s.bind(7, r.value("title")?.string)
+        s.bind(8, r.value("url")?.string)
+        s.bind(9, r.value("type")?.string)
+        let exploited = r.value("exploited").flatMap { e in e.isTrue || e.isFalse ? (e.isTrue ? 1 : 0) : nil }
+        s.bind(10, exploited)
+        s.bind(11, r.value("source")?.member("feed_url")?.string)
+        s.bind(12, text: line)
+        s.bind(13, RFC3339.now())
+        defer { s.reset() }
+        _ = try s.step()
+        // The upsert's WHERE leaves a row holding the same record alone: no change.
+        if !existed { counts.new += 1 } else if db.changes > 0 { counts.updated += 1 } else { counts.unchanged += 1 }
         inTransaction += 1
         if inTransaction >= batchSize { try commit() }
     }
@@ -129,6 +106,12 @@ public final class SQLiteStore {
     public func commit() throws(StageError) {
         guard inTransaction > 0 else { return }
         inTransaction = 0
-        try exec("COMMIT")
+        try db.commit()
+    }
+
+    /// The closing line: "4 records into PATH: 2 new, 2 updated (same uid), 0 unchanged".
+    public var summary: String {
+        let c = counts
+        return "\(c.total) record\(c.total == 1 ? "" : "s") into \(path): \(c.new) new, \(c.updated) updated (same uid), \(c.unchanged) unchanged"
     }
 }

@@ -75,7 +75,7 @@ final class SinkSession {
                 if interrupted { stage.diagnostics.error(error.code, error.message); return }
                 stage.fail(error)
             }
-            if !interrupted { stage.diagnostics.info("\(store.stored) record\(store.stored == 1 ? "" : "s") stored in \(store.path)") }
+            if !interrupted { stage.diagnostics.info(store.summary) }
             return
         }
         switch options.format {

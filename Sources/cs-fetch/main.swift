@@ -24,7 +24,9 @@ struct FetchCommand: ParsableCommand {
               cs-fetch --header-env 'Authorization=FEED_TOKEN' https://intel.example/f
               cs-fetch --raw https://feed.example.org/rss.xml | cs-normalize
 
-            --feeds FILE holds one URL a line ('#' starts a comment), or is an OPML subscription list.
+            --feeds FILE holds one URL or path a line ('#' starts a comment; relative paths are taken from the list's directory), or is an OPML subscription list.
+
+            A redirect from a public address to a loopback, private or link-local one is refused (PERMISSION_DENIED), judged on the addresses actually connected to; a URL given directly is always fetched. --allow-private-redirects lifts the rule.
 
             --timeout and --connect-timeout bound each attempt; --retries adds attempts after connection errors, 429 and 5xx, waiting an exponential backoff with jitter or the server's Retry-After (up to 120 s).
 
@@ -37,7 +39,7 @@ struct FetchCommand: ParsableCommand {
     @Argument(help: ArgumentHelp("Feed URLs (http, https, file) or local feed files.", valueName: "url"))
     var urls: [String] = []
 
-    @Option(name: .customLong("feeds"), help: ArgumentHelp("A feed list: one URL a line ('#' comments), or an OPML file. Repeatable.", valueName: "file"))
+    @Option(name: .customLong("feeds"), help: ArgumentHelp("A feed list: one URL or path a line ('#' comments), or an OPML file. Repeatable.", valueName: "file"))
     var feedLists: [String] = []
 
     @Option(help: "Transfers at once.")
@@ -69,6 +71,9 @@ struct FetchCommand: ParsableCommand {
 
     @Flag(help: "Do not verify TLS certificates and host names (warns).")
     var insecure = false
+
+    @Flag(name: .customLong("allow-private-redirects"), help: "Follow redirects from public addresses to loopback, private and link-local ones (refused by default).")
+    var allowPrivateRedirects = false
 
     @Option(name: .customLong("cacert"), help: ArgumentHelp("Verify servers against the CA certificates in this PEM file instead of the system's.", valueName: "file"))
     var caBundle: String?
@@ -132,6 +137,7 @@ struct FetchCommand: ParsableCommand {
             options.secretHeaderNames.insert(parts[0])
         }
         options.insecure = insecure
+        options.allowPrivateRedirects = allowPrivateRedirects
         options.caBundlePath = caBundle
         options.raw = raw
         options.statePath = state

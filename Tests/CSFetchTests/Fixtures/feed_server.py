@@ -143,6 +143,9 @@ class Handler(BaseHTTPRequestHandler):
         if route == "redirect":     # one redirect to a file
             return self.send(301, b"", [("Location", "/files/" + "/".join(parts[1:]))])
 
+        if route == "goto":         # redirect to the URL in ?url= (the redirect guard's tests)
+            return self.send(302, b"", [("Location", q["url"])])
+
         if route == "offsite":      # redirect to the same server under another host name
             port = self.server.server_address[1]
             host = q.get("host", "localhost")
