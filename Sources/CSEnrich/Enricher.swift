@@ -32,6 +32,7 @@ public final class Enricher {
     public init(userMap: UserMap = UserMap()) {
         self.userMap = userMap
         let table = PhraseTable.builtIn()
+        for entry in userMap.phrasesOff { table.remove(entry.key) }
         for entry in userMap.phrases {
             table.add(entry.key, exactCase: false, via: "map:" + entry.key, target: .mapped(entry.ids))
         }
