@@ -43,14 +43,28 @@ final class HostPolicy {
     func isIndicator(host: String, url: String? = nil, at range: Range<Int>) -> Bool {
         if isDefanged(range) { return true }
         let name = Self.withoutWWW(host)
-        if Self.referenceHosts.contains(where: { Self.isWithin(name, $0) }) { return false }
-        if Self.namespaceHosts.contains(where: { Self.isWithin(name, $0) }) { return false }
+        if Self.forEachParent(of: name, { Self.excludedHosts.contains($0) }) { return false }
         if let url, Self.referencePaths.contains(where: { reference in
             let path = Self.path(ofURL: url)
             return name == reference.0 && (path == reference.1 || path.hasPrefix(reference.1 + "/"))
         }) { return false }
         if siteHosts == nil { siteHosts = readSiteHosts() }
-        return !siteHosts!.contains(where: { Self.isWithin(name, $0) })
+        let sites = siteHosts!
+        if sites.isEmpty { return true }
+        return !Self.forEachParent(of: name) { parent in sites.contains { $0 == parent } }
+    }
+
+    private static let excludedHosts = Set((referenceHosts + namespaceHosts).map { Substring($0) })
+
+    /// Calls `matches` with `name` and each parent domain of it ("a.b.c", "b.c", "c") until it returns
+    /// true; returns whether it did. No allocation: these are slices of `name`.
+    static func forEachParent(of name: String, _ matches: (Substring) -> Bool) -> Bool {
+        var rest = name[...]
+        while true {
+            if matches(rest) { return true }
+            guard let dot = rest.utf8.firstIndex(of: UInt8(ascii: ".")) else { return false }
+            rest = rest[rest.utf8.index(after: dot)...]
+        }
     }
 
     /// Whether a defanged form was refanged inside `range` of the text.
@@ -60,33 +74,37 @@ final class HostPolicy {
         return false
     }
 
-    /// `name` is `site` or one of its subdomains.
-    static func isWithin(_ name: String, _ site: String) -> Bool {
-        name == site || (name.utf8.count > site.utf8.count && name.hasSuffix(site) && name.utf8.dropLast(site.utf8.count).last == UInt8(ascii: "."))
-    }
-
     static func withoutWWW(_ host: String) -> String {
-        host.hasPrefix("www.") && host.utf8.count > 4 ? String(host.dropFirst(4)) : host
+        host.utf8.count > 4 && host.utf8.starts(with: "www.".utf8) ? String(decoding: host.utf8.dropFirst(4), as: UTF8.self) : host
     }
 
     /// "https://github.com/advisories/GHSA-x" -> "/advisories/GHSA-x"
     static func path(ofURL url: String) -> Substring {
         guard let rest = afterScheme(url) else { return "" }
-        return rest.firstIndex(of: "/").map { rest[$0...] } ?? ""
+        return rest.utf8.firstIndex(of: UInt8(ascii: "/")).map { rest[$0...] } ?? ""
     }
 
-    /// "https://user@www.Vendor.com:443/x" -> "vendor.com"; nil when there is no host.
+    /// "https://user@www.Vendor.com:443/x" -> "vendor.com"; nil when there is no host. Works on the
+    /// bytes: it runs for every record that has a link to check.
     static func host(ofURL url: String) -> String? {
-        guard let rest = afterScheme(url) else { return nil }
-        var authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        if let at = authority.lastIndex(of: "@") { authority = authority[authority.index(after: at)...] }
-        if authority.hasPrefix("[") {
-            authority = authority.dropFirst().prefix { $0 != "]" }
-        } else if let colon = authority.firstIndex(of: ":") {
-            authority = authority[..<colon]
+        var url = url
+        return url.withUTF8 { u -> String? in
+            var start = 0
+            while start + 2 < u.count, u[start] != UInt8(ascii: ":") { start += 1 }
+            guard start + 2 < u.count, u[start + 1] == UInt8(ascii: "/"), u[start + 2] == UInt8(ascii: "/") else { return nil }
+            start += 3
+            var end = start
+            while end < u.count, u[end] != UInt8(ascii: "/"), u[end] != UInt8(ascii: "?"), u[end] != UInt8(ascii: "#") { end += 1 }
+            var h = start
+            for k in start..<end where u[k] == UInt8(ascii: "@") { h = k + 1 }
+            let stop: UInt8
+            if h < end, u[h] == UInt8(ascii: "[") { h += 1; stop = UInt8(ascii: "]") } else { stop = UInt8(ascii: ":") }
+            var e = h
+            while e < end, u[e] != stop { e += 1 }
+            guard e > h else { return nil }
+            let lowered = u[h..<e].map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }
+            return withoutWWW(String(decoding: lowered, as: UTF8.self))
         }
-        guard !authority.isEmpty else { return nil }
-        return withoutWWW(authority.lowercased())
     }
 
     /// What follows "scheme://".

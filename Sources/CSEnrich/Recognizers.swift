@@ -132,9 +132,17 @@ extension IndicatorScanner {
 
     /// Names reserved for documentation and tests (RFC 2606, RFC 6761), lowercased: never indicators.
     static func isDocumentationName(_ name: String) -> Bool {
-        name == "localhost" || name.hasSuffix(".example") || name.hasSuffix(".test") || name.hasSuffix(".invalid")
-            || name.hasSuffix(".localhost")
-            || ["example.com", "example.org", "example.net"].contains(where: { name == $0 || name.hasSuffix("." + $0) })
+        let u = name.utf8
+        func ends(_ suffix: StaticString) -> Bool {
+            let s = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            return u.count >= s.count && u.suffix(s.count).elementsEqual(s)
+        }
+        // "example.com" itself, or a name under it: the byte before the suffix is a dot or nothing.
+        func isOrUnder(_ suffix: StaticString) -> Bool {
+            ends(suffix) && (u.count == suffix.utf8CodeUnitCount || u.dropLast(suffix.utf8CodeUnitCount).last == UInt8(ascii: "."))
+        }
+        return isOrUnder("localhost") || ends(".example") || ends(".test") || ends(".invalid")
+            || isOrUnder("example.com") || isOrUnder("example.org") || isOrUnder("example.net")
     }
 
     /// True when the words around the dotted number at `at..<end` say it is a version: a version word

@@ -30,7 +30,7 @@ extension IndicatorScanner {
                     e.indicators.urls.insert(url)
                     e.indicators.insert(name, kind)
                 }
-            } else if hosts.isDefanged(s..<end) || !isDocumentationName(string(b, host.lowerBound, host.upperBound).lowercased()) {
+            } else if hosts.isDefanged(s..<end) || !isDocumentationName(String(decoding: b[host].map { ByteClass.lower[Int($0)] }, as: UTF8.self)) {
                 // A host that is neither an address nor a domain name ("http://intranet/"); a documentation
                 // name (example.com) only when defanged, as the example feeds write their indicators.
                 e.indicators.urls.insert(url)
