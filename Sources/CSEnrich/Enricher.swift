@@ -29,10 +29,14 @@ public final class Enricher {
     /// Tag spelling -> what it maps to (see TagMapping.swift).
     var tagCache: [String: [TagMapping]] = [:]
 
+    /// `--map` lines `phrase:WORDS =` whose words are no built-in phrase: they switch nothing off
+    /// (a misspelling, most likely), which the stage reports.
+    public private(set) var phrasesOffMatchingNothing: [UserMap.Entry] = []
+
     public init(userMap: UserMap = UserMap()) {
         self.userMap = userMap
         let table = PhraseTable.builtIn()
-        for entry in userMap.phrasesOff { table.remove(entry.key) }
+        for entry in userMap.phrasesOff where table.remove(entry.key) == 0 { phrasesOffMatchingNothing.append(entry) }
         for entry in userMap.phrases {
             table.add(entry.key, exactCase: false, via: "map:" + entry.key, target: .mapped(entry.ids))
         }
