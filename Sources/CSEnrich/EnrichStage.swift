@@ -40,6 +40,9 @@ public enum EnrichStage {
     /// Enriches every record of `inputs`, then exits with the stage's status policy.
     public static func run(stage: Stage, inputs: [String], userMap: UserMap) -> Never {
         let enricher = Enricher(userMap: userMap)
+        for entry in enricher.phrasesOffMatchingNothing {
+            stage.diagnostics.warning(.invalidArgument, "\(entry.file):\(entry.line): '\(entry.key)' is no built-in phrase: nothing switched off")
+        }
         let output = stage.output
         stage.forEachLine(of: inputs) { line, position in
             do throws(EnrichError) {

@@ -25,12 +25,18 @@ public final class Enricher {
     private let tokenStorage = TokenStorage()
     private var writer = JSONWriter(capacity: 4096)
     private let eventIDs = EventIDs()
+    private let hosts = HostPolicy()
     /// Tag spelling -> what it maps to (see TagMapping.swift).
     var tagCache: [String: [TagMapping]] = [:]
+
+    /// `--map` lines `phrase:WORDS =` whose words are no built-in phrase: they switch nothing off
+    /// (a misspelling, most likely), which the stage reports.
+    public private(set) var phrasesOffMatchingNothing: [UserMap.Entry] = []
 
     public init(userMap: UserMap = UserMap()) {
         self.userMap = userMap
         let table = PhraseTable.builtIn()
+        for entry in userMap.phrasesOff where table.remove(entry.key) == 0 { phrasesOffMatchingNothing.append(entry) }
         for entry in userMap.phrases {
             table.add(entry.key, exactCase: false, via: "map:" + entry.key, target: .mapped(entry.ids))
         }
@@ -173,9 +179,10 @@ public final class Enricher {
 
         text.reset()
         text.append(scanner.value("title"))
-        text.append(scanner.value("summary"))
+        text.appendMarkup(scanner.value("summary"))   // an RSS description: often HTML
         text.append(scanner.value("content_text"))
         text.refang()
+        hosts.reset(scanner, defanged: text.defanged)
         analyzeText(&e)
         e.addImpliedTactics()
         e.sort()
@@ -186,13 +193,14 @@ public final class Enricher {
         let phrases = self.phrases
         let eventIDs = self.eventIDs
         let storage = tokenStorage
+        let hosts = self.hosts
         var needHTML = false
         text.withMutableBytes { b in
             let readOnly = UnsafeBufferPointer(b)
             SigmaTitles.fromText(readOnly, into: &e.indicators.sigmaRules)
             needHTML = e.indicators.sigmaRules.values.isEmpty && SigmaTitles.containsMention(readOnly)
             let tokenPointer = storage.reserve(forText: b.count)
-            let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer)
+            let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer, hosts: hosts)
             let tokens = UnsafeBufferPointer(start: tokenPointer, count: count)
             phrases.match(tokens, in: readOnly) { p in
                 for target in p.targets {

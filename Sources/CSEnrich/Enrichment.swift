@@ -132,6 +132,16 @@ public struct Indicators: Equatable {
 
     public init() {}
 
+    enum HostKind { case ipv4, ipv6, domain }
+
+    mutating func insert(_ host: String, _ kind: HostKind) {
+        switch kind {
+        case .ipv4: ipv4.insert(host)
+        case .ipv6: ipv6.insert(host)
+        case .domain: domains.insert(host)
+        }
+    }
+
     func write(to w: inout JSONWriter) {
         w.raw("{\"cves\":"); w.strings(cves.values)
         w.raw(",\"ipv4\":"); w.strings(ipv4.values)

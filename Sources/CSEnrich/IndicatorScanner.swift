@@ -9,9 +9,9 @@ enum IndicatorScanner {
 
     /// Takes the indicators out of `b` and returns the number of word tokens written to `tokens`
     /// (which must have room for `b.count / 2 + 2`).
-    static func scan(_ b: Buffer, into e: inout Enrichment, tokens: UnsafeMutablePointer<Token>) -> Int {
-        scanURLs(b, &e)
-        return scanChunks(b, &e, tokens: tokens)
+    static func scan(_ b: Buffer, into e: inout Enrichment, tokens: UnsafeMutablePointer<Token>, hosts: HostPolicy) -> Int {
+        scanURLs(b, &e, hosts)
+        return scanChunks(b, &e, tokens: tokens, hosts: hosts)
     }
 
     // MARK: chunks
@@ -19,7 +19,7 @@ enum IndicatorScanner {
     /// One pass over the text (after `scanURLs`): splits it into chunks, takes the indicators among them,
     /// and writes the words of everything else to `tokens` (capacity: text length / 2 + 2). Returns the
     /// number of tokens.
-    static func scanChunks(_ b: Buffer, _ e: inout Enrichment, tokens: UnsafeMutablePointer<Token>) -> Int {
+    static func scanChunks(_ b: Buffer, _ e: inout Enrichment, tokens: UnsafeMutablePointer<Token>, hosts: HostPolicy) -> Int {
         let n = b.count
         var count = 0
         ByteClass.table.withUnsafeBufferPointer { classes in
@@ -60,7 +60,7 @@ enum IndicatorScanner {
                         count = tokensBefore
                         continue
                     }
-                    if classifyParts(b, s, end, &e) {
+                    if classifyParts(b, s, end, &e, hosts) {
                         // Some of the chunk was taken and blanked: its words are what is left.
                         count = tokensBefore + Tokenizer.tokenize(UnsafeBufferPointer(rebasing: b[start..<i]), offset: start, into: tokens + tokensBefore)
                     }
@@ -78,22 +78,20 @@ enum IndicatorScanner {
     /// Splits a chunk at ':', '/' and '=' ("1.2.3.4:443", "sha256:ab12…", "T1110/T1078", "evil.com/x")
     /// and classifies each part.
     /// Returns whether any part was taken (and blanked).
-    static func classifyParts(_ b: Buffer, _ s: Int, _ end: Int, _ e: inout Enrichment) -> Bool {
+    static func classifyParts(_ b: Buffer, _ s: Int, _ end: Int, _ e: inout Enrichment, _ hosts: HostPolicy) -> Bool {
         var p = s
-        var first = true
         var taken = false
         while p < end {
             var q = p
             while q < end, b[q] != UInt8(ascii: ":"), b[q] != UInt8(ascii: "/"), b[q] != UInt8(ascii: "=") { q += 1 }
-            if q > p, classify(b, p, q, chunkStart: s, isFirstPart: first, &e) { blank(b, p, q); taken = true }
-            first = false
+            if q > p, classify(b, p, q, &e, hosts) { blank(b, p, q); taken = true }
             p = q + 1
         }
         return taken
     }
 
     /// One part: an ATT&CK ID, a CVE, an IPv4 address, a hash or a domain. True when taken.
-    static func classify(_ b: Buffer, _ s: Int, _ end: Int, chunkStart: Int, isFirstPart: Bool, _ e: inout Enrichment) -> Bool {
+    static func classify(_ b: Buffer, _ s: Int, _ end: Int, _ e: inout Enrichment, _ hosts: HostPolicy) -> Bool {
         let part = UnsafeBufferPointer(rebasing: b[s..<end])
         let len = part.count
         if let id = attackID(part) {
@@ -102,7 +100,7 @@ enum IndicatorScanner {
         }
         if len >= 13, let cve = cve(part) { e.indicators.cves.insert(cve); return true }
         if len >= 7, len <= 15, let ip = ipv4(part) {
-            if isFirstPart && followsVersionWord(b, chunkStart) { return true }
+            if isVersion(b, s, end) { return true }
             e.indicators.ipv4.insert(ip)
             return true
         }
@@ -114,7 +112,11 @@ enum IndicatorScanner {
             }
             return true
         }
-        if let d = domain(part, requireKnownTLD: true) { e.indicators.domains.insert(d); return true }
+        if let d = domain(part, requireKnownTLD: true) {
+            // The advisory's own site and reference hosts are taken (blanked) but are not indicators.
+            if hosts.isIndicator(host: d, at: s..<end) { e.indicators.domains.insert(d) }
+            return true
+        }
         return false
     }
 

@@ -57,6 +57,22 @@ final class PhraseTable {
                               via: via, targets: [target]))
     }
 
+    /// Drops every phrase with the words of `name` (any case, any separators) and the forms derived
+    /// from one (a plural shares its `via`): `--map`'s `phrase:WORDS =`. Call before `seal`. Returns
+    /// how many phrases went.
+    @discardableResult
+    func remove(_ name: String) -> Int {
+        let hashes = Tokenizer.words(name).hashes
+        guard !hashes.isEmpty else { return 0 }
+        let before = phrases.count
+        phrases.removeAll { p in
+            p.hashes == hashes || Tokenizer.words(String(p.via.drop { $0 != ":" }.dropFirst())).hashes == hashes
+        }
+        byKey = [:]
+        for (i, p) in phrases.enumerated() { byKey[Key(hashes: p.hashes, exactCase: p.exactCase)] = i }
+        return before - phrases.count
+    }
+
     /// Builds the first-word index; call after the last `add`.
     func seal() {
         var firstWords: [UInt64: Int32] = [:]

@@ -127,23 +127,62 @@ extension IndicatorScanner {
             guard tld.allSatisfy({ $0 | 0x20 >= 97 && $0 | 0x20 <= 122 }) else { return nil }
         }
         let name = String(decoding: p.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
-        if name == "localhost" || name.hasSuffix(".example") || name.hasSuffix(".test") || name.hasSuffix(".invalid")
-            || ["example.com", "example.org", "example.net"].contains(where: { name == $0 || name.hasSuffix("." + $0) }) {
-            return nil
-        }
-        return name
+        return isDocumentationName(name) ? nil : name
     }
 
-    /// True when the word before `at` says a dotted number is a version ("version 1.2.3.4", "build 10.0.1.2").
+    /// Names reserved for documentation and tests (RFC 2606, RFC 6761), lowercased: never indicators.
+    static func isDocumentationName(_ name: String) -> Bool {
+        let u = name.utf8
+        func ends(_ suffix: StaticString) -> Bool {
+            let s = UnsafeBufferPointer(start: suffix.utf8Start, count: suffix.utf8CodeUnitCount)
+            return u.count >= s.count && u.suffix(s.count).elementsEqual(s)
+        }
+        // "example.com" itself, or a name under it: the byte before the suffix is a dot or nothing.
+        func isOrUnder(_ suffix: StaticString) -> Bool {
+            ends(suffix) && (u.count == suffix.utf8CodeUnitCount || u.dropLast(suffix.utf8CodeUnitCount).last == UInt8(ascii: "."))
+        }
+        return isOrUnder("localhost") || ends(".example") || ends(".test") || ends(".invalid")
+            || isOrUnder("example.com") || isOrUnder("example.org") || isOrUnder("example.net")
+    }
+
+    /// True when the words around the dotted number at `at..<end` say it is a version: a version word
+    /// before it ("version 1.2.3.4", "build 10.0.1.2", "Version: 1.2.3.4", "version=1.2.3.4"), or a
+    /// range after it ("1.2.3.4 and later", "1.2.3.4 or earlier").
+    static func isVersion(_ b: Buffer, _ at: Int, _ end: Int) -> Bool {
+        followsVersionWord(b, at) || precedesVersionRange(b, end)
+    }
+
     static func followsVersionWord(_ b: Buffer, _ at: Int) -> Bool {
         var k = at
         while k > 0, b[k - 1] == 0x20 || b[k - 1] == 0x09 || b[k - 1] == 0x0A { k -= 1 }
+        if k > 0, b[k - 1] == UInt8(ascii: ":") || b[k - 1] == UInt8(ascii: "=") {
+            k -= 1
+            while k > 0, b[k - 1] == 0x20 || b[k - 1] == 0x09 { k -= 1 }
+        }
         let end = k
         while k > 0, Tokenizer.isWordByte(b[k - 1]) { k -= 1 }
         guard end > k, end - k <= 12 else { return false }
         let word = String(decoding: b[k..<end].map { $0 | 0x20 }, as: UTF8.self)
         return versionWords.contains(word)
     }
+
+    /// "or later", "or earlier", "and earlier", "and newer"… after `end`. Not "and later" or "and prior":
+    /// "seen at 1.2.3.4 and later at …" is prose about an address.
+    static func precedesVersionRange(_ b: Buffer, _ end: Int) -> Bool {
+        func word(from k: Int) -> (String, Int)? {
+            var s = k
+            while s < b.count, b[s] == 0x20 || b[s] == 0x09 { s += 1 }
+            var e = s
+            while e < b.count, e - s <= 8, isLetter(b[e]) { e += 1 }
+            guard e > s, e - s <= 8 else { return nil }
+            return (String(decoding: b[s..<e].map { $0 | 0x20 }, as: UTF8.self), e)
+        }
+        guard let (conjunction, next) = word(from: end), conjunction == "and" || conjunction == "or",
+              let (range, _) = word(from: next), versionRangeWords.contains(range) else { return false }
+        return conjunction == "or" || (range != "later" && range != "prior")
+    }
+
+    static let versionRangeWords: Set<String> = ["later", "earlier", "newer", "older", "above", "below", "higher", "lower", "prior"]
 
     static let versionWords: Set<String> = ["version", "versions", "ver", "v", "build", "builds", "release", "releases",
                                             "firmware", "update", "patch", "kb", "revision", "rev", "agent"]

@@ -10,10 +10,16 @@ import CSCore
 /// "(.)" -> ".", "[:]" -> ":"), so every later pass sees plain text.
 struct TextBuffer {
     private(set) var bytes: [UInt8] = []
+    /// Where `refang` rewrote a defanged form (offsets into `bytes`, ascending): an indicator written
+    /// defanged was marked as one by its author, so no host rule drops it (see HostPolicy).
+    private(set) var defanged: [Int32] = []
 
     init() { bytes.reserveCapacity(64 << 10) }
 
-    mutating func reset() { bytes.removeAll(keepingCapacity: true) }
+    mutating func reset() {
+        bytes.removeAll(keepingCapacity: true)
+        defanged.removeAll(keepingCapacity: true)
+    }
 
     mutating func withMutableBytes<R>(_ body: (UnsafeMutableBufferPointer<UInt8>) -> R) -> R {
         bytes.withUnsafeMutableBufferPointer { body($0) }
@@ -31,6 +37,18 @@ struct TextBuffer {
         if bytes.count > Self.limit { bytes.removeSubrange(Self.limit...) }
     }
 
+    /// Appends a JSON string value that may be HTML (`summary`): as `append`, then with its markup
+    /// taken out when it has tags (see MarkupText).
+    mutating func appendMarkup(_ ref: JSONRef?) {
+        let start = bytes.count
+        append(ref)
+        guard bytes.count > start else { return }
+        let hasTag = bytes.withUnsafeBufferPointer { MarkupText.hasTag(UnsafeBufferPointer(rebasing: $0[start...])) }
+        guard hasTag else { return }
+        let kept = bytes.withUnsafeMutableBufferPointer { start + MarkupText.strip(UnsafeMutableBufferPointer(rebasing: $0[start...])) }
+        bytes.removeSubrange(kept...)
+    }
+
     mutating func append(_ s: String) {
         if !bytes.isEmpty { bytes.append(0x0A) }
         bytes.append(contentsOf: s.utf8)
@@ -42,6 +60,7 @@ struct TextBuffer {
     /// bytes that start a defanged form.
     mutating func refang() {
         guard needsRefang() else { return }
+        var marks = defanged
         let kept = bytes.withUnsafeMutableBufferPointer { b -> Int in
             let n = b.count
             var r = 0, w = 0
@@ -55,19 +74,23 @@ struct TextBuffer {
                     let x = at(r + 1)
                     if (x == UInt8(ascii: ".") || x == UInt8(ascii: ":") || x == UInt8(ascii: "/")) && at(r + 2) == close,
                        r > 0, Self.isHostByte(b[r - 1]) || x == UInt8(ascii: ":") {
+                        marks.append(Int32(w))
                         b[w] = x; w += 1; r += 3; continue
                     }
                     if lower(r + 1) == UInt8(ascii: "d"), lower(r + 2) == UInt8(ascii: "o"), lower(r + 3) == UInt8(ascii: "t"),
                        at(r + 4) == close, r > 0, Self.isHostByte(b[r - 1]) {
+                        marks.append(Int32(w))
                         b[w] = UInt8(ascii: "."); w += 1; r += 5; continue
                     }
                     if x == UInt8(ascii: ":"), at(r + 2) == UInt8(ascii: "/"), at(r + 3) == UInt8(ascii: "/"), at(r + 4) == close {
+                        marks.append(Int32(w))
                         b[w] = x; b[w + 1] = UInt8(ascii: "/"); b[w + 2] = UInt8(ascii: "/"); w += 3; r += 5; continue
                     }
                 }
                 // hxxp, hXXp, hxxps -> http(s), at a word start.
                 if c | 0x20 == UInt8(ascii: "h"), lower(r + 1) == UInt8(ascii: "x"), lower(r + 2) == UInt8(ascii: "x"),
                    lower(r + 3) == UInt8(ascii: "p"), r == 0 || !Tokenizer.isWordByte(b[r - 1]) {
+                    marks.append(Int32(w))
                     b[w] = UInt8(ascii: "h"); b[w + 1] = UInt8(ascii: "t"); b[w + 2] = UInt8(ascii: "t"); b[w + 3] = UInt8(ascii: "p")
                     w += 4; r += 4; continue
                 }
@@ -76,6 +99,7 @@ struct TextBuffer {
             return w
         }
         bytes.removeSubrange(kept...)
+        defanged = marks
     }
 
     /// A defanged form is somewhere: "[.", "(.", "{.", "[:", "[/", "[dot", "(dot", or "hxx".

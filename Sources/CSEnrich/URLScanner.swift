@@ -7,7 +7,7 @@ import Musl
 /// URLs in text (http, https, ftp; after refanging): each is an indicator, its host a domain or an
 /// address, and its bytes are blanked so nothing inside a URL (IDs, CVEs, hashes, words) counts again.
 extension IndicatorScanner {
-    static func scanURLs(_ b: Buffer, _ e: inout Enrichment) {
+    static func scanURLs(_ b: Buffer, _ e: inout Enrichment, _ hosts: HostPolicy) {
         guard let base = b.baseAddress else { return }
         let n = b.count
         var i = 0
@@ -23,8 +23,18 @@ extension IndicatorScanner {
             while end < n, isURLByte(b[end]) { end += 1 }
             end = trimURLEnd(b, colon + 3, end)
             guard let host = hostRange(b, colon + 3, end) else { i = end; continue }
-            e.indicators.urls.insert(string(b, s, end))
-            addHost(b, host, &e)
+            let url = string(b, s, end)
+            // A link to the advisory's own site or to a reference is not an indicator (see HostPolicy).
+            if let (kind, name) = hostName(b, host) {
+                if hosts.isIndicator(host: name, url: url, at: s..<end) {
+                    e.indicators.urls.insert(url)
+                    e.indicators.insert(name, kind)
+                }
+            } else if hosts.isDefanged(s..<end) || !isDocumentationName(String(decoding: b[host].map { ByteClass.lower[Int($0)] }, as: UTF8.self)) {
+                // A host that is neither an address nor a domain name ("http://intranet/"); a documentation
+                // name (example.com) only when defanged, as the example feeds write their indicators.
+                e.indicators.urls.insert(url)
+            }
             for k in s..<end { b[k] = 0x20 }
             i = end
         }
@@ -84,10 +94,13 @@ extension IndicatorScanner {
         return k > h ? h..<k : nil
     }
 
-    static func addHost(_ b: Buffer, _ host: Range<Int>, _ e: inout Enrichment) {
+    /// A URL's host as an address or a domain, normalized; nil for a host that is neither (a single label,
+    /// a documentation name).
+    static func hostName(_ b: Buffer, _ host: Range<Int>) -> (Indicators.HostKind, String)? {
         let part = UnsafeBufferPointer(rebasing: b[host])
-        if let ip = ipv4(part) { e.indicators.ipv4.insert(ip); return }
-        if let ip = ipv6(part) { e.indicators.ipv6.insert(ip); return }
-        if let d = domain(part, requireKnownTLD: false) { e.indicators.domains.insert(d) }
+        if let ip = ipv4(part) { return (.ipv4, ip) }
+        if let ip = ipv6(part) { return (.ipv6, ip) }
+        if let d = domain(part, requireKnownTLD: false) { return (.domain, d) }
+        return nil
     }
 }

@@ -13,8 +13,11 @@ import CSCore
 ///     tag:golden_saml          = T1606.002             the same, said explicitly
 ///     phrase:golden SAML       = T1606.002             words in the title, summary or text
 ///     brute-force              =                       nothing: switches the built-in mapping off
+///     phrase:phishing          =                       nothing: the words no longer map
 ///
-/// A tag listed here replaces what cs-enrich would map it to; a phrase adds to the text matches.
+/// A tag listed here replaces what cs-enrich would map it to; a phrase adds to the text matches, and
+/// a phrase with no IDs switches off the built-in phrase with those words (and earlier lines' phrase).
+/// Later lines win.
 /// IDs may be tactics (TA…), techniques (T…), groups (G…) or software (S…); each must exist in the tables.
 public struct UserMap: Sendable {
     public struct Entry: Sendable {
@@ -27,6 +30,8 @@ public struct UserMap: Sendable {
     /// Canonical tag -> entry.
     public private(set) var tags: [String: Entry] = [:]
     public private(set) var phrases: [Entry] = []
+    /// Phrases switched off (`phrase:WORDS =`): the built-in phrase with these words no longer matches.
+    public private(set) var phrasesOff: [Entry] = []
 
     public init() {}
 
@@ -57,7 +62,7 @@ public struct UserMap: Sendable {
                 StageError(.invalidArgument, "\(file):\(lineNumber): \(message)")
             }
             guard let eq = line.firstIndex(of: "=") else {
-                throw bad("expected 'TAG = ID, ID' or 'phrase:WORDS = ID', found no '='")
+                throw bad("expected 'TAG = ID, ID' or 'phrase:WORDS = ID' (nothing after '=' switches it off), found no '='")
             }
             var key = line[..<eq].trimmingASCIISpaces
             let idText = line[line.index(after: eq)...]
@@ -74,8 +79,15 @@ public struct UserMap: Sendable {
                 if !ids.contains(id) { ids.append(id) }
             }
             if isPhrase {
-                guard !ids.isEmpty else { throw bad("a phrase needs at least one ID") }
-                phrases.append(Entry(key: key, ids: ids, file: file, line: lineNumber))
+                let entry = Entry(key: key, ids: ids, file: file, line: lineNumber)
+                let words = Tokenizer.words(key).hashes
+                guard !words.isEmpty else { throw bad("a phrase needs at least one word") }
+                if ids.isEmpty {
+                    phrases.removeAll { Tokenizer.words($0.key).hashes == words }
+                    phrasesOff.append(entry)
+                } else {
+                    phrases.append(entry)
+                }
             } else {
                 tags[Tag.canonical(key)] = Entry(key: key, ids: ids, file: file, line: lineNumber)
             }

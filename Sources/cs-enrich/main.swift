@@ -10,15 +10,16 @@ struct EnrichCommand: ParsableCommand {
         discussion: """
             Reads cs.advisory/1 records (NDJSON) and writes each with two members added. Records are otherwise unchanged (the input bytes, then the new members); a record that already has them gets them replaced, so enriching twice gives the same result. Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and skipped (exit status 2).
 
-            attack: {version, tactics, techniques, groups, software}. Every mapping has "via", where it came from: "tag:credential-access", "text:T1110.003", "phrase:password spraying", "actor:APT29", "technique:T1110" (a tactic that a single-tactic technique implies), "map:FILE:LINE". Revoked or deprecated objects named by ID carry "revoked"/"deprecated": true.
+            attack: {version, tactics, techniques, groups, software}. Every mapping has "via", where it came from: "tag:credential-access", "text:T1110.003", "phrase:password spraying", "actor:APT29", "technique:T1110" (a tactic that a single-tactic technique implies), "map:impossible-travel" (a --map entry: the record's tag, or the phrase as the file writes it). Revoked or deprecated objects named by ID carry "revoked"/"deprecated": true.
 
-            indicators: {cves, ipv4, ipv6, domains, urls, md5, sha1, sha256, event_ids, sigma_rules}, from the title, summary and content_text, with defanged forms (hxxp, [.], (.), [:]) refanged. cves also takes the record's own cves; event_ids holds Windows and Sysmon event IDs and sign-in error codes named as such ("Event ID 4688", "error code 50053").
+            indicators: {cves, ipv4, ipv6, domains, urls, md5, sha1, sha256, event_ids, sigma_rules}, from the text of the title, summary (its HTML tags and attributes left out) and content_text, with defanged forms (hxxp, [.], (.), [:]) refanged. Links to the advisory's own site (the hosts of url, source.home_page_url and source.feed_url), to references (attack.mitre.org, nvd.nist.gov, cve.org, github.com/advisories...) and XML namespaces (www.w3.org...) are not indicators unless written defanged. cves also takes the record's own cves; event_ids holds Windows and Sysmon event IDs and sign-in error codes named as such ("Event ID 4688", "error code 50053").
 
             MAPPING FILES (--map FILE, repeatable): one mapping per line, '#' starts a comment. A tag listed in a file replaces cs-enrich's own mapping of that tag. IDs are tactics (TA...), techniques (T...), groups (G...) or software (S...) and must exist in ATT&CK; an error names the file and line and stops the stage (exit status 3).
               impossible-travel  = T1078.004, TA0001
               tag:golden_saml    = T1606.002
               phrase:golden SAML = T1606.002
-              brute-force        =            (turns the built-in mapping off)
+              brute-force        =            (turns the built-in mapping of the tag off)
+              phrase:phishing    =            (the words no longer map)
 
             EXAMPLES:
               cs-normalize feed.json | cs-enrich | jq -c '.attack.techniques[]'

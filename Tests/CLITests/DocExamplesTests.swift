@@ -61,6 +61,16 @@ final class DocExamplesTests: XCTestCase {
         }
         XCTAssertGreaterThan(count, 5, "the docs hold runnable examples")
     }
+
+    /// cs-enrich's page shows its output (`via`, indicators, `--map`) as runnable examples, so the page
+    /// says what the tool writes, not what it once wrote.
+    func testTheCSEnrichPageShowsItsOutputAsRunnableExamples() throws {
+        let examples = try Self.examples(in: Shell.repoRoot.appendingPathComponent("docs/cs-enrich.md"))
+        let commands = examples.map(\.command)
+        XCTAssertTrue(commands.contains { $0.contains("cs-enrich") && $0.contains(".attack") }, "an example of attack and via")
+        XCTAssertTrue(commands.contains { $0.contains("cs-enrich") && $0.contains(".indicators") }, "an example of indicators")
+        XCTAssertTrue(commands.contains { $0.contains("cs-enrich --map") }, "an example of --map")
+    }
 }
 
 extension String {

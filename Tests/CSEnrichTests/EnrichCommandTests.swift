@@ -64,4 +64,17 @@ final class EnrichCommandTests: XCTestCase {
         XCTAssertEqual(ok.status, 0, ok.stderr)
         XCTAssertTrue(ok.stdout.contains(#""via":["map:impossible_travel"]"#), ok.stdout)
     }
+
+    func testSwitchingOffAPhraseThatIsNotBuiltInIsReported() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-enrich-map-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let map = dir.appendingPathComponent("team.map")
+        try "phrase:phishing =\nphrase:phishng =\n".write(to: map, atomically: true, encoding: .utf8)
+        let r = try runTool("cs-enrich", ["--map", map.path], stdin: recordLine(text: "A phishing wave.") + "\n")
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertTrue(r.stderr.contains("team.map:2: 'phishng' is no built-in phrase: nothing switched off"), r.stderr)
+        XCTAssertFalse(r.stderr.contains("team.map:1"), r.stderr)
+        XCTAssertFalse(r.stdout.contains("T1566"), r.stdout)
+    }
 }

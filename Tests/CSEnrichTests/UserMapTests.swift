@@ -27,12 +27,44 @@ final class UserMapTests: XCTestCase {
         XCTAssertFalse(e.techniqueIDs.contains("T1110"), "brute_force was switched off")
     }
 
+    func testAnEmptyPhraseSwitchesTheBuiltInPhraseOff() throws {
+        let text = "A phishing wave delivered Cobalt Strike; password spraying followed, then web shells."
+        let builtIn = try enrich(text: text)
+        XCTAssertEqual(builtIn.via("T1566"), ["phrase:phishing"])
+        XCTAssertEqual(builtIn.via("T1505.003"), ["phrase:web shell"])
+        let m = try map("""
+            phrase:phishing   =
+            Phrase: Web-Shell =
+            tag:credential_access =
+            """)
+        let e = try enrich(text: text, tags: ["credential-access", "initial_access"], enricher: Enricher(userMap: m))
+        XCTAssertFalse(e.techniqueIDs.contains("T1566"), "phishing was switched off")
+        XCTAssertFalse(e.techniqueIDs.contains("T1505.003"), "web shell was switched off, and its plural with it")
+        XCTAssertEqual(e.via("T1110.003"), ["phrase:password spraying"], "other phrases remain")
+        XCTAssertEqual(e.softwareIDs, ["S0154"])
+        XCTAssertEqual(e.via("TA0001"), ["tag:initial_access"], "other tags remain")
+        XCTAssertEqual(e.via("TA0006"), ["technique:T1110.003"], "the tag credential-access maps to nothing")
+    }
+
+    func testLaterLinesWinForPhrases() throws {
+        let m = try map("""
+            phrase:token theft  = T1528
+            phrase:token theft  =
+            phrase:phishing     =
+            phrase:phishing     = T1566.002
+            """)
+        let e = try enrich(text: "Token theft after phishing.", enricher: Enricher(userMap: m))
+        XCTAssertFalse(e.techniqueIDs.contains("T1528"))
+        XCTAssertEqual(e.techniqueIDs, ["T1566.002"])
+        XCTAssertEqual(e.via("T1566.002"), ["map:phishing"])
+    }
+
     func testErrorsNameFileAndLine() {
         let cases = [
             ("good = T1110\nno equals sign here", "team.map:2: expected"),
             ("\n\nx = T9999", "team.map:3: unknown ATT&CK ID 'T9999'"),
             (" = T1110", "team.map:1: empty tag"),
-            ("phrase:nothing =", "team.map:1: a phrase needs at least one ID"),
+            ("phrase:-- = T1110", "team.map:1: a phrase needs at least one word"),
         ]
         for (text, expected) in cases {
             XCTAssertThrowsError(try map(text)) { error in
