@@ -103,32 +103,6 @@ public final class Diagnostics {
     }
 }
 
-/// `--dead-letter FILE`: each rejected input line, verbatim, appended with one write(2).
-public final class DeadLetter {
-    public let path: String
-    private let fd: Int32
-
-    public init(path: String) throws(StageError) {
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        self.path = path
-        if fd < 0 { throw StageError(.permissionDenied, "cannot open dead-letter file \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    deinit { close(fd) }
-
-    public func keep(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var line = [UInt8](bytes)
-        line.append(0x0A)
-        line.withUnsafeBytes { buf in
-            _ = Glibc.write(fd, buf.baseAddress!, buf.count)
-        }
-    }
-    public func keep(_ text: String) {
-        var text = text
-        text.withUTF8 { keep($0) }
-    }
-}
-
 /// An error that stops a stage, with the status code its diagnostic carries.
 public struct StageError: Error, CustomStringConvertible {
     public let code: StatusCode
