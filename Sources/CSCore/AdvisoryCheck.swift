@@ -52,9 +52,10 @@ public enum AdvisoryCheck {
     /// is not looked at). `complete` asks for every field, not only `id`.
     public static func fieldProblem(in scanner: RecordScanner, complete: Bool = false) -> String? {
         // One pass over the members (not one lookup per field): this runs on every line cs-filter reads.
+        let fields = Self.fields, byLength = Self.byLength
         var seen: UInt32 = 0
         for m in scanner.members {
-            guard let i = fieldIndex(m) else { continue }
+            guard let i = fieldIndex(m, fields, byLength) else { continue }
             seen |= 1 << UInt32(i)
             if let wrong = problem(m.value, fields[i].kind) { return "field \"\(fields[i].name)\" \(wrong)" }
         }
@@ -67,7 +68,8 @@ public enum AdvisoryCheck {
     }
 
     /// The index in `fields` of the member's name, or nil for a name the schema does not model.
-    private static func fieldIndex(_ m: RecordScanner.Member) -> Int? {
+    @inline(__always)
+    private static func fieldIndex(_ m: RecordScanner.Member, _ fields: [(name: StaticString, kind: Kind)], _ byLength: [[Int]]) -> Int? {
         if m.keyHasEscape {
             let name = JSONRef.decodeString(contentStart: m.keyStart, contentEnd: m.keyEnd, hasEscape: true)
             return fields.firstIndex { $0.name.description == name }
