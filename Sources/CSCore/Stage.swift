@@ -143,12 +143,21 @@ public final class Stage {
         o.set("records_out", .int(recordsDelivered ?? output.recordsWritten))
         o.set("rejected", .int(rejected))
         o.set("status", .int(Int(status)))
+        // Statistics are a report, not output: a file that cannot take them is said, not fatal.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else {
+            let e = errno
+            diagnostics.warning(StatusCode(errno: e), "cannot write statistics to \(path) (CS_STATS_FILE): \(systemErrorText(e))")
+            return
+        }
+        defer { close(fd) }
         var line = o.serialized()
         line.append(0x0A)
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        close(fd)
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        if written != line.count {
+            let e = written < 0 ? errno : EIO
+            diagnostics.warning(StatusCode(errno: e), "cannot write statistics to \(path) (CS_STATS_FILE): \(systemErrorText(e))")
+        }
     }
 
     /// A fatal error: report it, flush what was produced, exit with `failure`.

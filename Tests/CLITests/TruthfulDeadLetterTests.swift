@@ -189,4 +189,12 @@ final class TruthfulDeadLetterTests: XCTestCase {
             for part in want.hasNot { XCTAssertFalse(r.stdout.contains(part), "\(stage): \(r.stdout) has \(part)") }
         }
     }
+
+    /// CS_STATS_FILE that cannot be written is said (a warning), not silently dropped; the status is unchanged.
+    func testUnwritableStatsFileIsReported() throws {
+        let r = try Shell.run("cs-filter", stdin: Self.record + "\n", env: ["CS_STATS_FILE": "/dev/full"])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        XCTAssertEqual(r.records.count, 1)
+        XCTAssertTrue(r.stderr.contains("cs-filter: warning: cannot write statistics to /dev/full (CS_STATS_FILE)"), r.stderr)
+    }
 }
