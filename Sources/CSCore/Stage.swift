@@ -62,7 +62,7 @@ public final class Stage {
                     switch error {
                     case let .lineTooLong(number, limit):
                         reject(nil, at: Position(input: input, line: number), .resourceExhausted,
-                               "line longer than \(limit) bytes (raise --max-line); skipped, too long to keep (a dead-letter entry says where it is)")
+                               "line longer than \(limit) bytes (raise --max-line); skipped, too long to hold")
                     case let .interrupted(signal):
                         interrupted(signal)
                     case let .readFailed(e):
