@@ -52,8 +52,8 @@ let package = Package(
         // Thin executables: argument parsing, then a call into a library.
         .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
         .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", argumentParser]),
         .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
         .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.

@@ -63,12 +63,13 @@ public final class Diagnostics {
         switch format {
         case .text:
             var where_ = ""
-            if let input = position.input { where_ = input == "-" ? "<stdin>" : input }
+            // Inputs, messages and ids may carry a feed's text: control characters are shown, not sent.
+            if let input = position.input { where_ = input == "-" ? "<stdin>" : DiagnosticEscape.visible(input) }
             if let line = position.line { where_ += where_.isEmpty ? "line \(line)" : ":\(line)" }
             text = "\(stage): \(level.rawValue)"
             if !where_.isEmpty { text += ": \(where_)" }
-            text += ": \(message)"
-            if let id { text += " [id \(id)]" }
+            text += ": \(DiagnosticEscape.visible(message))"
+            if let id { text += " [id \(DiagnosticEscape.visible(id))]" }
             if code != .ok { text += " (\(code.rawValue))" }
             text += "\n"
         case .json:
@@ -81,7 +82,7 @@ public final class Diagnostics {
             if let line = position.line { o.set("line", .int(line)) }
             if let id { o.set("id", .string(id)) }
             for (k, v) in extra { o.set(k, v) }
-            text = o.text + "\n"
+            text = String(decoding: DiagnosticEscape.json(o.serialized()), as: UTF8.self) + "\n"
         }
         text.withUTF8 { buf in
             var off = 0
@@ -100,32 +101,6 @@ public final class Diagnostics {
     }
     public func info(_ message: String, at position: Position = Position()) {
         emit(.info, .ok, message, at: position)
-    }
-}
-
-/// `--dead-letter FILE`: each rejected input line, verbatim, appended with one write(2).
-public final class DeadLetter {
-    public let path: String
-    private let fd: Int32
-
-    public init(path: String) throws(StageError) {
-        fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
-        self.path = path
-        if fd < 0 { throw StageError(.permissionDenied, "cannot open dead-letter file \(path): \(String(cString: strerror(errno)))") }
-    }
-
-    deinit { close(fd) }
-
-    public func keep(_ bytes: UnsafeBufferPointer<UInt8>) {
-        var line = [UInt8](bytes)
-        line.append(0x0A)
-        line.withUnsafeBytes { buf in
-            _ = Glibc.write(fd, buf.baseAddress!, buf.count)
-        }
-    }
-    public func keep(_ text: String) {
-        var text = text
-        text.withUTF8 { keep($0) }
     }
 }
 

@@ -26,7 +26,7 @@ public enum ExitStatus: Int32 {
 
     /// Writing stdout failed for another reason (disk full, I/O error).
     public static func outputFailed(errno e: Int32) -> Never {
-        let message = "\(ProcessInfoLite.stageName): error: cannot write output: \(String(cString: strerror(e))) (UNAVAILABLE)\n"
+        let message = "\(ProcessInfoLite.stageName): error: cannot write output: \(systemErrorText(e)) (\(StatusCode(errno: e).rawValue))\n"
         _ = message.withCString { Glibc.write(2, $0, strlen($0)) }
         _exit(ExitStatus.failure.rawValue)
     }

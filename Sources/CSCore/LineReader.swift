@@ -66,7 +66,7 @@ public final class LineReader {
                     discarding = false
                     continue   // the tail of an over-long line, already reported
                 }
-                return makeLine(lineStart, nlIndex)
+                return try makeLine(lineStart, nlIndex)
             }
             if eof {
                 guard start < end else { return nil }
@@ -74,7 +74,7 @@ public final class LineReader {
                 start = end
                 lineNumber += 1
                 if discarding { discarding = false; return nil }
-                return makeLine(lineStart, end)
+                return try makeLine(lineStart, end)
             }
             // No newline in what is buffered: make room, then read more.
             if start > 0 {
@@ -103,9 +103,11 @@ public final class LineReader {
         }
     }
 
-    private func makeLine(_ from: Int, _ to: Int) -> InputLine {
+    private func makeLine(_ from: Int, _ to: Int) throws(LineReaderError) -> InputLine {
         var to = to
         if to > from, buffer[to - 1] == 0x0D { to -= 1 }   // CRLF input
+        // The buffer is never smaller than 4 KiB, so a line that fits it may still be over a smaller limit.
+        if to - from > maxLineBytes { throw .lineTooLong(line: lineNumber, limit: maxLineBytes) }
         return InputLine(bytes: UnsafeBufferPointer(start: buffer + from, count: to - from), number: lineNumber)
     }
 

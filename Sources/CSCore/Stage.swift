@@ -62,11 +62,11 @@ public final class Stage {
                     switch error {
                     case let .lineTooLong(number, limit):
                         reject(nil, at: Position(input: input, line: number), .resourceExhausted,
-                               "line longer than \(limit) bytes (raise --max-line); skipped, not kept in the dead-letter file")
+                               "line longer than \(limit) bytes (raise --max-line); skipped, too long to hold")
                     case let .interrupted(signal):
                         interrupted(signal)
                     case let .readFailed(e):
-                        reject(nil, at: Position(input: input), .dataLoss, "read failed: \(String(cString: strerror(e)))")
+                        reject(nil, at: Position(input: input), .dataLoss, "read failed: \(systemErrorText(e))")
                         break
                     }
                     if case .readFailed = error { break }
@@ -81,29 +81,53 @@ public final class Stage {
         let fd = open(input, O_RDONLY | O_CLOEXEC)
         if fd < 0 {
             let e = errno
-            reject(nil, at: Position(input: input), e == ENOENT ? .notFound : .permissionDenied,
-                   "cannot open: \(String(cString: strerror(e)))")
+            reject(nil, at: Position(input: input), StatusCode(errno: e), "cannot open: \(systemErrorText(e))")
             return nil
         }
         return fd
     }
 
-    /// Reports a rejected line (or input), keeps it verbatim in the dead-letter file, and counts it.
+    /// Reports a rejected line (or input), keeps it in the dead-letter file, and counts it. A line is kept
+    /// verbatim; without one, the entry says what was rejected: the input's URL or path, or its position.
     public func reject(_ line: UnsafeBufferPointer<UInt8>?, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
+        reject(keeping: line.map { .line($0) } ?? Stage.item(at: position), at: position, code, message, id: id)
+    }
+
+    /// Reports a rejection, keeps `item` in the dead-letter file, and counts it. A dead-letter write that
+    /// fails is reported once, when it first happens; `finish()` then says how many were not kept and exits 3.
+    public func reject(keeping item: DeadLetterItem, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
         reporting.locked {
             rejected += 1
             diagnostics.error(code, message, at: position, id: id)
-            if let line, let deadLetter { deadLetter.keep(line) }
+            guard let deadLetter else { return }
+            let hadFailed = deadLetter.writeError != nil
+            if !deadLetter.keep(item, stage: name, at: position, code: code, reason: message, id: id), !hadFailed,
+               let e = deadLetter.writeError {
+                diagnostics.error(StatusCode(errno: e), "cannot write dead-letter file \(deadLetter.path): \(systemErrorText(e)); "
+                                  + "rejected inputs are not kept (the stage goes on and exits with status 3)")
+            }
         }
+    }
+
+    /// What to keep of a rejection that came without its line: a URL or a whole named file, else the position.
+    static func item(at position: Position) -> DeadLetterItem {
+        guard let input = position.input, input != "-", position.line == nil else { return .position }
+        return input.contains("://") ? .url(input) : .path(input)
     }
 
     /// Flushes, reports what was rejected, and exits with the status policy's code.
     public func finish(noMatch: Bool = false) -> Never {
         output.flush()
-        let status: ExitStatus = rejected > 0 ? .partial : (noMatch ? .noMatch : .success)
-        if rejected > 0 {
-            diagnostics.emit(.warning, .dataLoss, "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
-                + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
+        var status: ExitStatus = rejected > 0 ? .partial : (noMatch ? .noMatch : .success)
+        let rejectedText = "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
+        if let deadLetter, deadLetter.notKept > 0 {
+            // Some rejections are nowhere but in the diagnostics above: say so, and fail (docs/contract.md).
+            status = .failure
+            let why = deadLetter.writeError.map { ": \(systemErrorText($0))" } ?? ""
+            diagnostics.error(.dataLoss, "\(rejectedText), \(deadLetter.notKept) NOT kept in \(deadLetter.path)\(why)"
+                              + (deadLetter.kept > 0 ? " (\(deadLetter.kept) kept)" : ""))
+        } else if rejected > 0 {
+            diagnostics.emit(.warning, .dataLoss, rejectedText + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
         }
         reportStats(status: status.rawValue)
         exit(status.rawValue)
@@ -119,12 +143,21 @@ public final class Stage {
         o.set("records_out", .int(recordsDelivered ?? output.recordsWritten))
         o.set("rejected", .int(rejected))
         o.set("status", .int(Int(status)))
+        // Statistics are a report, not output: a file that cannot take them is said, not fatal.
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
-        guard fd >= 0 else { return }
+        guard fd >= 0 else {
+            let e = errno
+            diagnostics.warning(StatusCode(errno: e), "cannot write statistics to \(path) (CS_STATS_FILE): \(systemErrorText(e))")
+            return
+        }
+        defer { close(fd) }
         var line = o.serialized()
         line.append(0x0A)
-        _ = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
-        close(fd)
+        let written = line.withUnsafeBytes { write(fd, $0.baseAddress!, $0.count) }
+        if written != line.count {
+            let e = written < 0 ? errno : EIO
+            diagnostics.warning(StatusCode(errno: e), "cannot write statistics to \(path) (CS_STATS_FILE): \(systemErrorText(e))")
+        }
     }
 
     /// A fatal error: report it, flush what was produced, exit with `failure`.

@@ -9,7 +9,7 @@ public struct StageOptions: ParsableArguments {
     @Option(name: .customLong("log-format"), help: "Diagnostics on stderr as readable 'text' or NDJSON 'json'.")
     public var logFormat: LogFormat = .text
 
-    @Option(name: .customLong("dead-letter"), help: ArgumentHelp("Append every rejected input line, verbatim, to this file.", valueName: "file"))
+    @Option(name: .customLong("dead-letter"), help: ArgumentHelp("Append every rejection to this file: a bad input line verbatim, else an entry saying what and why.", valueName: "file"))
     public var deadLetter: String?
 
     @Flag(name: .customLong("line-buffered"), help: "Flush after every record (the default on a terminal).")

@@ -110,14 +110,10 @@ public final class Enricher {
         return try result.get()
     }
 
+    /// The check every record reader makes (CSCore's AdvisoryCheck).
     private func checkSchema() throws(EnrichError) {
-        let id = scanner.value("id")?.string
-        guard let schema = scanner.value("schema") else {
-            throw EnrichError(code: .invalidArgument, message: "not a \(CSVersion.schema) record: no \"schema\" member", id: id)
-        }
-        guard let s = schema.string, s == CSVersion.schema else {
-            let shown = schema.string.map { "\"\($0)\"" } ?? String(decoding: schema.bytes.prefix(40), as: UTF8.self)
-            throw EnrichError(code: .invalidArgument, message: "not a \(CSVersion.schema) record: schema is \(shown)", id: id)
+        if let problem = AdvisoryCheck.problem(in: scanner) {
+            throw EnrichError(code: .invalidArgument, message: problem, id: scanner.value("id")?.string)
         }
     }
 

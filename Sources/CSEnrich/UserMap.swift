@@ -38,8 +38,8 @@ public struct UserMap: Sendable {
     /// Reads one mapping file; the error names the file and line.
     public mutating func load(path: String) throws(StageError) {
         guard let f = fopen(path, "rb") else {
-            throw StageError(errno == ENOENT ? .notFound : .permissionDenied,
-                             "\(path): cannot open mapping file: \(String(cString: strerror(errno)))")
+            let e = errno
+            throw StageError(StatusCode(errno: e), "\(path): cannot open mapping file: \(systemErrorText(e))")
         }
         defer { fclose(f) }
         var bytes: [UInt8] = []

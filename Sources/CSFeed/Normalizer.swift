@@ -86,7 +86,7 @@ public final class Normalizer {
                         if !isBlank(bytes) { handleLine(bytes, number: number, input: input) }
                     case .tooLong(let number):
                         stage.reject(nil, at: Position(input: input, line: number), .resourceExhausted,
-                                     "line longer than \(stage.maxLineBytes) bytes (raise --max-line); skipped, not kept in the dead-letter file")
+                                     "line longer than \(stage.maxLineBytes) bytes (raise --max-line); skipped, too long to hold")
                     case .end:
                         done = true
                     case .failed, .interrupted:

@@ -87,7 +87,7 @@ public final class Fetcher {
         switch outcome.result {
         case .failure(let error):
             report.code = error.code
-            stage.reject(nil, at: Position(input: url), error.code, error.message + retried)
+            stage.reject(keeping: .url(url), at: Position(input: url), error.code, error.message + retried)
             return
         case .success(let r):
             response = r
@@ -106,7 +106,7 @@ public final class Fetcher {
             var detail = response.finalURL != url ? " from \(response.finalURL)" : ""
             if let wait = response.header("Retry-After") { detail += " (Retry-After: \(wait))" }
             let phrase = HTTPStatus.phrase(for: response.status).map { " " + $0 } ?? ""
-            stage.reject(nil, at: Position(input: url), code, "HTTP \(response.status)\(phrase)\(detail)\(retried)")
+            stage.reject(keeping: .url(url), at: Position(input: url), code, "HTTP \(response.status)\(phrase)\(detail)\(retried)")
             return
         }
 
@@ -133,7 +133,7 @@ public final class Fetcher {
             if let lookupError { throw lookupError }
             if let parseError {
                 report.code = parseError.code
-                stage.reject(nil, at: Position(input: url), parseError.code, "not parsed: \(parseError.message)")
+                stage.reject(keeping: .url(url), at: Position(input: url), parseError.code, "not parsed: \(parseError.message)")
                 return
             }
         }
@@ -166,7 +166,7 @@ public final class Fetcher {
     private func report(_ issue: FeedIssue, url: String) {
         let position = Position(input: url)
         switch issue.level {
-        case .error: stage.reject(nil, at: position, issue.code, issue.text, id: issue.id)
+        case .error: stage.reject(keeping: .url(url), at: position, issue.code, issue.text, id: issue.id)
         case .warning: stage.diagnostics.warning(issue.code, issue.text, at: position, id: issue.id)
         default: stage.diagnostics.emit(issue.level, issue.code, issue.text, at: position, id: issue.id)
         }

@@ -47,8 +47,7 @@ public final class AppendFile: RecordOutput {
         let fd = Glibc.open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o644)
         if fd < 0 {
             let e = errno
-            throw StageError(e == ENOENT ? .notFound : .permissionDenied,
-                             "cannot open \(path) for appending: \(String(cString: strerror(e)))")
+            throw StageError(StatusCode(errno: e), "cannot open \(path) for appending: \(systemErrorText(e))")
         }
         return fd
     }

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSAttack
 import CSCore
 import CSEnrich
 
@@ -29,6 +30,8 @@ struct EnrichCommand: ParsableCommand {
             ATT&CK is © The MITRE Corporation, reproduced and distributed with its permission under the ATT&CK terms of use.
             """,
         version: CSVersion.string)
+
+    static func main() { StageMain.run(Self.self, attackVersion: ATTACK.version) }
 
     @OptionGroup var common: StageOptions
 

@@ -34,6 +34,8 @@ struct FetchCommand: ParsableCommand {
             """,
         version: CSVersion.string)
 
+    static func main() { StageMain.run(Self.self) }
+
     @OptionGroup var common: StageOptions
 
     @Argument(help: ArgumentHelp("Feed URLs (http, https, file) or local feed files.", valueName: "url"))

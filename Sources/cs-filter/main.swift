@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ArgumentParser
+import CSAttack
 import CSCore
 import CSFilter
 
@@ -38,6 +39,8 @@ struct FilterCommand: ParsableCommand {
               cs-filter --dedupe --limit 20 -e day1.ndjson day2.ndjson
             """,
         version: CSVersion.string)
+
+    static func main() { StageMain.run(Self.self, attackVersion: ATTACK.version) }
 
     @OptionGroup var common: StageOptions
 

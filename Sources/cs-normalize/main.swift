@@ -20,6 +20,8 @@ struct NormalizeCommand: ParsableCommand {
             """,
         version: CSVersion.string)
 
+    static func main() { StageMain.run(Self.self) }
+
     @OptionGroup var common: StageOptions
 
     @Argument(help: "Feed documents or NDJSON files ('-' for stdin; default stdin).")

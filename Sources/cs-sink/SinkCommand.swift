@@ -71,6 +71,8 @@ struct SinkCommand: ParsableCommand {
             """,
         version: CSVersion.string)
 
+    static func main() { StageMain.run(Self.self) }
+
     @OptionGroup var common: StageOptions
 
     @Argument(help: "Input files ('-' for stdin; default stdin).")

@@ -29,12 +29,7 @@ struct CS: ParsableCommand {
         if let first = args.first, !first.hasPrefix("-"), !["plugins", "run", "help"].contains(first) {
             Dispatch.exec(stage: first, arguments: Array(args.dropFirst()))
         }
-        do {
-            var command = try parseAsRoot()
-            try command.run()
-        } catch {
-            exit(withError: error)
-        }
+        StageMain.run(Self.self)
     }
 }
 

@@ -50,4 +50,12 @@ final class LineReaderTests: XCTestCase {
         XCTAssertEqual(out, ["1:a", "3:b"])
         XCTAssertEqual(errors, ["line 2 is longer than 4096 bytes; skipped"])
     }
+
+    /// A limit below the buffer's smallest size (4 KiB) holds too: `--max-line 1024` rejects a 3000-byte line.
+    func testLimitBelowTheBufferSizeIsKept() {
+        let long = String(repeating: "z", count: 3000)
+        let (out, errors) = lines("a\n\(long)\nb\n\(long)", max: 1024)
+        XCTAssertEqual(out, ["1:a", "3:b"])
+        XCTAssertEqual(errors, ["line 2 is longer than 1024 bytes; skipped", "line 4 is longer than 1024 bytes; skipped"])
+    }
 }

@@ -167,9 +167,9 @@ final class FilterCommandTests: XCTestCase {
     func testPassthroughIsByteForByte() throws {
         // Odd but valid JSON: spacing, escapes, key order, a repeated key, CRLF line end.
         let lines = [
-            #"{ "schema" : "cs.advisory/1", "title":"caf\u00e9 \/ \"q\"", "severity" : "high" , "tags":[ "a" ] }"#,
-            #"{"severity":"critical","schema":"cs.advisory/1","n":1.5e3,"x":{"y":[null,true,false]}}"#,
-            #"{"schema":"cs.advisory/1","severity":"low"}"#,
+            #"{ "schema" : "cs.advisory/1", "id" : "a", "title":"caf\u00e9 \/ \"q\"", "severity" : "high" , "tags":[ "a" ] }"#,
+            #"{"severity":"critical","schema":"cs.advisory/1","id":"b","n":1.5e3,"x":{"y":[null,true,false]}}"#,
+            #"{"schema":"cs.advisory/1","id":"c","severity":"low"}"#,
         ]
         let input = Data((lines[0] + "\r\n" + lines[1] + "\n\n" + lines[2]).utf8)
         let result = try ToolRunner.run("cs-filter", ["--sev", "high"], stdin: input)

@@ -161,8 +161,9 @@ final class FilterUnitTests: XCTestCase {
                 return AdvisoryCheck.problem(in: scanner)
             }
         }
-        XCTAssertNil(try problem(#"{"schema":"cs.advisory/1"}"#))
-        XCTAssertNil(try problem(#"{"schema":"cs.advisory\/1"}"#))
+        XCTAssertNil(try problem(#"{"schema":"cs.advisory/1","id":"a"}"#))
+        XCTAssertNil(try problem(#"{"schema":"cs.advisory\/1","id":"a"}"#))
+        XCTAssertEqual(try problem(#"{"schema":"cs.advisory/1"}"#), "invalid cs.advisory/1 record: missing field \"id\"")
         XCTAssertEqual(try problem(#"{"title":"x"}"#), "not a cs.advisory/1 record: no \"schema\" member")
         XCTAssertEqual(try problem(#"{"schema":2}"#), "not a cs.advisory/1 record: \"schema\" is not a string")
     }

@@ -5,7 +5,7 @@ import CSTestSupport
 /// cs-sink as users run it.
 final class SinkCommandTests: XCTestCase {
     func testNDJSONPassesRecordsUnchanged() throws {
-        let odd = #"{ "schema" : "cs.advisory/1" , "title" : "caf\u00e9 \/" }"#
+        let odd = #"{ "schema" : "cs.advisory/1" , "id" : "o\u0064d" , "title" : "caf\u00e9 \/" }"#
         let input = Data((odd + "\r\n\n" + SinkFixtures.lines.joined(separator: "\n") + "\n").utf8)
         let r = try ToolRunner.run("cs-sink", [], stdin: input)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -330,7 +330,7 @@ final class SinkCommandTests: XCTestCase {
         XCTAssertEqual(try sqlite(db.path, "SELECT count(*) FROM advisories WHERE severity IS NULL AND severity_rank IS NULL;"), "1\n")
         let indexes = try sqlite(db.path, "SELECT name FROM sqlite_master WHERE type = 'index' AND name LIKE 'advisories_%' ORDER BY name;")
         XCTAssertEqual(indexes, "advisories_modified\nadvisories_published\nadvisories_severity\n")
-        let noUID = try ToolRunner.run("cs-sink", ["--to", "sqlite:\(db.path)"], stdin: Data(#"{"schema":"cs.advisory/1","title":"x"}"#.utf8 + [0x0A]))
+        let noUID = try ToolRunner.run("cs-sink", ["--to", "sqlite:\(db.path)"], stdin: Data(#"{"schema":"cs.advisory/1","id":"x","title":"x"}"#.utf8 + [0x0A]))
         XCTAssertEqual(noUID.status, 2)
         XCTAssertTrue(noUID.stderr.contains("<stdin>:1: record has no uid"), noUID.stderr)
     }
