@@ -54,8 +54,9 @@ public final class Stage {
             while true {
                 do {
                     guard let line = try reader.next() else { break }
-                    linesRead += 1
+                    // Checked before the line counts as read: a stopped stage neither counts nor handles it.
                     if cs_stop_signal() != 0 { interrupted(cs_stop_signal()) }
+                    linesRead += 1
                     if isBlank(line.bytes) { continue }
                     body(line, Position(input: input, line: line.number))
                 } catch {
@@ -101,12 +102,16 @@ public final class Stage {
     public func finish(noMatch: Bool = false) -> Never {
         output.flush()
         let status: ExitStatus = rejected > 0 ? .partial : (noMatch ? .noMatch : .success)
-        if rejected > 0 {
-            diagnostics.emit(.warning, .dataLoss, "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
-                + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
-        }
+        reportRejected()
         reportStats(status: status.rawValue)
         exit(status.rawValue)
+    }
+
+    /// The closing count of rejected inputs, when there were any.
+    private func reportRejected() {
+        guard rejected > 0 else { return }
+        diagnostics.emit(.warning, .dataLoss, "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
+            + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
     }
 
     /// `cs run --stats` sets CS_STATS_FILE; each stage appends one JSON line with its counts.
@@ -134,10 +139,24 @@ public final class Stage {
         exit(ExitStatus.failure.rawValue)
     }
 
-    /// SIGINT/SIGTERM: flush what is complete and exit with 128 + signal.
+    /// Work to finish before a stopped stage reports its counts (cs-sink delivering or
+    /// dead-lettering its pending batch), so that what it did is in the closing report and stats.
+    public func onInterrupt(_ action: @escaping () -> Void) {
+        interruptActions.append(action)
+    }
+    private var interruptActions: [() -> Void] = []
+
+    /// SIGINT/SIGTERM: finish what was read (`onInterrupt`), flush what is complete, report what
+    /// was rejected and the stats line, and exit with 128 + signal.
     public func interrupted(_ signal: Int32) -> Never {
+        let actions = interruptActions
+        interruptActions = []
+        for action in actions { action() }
         output.flush()
-        exit(ExitStatus.interrupted(by: signal))
+        let status = ExitStatus.interrupted(by: signal)
+        reportRejected()
+        reportStats(status: status)
+        exit(status)
     }
 
     @inline(__always)

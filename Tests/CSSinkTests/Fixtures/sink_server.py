@@ -2,15 +2,18 @@
 """Loopback HTTP server for the cs-sink tests: plays Splunk HEC, Elasticsearch _bulk and a webhook.
 
 Usage: sink_server.py STATE_FILE [SCRIPT_JSON]
-Binds 127.0.0.1 on a free port, prints "PORT <n>" and writes it to STATE_FILE as "port". After every
-request it rewrites STATE_FILE (JSON): what arrived, counted by uid per endpoint, the requests seen and their outcome. It stops
-when its stdin closes (the test went away) or after MAX_LIFETIME seconds.
+Binds 127.0.0.1 on a free port, prints "PORT <n>" and writes it to STATE_FILE as "port". When a
+request arrives it counts it in STATE_FILE's "received"; after answering it rewrites STATE_FILE
+(JSON): what arrived, counted by uid per endpoint, the requests answered and their outcome. It
+stops when its stdin closes (the test went away) or after MAX_LIFETIME seconds; a line "release"
+on its stdin releases held requests (see "hold").
 
 SCRIPT_JSON (optional) configures misbehaviour:
   {"token": "T",                      # HEC wants "Splunk T", Elasticsearch "ApiKey T", webhook "Bearer T"
    "hec": ["503", "429:1", ...],      # answers for the first requests to each endpoint, then normal ones:
    "elastic": [...], "hook": [...],   #   "503" a 503, "429:N" a 429 with Retry-After N, "413" too large
-   "tls": {"cert": PEM, "key": PEM}}  # serve HTTPS with this certificate
+   "tls": {"cert": PEM, "key": PEM},  # serve HTTPS with this certificate
+   "hold": N}                         # requests after the first N wait (unanswered) until "release"
 Records whose title holds "[bad]" are refused by the server (HEC: invalid data format with its
 invalid-event-number; Elasticsearch: item status 400); "[busy]" ones get an item-level 429 from
 Elasticsearch the first time they arrive.
@@ -26,7 +29,8 @@ MAX_LIFETIME = 300
 STATE_FILE = sys.argv[1]
 SCRIPT = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
 LOCK = threading.Lock()
-STATE = {"hec": {}, "elastic": {}, "hook": {}, "requests": [], "busy_seen": []}
+STATE = {"hec": {}, "elastic": {}, "hook": {}, "requests": [], "busy_seen": [], "received": 0}
+RELEASED = threading.Event()
 SCRIPTED = {k: list(SCRIPT.get(k, [])) for k in ("hec", "elastic", "hook")}
 
 
@@ -82,6 +86,12 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         body = self.rfile.read(int(self.headers.get("Content-Length", "0"))).decode()
+        with LOCK:
+            STATE["received"] += 1
+            arrival = STATE["received"]
+            save()
+        if "hold" in SCRIPT and arrival > SCRIPT["hold"]:
+            RELEASED.wait()
         path = self.path.split("?")[0]
         endpoint = {"/services/collector/event": "hec", "/_bulk": "elastic", "/hook": "hook"}.get(path)
         with LOCK:
@@ -170,7 +180,9 @@ def main():
     threading.Thread(target=server.serve_forever, daemon=True).start()
 
     def watch_stdin():
-        sys.stdin.read()
+        for line in sys.stdin:
+            if line.strip() == "release":
+                RELEASED.set()
         os._exit(0)
 
     threading.Thread(target=watch_stdin, daemon=True).start()
