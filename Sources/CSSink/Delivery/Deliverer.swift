@@ -15,6 +15,10 @@ final class Deliverer {
     let stage: Stage
     let options: DeliveryOptions
     let destination: String
+    /// Records the server took, and of those the ones it said were new or replaced (Elasticsearch).
+    private(set) var delivered = 0
+    private(set) var created = 0
+    private(set) var updated = 0
 
     init(endpoint: DeliveryEndpoint, stage: Stage, options: DeliveryOptions, destination: String) {
         self.endpoint = endpoint
@@ -35,8 +39,11 @@ final class Deliverer {
             var failed = false
             for (record, verdict) in zip(pending, verdicts) {
                 switch verdict {
-                case .delivered:
+                case .delivered, .created, .updated:
                     stage.recordDelivered()
+                    delivered += 1
+                    if case .created = verdict { created += 1 }
+                    if case .updated = verdict { updated += 1 }
                 case let .rejected(code, reason):
                     deadLetter(record, code, reason)
                 case let .retry(code, reason, after):
@@ -79,6 +86,17 @@ final class Deliverer {
             attempt += 1
             pending = again
         }
+    }
+
+    /// "280 records delivered to DEST: 270 new, 10 updated" (new and updated when the server said).
+    var summary: String {
+        var text = "\(delivered) record\(delivered == 1 ? "" : "s") delivered to \(destination)"
+        if created + updated > 0 {
+            text += ": \(created) new, \(updated) updated"
+            let unsaid = delivered - created - updated
+            if unsaid > 0 { text += ", \(unsaid) not said" }
+        }
+        return text
     }
 
     func deadLetter(_ record: PendingRecord, _ code: StatusCode, _ reason: String) {
