@@ -5,16 +5,20 @@ import Musl
 #endif
 import CSCore
 
-/// Where a sink's bytes go: stdout (the stage's buffered `OutputWriter`) or a file opened for appending.
+/// Where a sink's bytes go: stdout (the stage's buffered `OutputWriter`), a file opened for
+/// appending (`AppendFile`), or a document that replaces a file (`ReplaceFile`).
 public protocol RecordOutput: AnyObject {
     /// One record line; the newline is added.
     func writeRecord(_ bytes: UnsafeBufferPointer<UInt8>)
     /// Text that is not a whole record (a table header, a JSON bracket).
     func write(_ bytes: [UInt8])
     func flush()
+    /// The end of the output: flushes (and, for a document replacing a file, publishes it).
+    func finish()
 }
 
 extension RecordOutput {
+    public func finish() { flush() }
     public func writeRecord(_ bytes: [UInt8]) { bytes.withUnsafeBufferPointer { writeRecord($0) } }
     public func write(_ text: String) { write(Array(text.utf8)) }
 }

@@ -22,7 +22,8 @@ final class SinkSession {
             output = stage.output
             store = nil
         case let .file(path):
-            output = try AppendFile(path: path, rotation: options.rotation)
+            // A second table or digest after the first is no document: those replace the file.
+            output = options.writesWholeDocument ? try ReplaceFile(path: path) : try AppendFile(path: path, rotation: options.rotation)
             store = nil
         case let .sqlite(path):
             output = stage.output
@@ -96,6 +97,6 @@ final class SinkSession {
         case .ndjson, .csv, .tsv, .ecs, .splunk:
             break
         }
-        output.flush()
+        output.finish()
     }
 }
