@@ -88,15 +88,13 @@ final class Deliverer {
         }
     }
 
-    /// "280 records delivered to DEST: 270 new, 10 updated" (new and updated when the server said).
-    var summary: String {
-        var text = "\(delivered) record\(delivered == 1 ? "" : "s") delivered to \(destination)"
-        if created + updated > 0 {
-            text += ": \(created) new, \(updated) updated"
-            let unsaid = delivered - created - updated
-            if unsaid > 0 { text += ", \(unsaid) not said" }
-        }
-        return text
+    /// "280 records delivered to DEST: 270 new, 10 updated", when the server said which were new
+    /// and which replaced (Elasticsearch); nil when it did not.
+    var newAndUpdated: String? {
+        guard created + updated > 0 else { return nil }
+        let unsaid = delivered - created - updated
+        return "\(delivered) record\(delivered == 1 ? "" : "s") delivered to \(destination): \(created) new, \(updated) updated"
+            + (unsaid > 0 ? ", \(unsaid) not said" : "")
     }
 
     func deadLetter(_ record: PendingRecord, _ code: StatusCode, _ reason: String) {

@@ -80,7 +80,7 @@ final class NetworkSink: @unchecked Sendable {
             guard !completed else { return }
             completed = true
             flushPending()
-            stage.diagnostics.info(deliverer.summary)
+            if let counts = deliverer.newAndUpdated { stage.diagnostics.info(counts) }
         }
     }
 
