@@ -110,6 +110,14 @@ public final class ReplaceFile: RecordOutput {
         ExitStatus.outputFailed(errno: e)
     }
 
+    /// Whether a document for `path` replaces it: when it is a regular file or does not exist yet.
+    /// A device, FIFO or socket (`/dev/null`, `/dev/stderr`, a named pipe) is written to instead.
+    public static func replaces(_ path: String) -> Bool {
+        var st = stat()
+        guard stat(path, &st) == 0 else { return true }
+        return st.st_mode & S_IFMT == S_IFREG
+    }
+
     /// `path` with a symbolic link followed, so the link stays and the file it names is replaced.
     static func resolved(_ path: String) -> String {
         if let real = realpath(path, nil) {

@@ -23,7 +23,9 @@ final class SinkSession {
             store = nil
         case let .file(path):
             // A second table or digest after the first is no document: those replace the file.
-            output = options.writesWholeDocument ? try ReplaceFile(path: path) : try AppendFile(path: path, rotation: options.rotation)
+            // A device or pipe (/dev/stderr, a FIFO) is written to, never replaced.
+            output = options.writesWholeDocument && ReplaceFile.replaces(path)
+                ? try ReplaceFile(path: path) : try AppendFile(path: path, rotation: options.rotation)
             store = nil
         case let .sqlite(path):
             output = stage.output

@@ -52,6 +52,30 @@ final class DocumentFileTests: XCTestCase {
         XCTAssertEqual(try Data(contentsOf: real), try ToolRunner.run("cs-sink", ["--format", "html"], stdin: second).stdout)
     }
 
+    /// A named pipe (like a device: /dev/stderr) is written to, not replaced by a regular file.
+    /// (Not tried on /dev/null: a regression run as root would replace the machine's /dev/null.)
+    func testNamedPipeIsWrittenNotReplaced() throws {
+        let fifo = try folder().appendingPathComponent("fifo")
+        XCTAssertEqual(mkfifo(fifo.path, 0o600), 0)
+        let reader = Process()
+        reader.executableURL = URL(fileURLWithPath: "/bin/cat")
+        reader.arguments = [fifo.path]
+        let captured = Pipe()
+        reader.standardOutput = captured
+        try reader.run()
+        addTeardownBlock { if reader.isRunning { reader.terminate() } }
+        let sink = try ToolRunner.run("cs-sink", ["--format", "markdown", "--to", fifo.path], stdin: first)
+        XCTAssertEqual(sink.status, 0, sink.stderr)
+        var st = stat()
+        XCTAssertEqual(lstat(fifo.path, &st), 0)
+        guard st.st_mode & S_IFMT == S_IFIFO else {
+            return XCTFail("the named pipe was replaced by a file")   // the reader, still waiting, is stopped at teardown
+        }
+        let text = captured.fileHandleForReading.readDataToEndOfFile()
+        reader.waitUntilExit()
+        XCTAssertEqual(text, try ToolRunner.run("cs-sink", ["--format", "markdown"], stdin: first).stdout)
+    }
+
     private func folder() throws -> URL {
         let dir = ToolRunner.temporaryFile("documents")
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
