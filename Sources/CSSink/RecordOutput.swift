@@ -64,9 +64,7 @@ public final class AppendFile: RecordOutput {
     /// Runs holding the file's lock, so writers sharing the file rotate it once, not once each.
     private func writeRotating(_ bytes: [UInt8], _ rotation: FileRotation) {
         while true {
-            lockCurrentFile()
-            var st = stat()
-            guard fstat(fd, &st) == 0 else { ExitStatus.outputFailed(errno: errno) }
+            let st = lockCurrentFile()
             guard st.st_size > 0, Int(st.st_size) + bytes.count > rotation.maxBytes else { break }
             rotate(rotation)   // releases the lock; the new FILE is locked and checked again
         }
@@ -74,16 +72,17 @@ public final class AppendFile: RecordOutput {
         _ = flock(fd, LOCK_UN)
     }
 
-    /// Takes the exclusive lock of the file named `path`. A descriptor whose file was renamed
-    /// (rotated by another writer) or removed meanwhile is swapped for the file now at `path`.
-    private func lockCurrentFile() {
+    /// Takes the exclusive lock of the file named `path` and returns its status. A descriptor whose
+    /// file was renamed (rotated by another writer) or removed meanwhile is swapped for the file
+    /// now at `path`.
+    private func lockCurrentFile() -> stat {
         while true {
             while flock(fd, LOCK_EX) != 0 {
                 if errno != EINTR { ExitStatus.outputFailed(errno: errno) }  // a signal: the record is still written
             }
             var mine = stat(), named = stat()
             guard fstat(fd, &mine) == 0 else { ExitStatus.outputFailed(errno: errno) }
-            if stat(path, &named) == 0, named.st_dev == mine.st_dev, named.st_ino == mine.st_ino { return }
+            if stat(path, &named) == 0, named.st_dev == mine.st_dev, named.st_ino == mine.st_ino { return mine }
             let current: Int32
             do { current = try AppendFile.open(path) } catch { ExitStatus.outputFailed(errno: errno) }
             close(fd)   // also releases the lock on the old file
