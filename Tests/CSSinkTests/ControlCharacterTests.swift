@@ -61,3 +61,16 @@ final class ControlCharacterTests: XCTestCase {
         XCTAssertEqual(tsv.escape("a\u{1B}b\u{85}c\u{0}d"), "a b c d")
     }
 }
+
+/// What servers say reaches stderr (often a terminal) without control characters either.
+final class ServerTextControlCharacterTests: XCTestCase {
+    func testServerTextInDiagnosticsIsSpaced() {
+        let hostile = ControlCharacterTests.hostile
+        XCTAssertEqual(HTTPPoster.snippet(Array("<p>\(hostile)</p>".utf8)), "<p>A ]0;owned B C 31mD E F</p>")
+        let error = JSON.object()
+        error.set("type", .string("type\u{9B}2J"))
+        error.set("reason", .string("reason \(hostile)"))
+        XCTAssertEqual(ElasticBulkEndpoint.describe(error), " type 2J: reason A ]0;owned B C 31mD E F")
+        XCTAssertEqual(HECAnswer(Array(#"{"text":"busy\u009b2J","code":9}"#.utf8)).description, ": busy 2J (code 9)")
+    }
+}

@@ -50,13 +50,13 @@ final class ElasticBulkEndpoint: DeliveryEndpoint {
         }
     }
 
-    /// `error: {type, reason}` as " type: reason".
+    /// `error: {type, reason}` as " type: reason" (the server's text, control characters as spaces).
     static func describe(_ error: JSON?) -> String {
         guard let error else { return "" }
-        if let s = error.stringValue { return " " + s }
+        if let s = error.stringValue { return " " + ControlCharacters.spaced(s) }
         let type = error["type"]?.stringValue ?? "error"
         let reason = error["reason"]?.stringValue ?? ""
-        return " \(type)" + (reason.isEmpty ? "" : ": \(reason)")
+        return ControlCharacters.spaced(" \(type)" + (reason.isEmpty ? "" : ": \(reason)"))
     }
 
     /// The error of a request refused as a whole (`{"error": {...}, "status": 401}`).

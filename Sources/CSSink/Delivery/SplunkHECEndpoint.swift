@@ -68,7 +68,7 @@ struct HECAnswer: CustomStringConvertible {
     init(_ body: [UInt8]) {
         guard let json = try? body.withUnsafeBytes({ buf throws(JSONParseError) in try JSON.parse(buf) }), json.kind == .object else { return }
         isJSON = true
-        text = json["text"]?.stringValue
+        text = json["text"]?.stringValue.map { ControlCharacters.spaced($0) }   // shown in diagnostics
         code = json["code"]?.intValue
         invalidEvent = json["invalid-event-number"]?.intValue
     }
