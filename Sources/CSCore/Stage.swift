@@ -54,8 +54,9 @@ public final class Stage {
             while true {
                 do {
                     guard let line = try reader.next() else { break }
-                    linesRead += 1
+                    // Checked before the line counts as read: a stopped stage neither counts nor handles it.
                     if cs_stop_signal() != 0 { interrupted(cs_stop_signal()) }
+                    linesRead += 1
                     if isBlank(line.bytes) { continue }
                     body(line, Position(input: input, line: line.number))
                 } catch {
@@ -119,18 +120,27 @@ public final class Stage {
     public func finish(noMatch: Bool = false) -> Never {
         output.flush()
         var status: ExitStatus = rejected > 0 ? .partial : (noMatch ? .noMatch : .success)
+        // Some rejections are nowhere but in the diagnostics: fail (docs/contract.md).
+        if !reportRejected() { status = .failure }
+        reportStats(status: status.rawValue)
+        exit(status.rawValue)
+    }
+
+    /// The closing count of rejected inputs, when there were any; false when some of them could not be
+    /// kept in the dead-letter file (so they are nowhere but in the diagnostics).
+    @discardableResult
+    private func reportRejected() -> Bool {
         let rejectedText = "\(rejected) input\(rejected == 1 ? "" : "s") rejected"
         if let deadLetter, deadLetter.notKept > 0 {
-            // Some rejections are nowhere but in the diagnostics above: say so, and fail (docs/contract.md).
-            status = .failure
             let why = deadLetter.writeError.map { ": \(systemErrorText($0))" } ?? ""
             diagnostics.error(.dataLoss, "\(rejectedText), \(deadLetter.notKept) NOT kept in \(deadLetter.path)\(why)"
                               + (deadLetter.kept > 0 ? " (\(deadLetter.kept) kept)" : ""))
-        } else if rejected > 0 {
+            return false
+        }
+        if rejected > 0 {
             diagnostics.emit(.warning, .dataLoss, rejectedText + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
         }
-        reportStats(status: status.rawValue)
-        exit(status.rawValue)
+        return true
     }
 
     /// `cs run --stats` sets CS_STATS_FILE; each stage appends one JSON line with its counts.
@@ -167,10 +177,24 @@ public final class Stage {
         exit(ExitStatus.failure.rawValue)
     }
 
-    /// SIGINT/SIGTERM: flush what is complete and exit with 128 + signal.
+    /// Work to finish before a stopped stage reports its counts (cs-sink delivering or
+    /// dead-lettering its pending batch), so that what it did is in the closing report and stats.
+    public func onInterrupt(_ action: @escaping () -> Void) {
+        interruptActions.append(action)
+    }
+    private var interruptActions: [() -> Void] = []
+
+    /// SIGINT/SIGTERM: finish what was read (`onInterrupt`), flush what is complete, report what
+    /// was rejected and the stats line, and exit with 128 + signal.
     public func interrupted(_ signal: Int32) -> Never {
+        let actions = interruptActions
+        interruptActions = []
+        for action in actions { action() }
         output.flush()
-        exit(ExitStatus.interrupted(by: signal))
+        let status = ExitStatus.interrupted(by: signal)
+        reportRejected()
+        reportStats(status: status)
+        exit(status)
     }
 
     @inline(__always)

@@ -66,7 +66,8 @@ public struct FieldList: Sendable {
 /// csv (RFC 4180: CRLF line ends, fields with a comma, quote or line break quoted, quotes doubled)
 /// and tsv (tab-separated; tabs and line breaks inside values become spaces). Both neutralise
 /// spreadsheet formulas: a cell starting with = + - @ tab or CR gets a leading single quote, so
-/// Excel, LibreOffice and Sheets show the text instead of evaluating it.
+/// Excel, LibreOffice and Sheets show the text instead of evaluating it. Other control characters
+/// (ESC, DEL, C1) become spaces: the file may be read on a terminal.
 public struct DelimitedFormatter: Sendable {
     public enum Kind: Sendable { case csv, tsv }
     public let kind: Kind
@@ -90,8 +91,9 @@ public struct DelimitedFormatter: Sendable {
         }
         switch kind {
         case .tsv:
-            return String(String.UnicodeScalarView(text.unicodeScalars.map { $0 == "\t" || $0 == "\n" || $0 == "\r" ? " " : $0 }))
+            return ControlCharacters.spaced(text)
         case .csv:
+            text = ControlCharacters.spaced(text, keeping: ["\t", "\n", "\r"])
             guard text.unicodeScalars.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) else { return text }
             var quoted = "\""
             for ch in text.unicodeScalars {

@@ -85,11 +85,13 @@ public struct HTMLFormatter: Sendable {
         return "\(escape(m.name)) (\(idText))"
     }
 
-    /// Text for element content and quoted attribute values.
+    /// Text for element content and quoted attribute values; control characters become spaces
+    /// (they have no business in HTML text, and the file may well be shown with `cat`).
     static func escape(_ s: String) -> String {
         var out = ""
         out.reserveCapacity(s.utf8.count)
         for ch in s.unicodeScalars {
+            if ControlCharacters.isControl(ch) { out += " "; continue }
             switch ch {
             case "&": out += "&amp;"
             case "<": out += "&lt;"
@@ -107,7 +109,7 @@ public struct HTMLFormatter: Sendable {
         let trimmed = url.trimmingSpaces
         let lower = trimmed.lowercased()
         guard lower.hasPrefix("https://") || lower.hasPrefix("http://") else { return nil }
-        guard !trimmed.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F || $0 == " " }) else { return nil }
+        guard !trimmed.unicodeScalars.contains(where: { ControlCharacters.isControl($0) || $0 == " " }) else { return nil }
         return escape(trimmed)
     }
 }

@@ -35,7 +35,7 @@ public struct MarkdownFormatter: Sendable {
             out = "### \(title)\n\n"
         }
         var facts: [String] = []
-        if !item.publishedDate.isEmpty { facts.append("Published \(item.publishedDate)") }
+        if !item.publishedDate.isEmpty { facts.append("Published \(MarkdownFormatter.escape(item.publishedDate))") }
         if let type = item.type { facts.append("Type: \(MarkdownFormatter.escape(type))") }
         if item.exploited == true { facts.append("**Exploited**") }
         if !facts.isEmpty { out += "- " + facts.joined(separator: " · ") + "\n" }
@@ -93,7 +93,7 @@ public struct MarkdownFormatter: Sendable {
             case ">": out += "%3E"
             case " ": out += "%20"
             default:
-                if ch.value < 0x20 || ch.value == 0x7F { continue }
+                if ControlCharacters.isControl(ch) { continue }
                 out.unicodeScalars.append(ch)
             }
         }

@@ -49,3 +49,16 @@ public struct SinkOptions: Sendable {
     public var delivery = DeliveryOptions()
     public init() {}
 }
+
+extension SinkOptions {
+    /// Formats whose output is one document (a JSON array, a table, a digest, a CSV or TSV with its
+    /// header row): `--to FILE` replaces the file. Record lines (ndjson, ecs, splunk, csv and tsv
+    /// without a header) are appended.
+    public var writesWholeDocument: Bool {
+        switch format {
+        case .json, .table, .markdown, .html: return true
+        case .csv, .tsv: return header
+        case .ndjson, .ecs, .splunk: return false
+        }
+    }
+}

@@ -20,8 +20,10 @@ public enum SinkRunner {
         }
         let session: SinkSession
         do { session = try SinkSession(stage: stage, options: options) } catch { stage.fail(error) }
-        // Stopped by SIGINT/SIGTERM, the stage exits through exit(3): what was collected is still
-        // printed, a JSON array closed, a SQLite transaction committed.
+        // Stopped by SIGINT/SIGTERM, what was collected is still printed, a JSON array closed, a
+        // SQLite transaction committed, before the stage reports its counts; ExitFlush covers the
+        // other ways out through exit(3).
+        stage.onInterrupt { session.complete(interrupted: true) }
         ExitFlush.register { session.complete(interrupted: true) }
         let scanner = RecordScanner()
         stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, position in
@@ -40,7 +42,9 @@ extension SinkRunner {
             stage.diagnostics.warning(.failedPrecondition, "--insecure: the server's TLS certificate is not verified; anyone on the path can read and alter what is sent, credentials included")
         }
         let sink = NetworkSink(stage: stage, target: target, format: options.format, options: options.delivery)
-        // SIGINT/SIGTERM end the stage through exit(3): what is pending is sent first.
+        // SIGINT/SIGTERM: what was read and is pending is sent (or dead-lettered) before the stage
+        // reports its counts and exits; ExitFlush covers the other ways out through exit(3).
+        stage.onInterrupt { sink.complete() }
         ExitFlush.register { sink.complete() }
         sink.start()
         let scanner = RecordScanner()

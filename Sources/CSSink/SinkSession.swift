@@ -22,7 +22,10 @@ final class SinkSession {
             output = stage.output
             store = nil
         case let .file(path):
-            output = try AppendFile(path: path, rotation: options.rotation)
+            // A second table or digest after the first is no document: those replace the file.
+            // A device or pipe (/dev/stderr, a FIFO) is written to, never replaced.
+            output = options.writesWholeDocument && ReplaceFile.replaces(path)
+                ? try ReplaceFile(path: path) : try AppendFile(path: path, rotation: options.rotation)
             store = nil
         case let .sqlite(path):
             output = stage.output
@@ -96,6 +99,6 @@ final class SinkSession {
         case .ndjson, .csv, .tsv, .ecs, .splunk:
             break
         }
-        output.flush()
+        output.finish()
     }
 }

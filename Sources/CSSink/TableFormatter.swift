@@ -35,7 +35,8 @@ public struct TableFormatter: Sendable {
             let sev = item.severity?.name ?? "-"
             var sevCell = TableFormatter.pad(sev, TableFormatter.severityWidth)
             if color, let s = item.severity { sevCell = TableFormatter.sgr(s) + sevCell + "\u{1B}[0m" }
-            var line = sevCell + "  " + TableFormatter.pad(item.publishedDate.isEmpty ? "-" : item.publishedDate, TableFormatter.dateWidth) + "  "
+            let date = TableFormatter.oneLine(item.publishedDate)
+            var line = sevCell + "  " + TableFormatter.pad(date.isEmpty ? "-" : date, TableFormatter.dateWidth) + "  "
             let title = TableFormatter.truncate(TableFormatter.oneLine(item.title.isEmpty ? "(untitled)" : item.title), titleWidth)
             if tacticWidth > 0 {
                 line += TableFormatter.pad(title, titleWidth) + "  " + TableFormatter.truncate(tactics, tacticWidth)
@@ -64,9 +65,7 @@ public struct TableFormatter: Sendable {
 
     /// Control characters (feed text is untrusted: no escape sequences reach the terminal) and
     /// line breaks become spaces.
-    static func oneLine(_ s: String) -> String {
-        String(String.UnicodeScalarView(s.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F || ($0.value >= 0x80 && $0.value < 0xA0) ? " " : $0 }))
-    }
+    static func oneLine(_ s: String) -> String { ControlCharacters.spaced(s) }
 
     static func truncate(_ s: String, _ width: Int) -> String { DisplayWidth.truncate(s, width) }
 

@@ -28,8 +28,10 @@ struct SinkCommand: ParsableCommand {
 
             DESTINATIONS (--to):
               (none), -     stdout
-              FILE          appended; each record leaves whole in one write(2);
-                            --rotate SIZE --keep N move it aside to FILE.1..N
+              FILE          record lines appended, each whole in one write(2);
+                            --rotate SIZE --keep N move it aside to FILE.1..N;
+                            documents (json, table, markdown, html, csv/tsv
+                            with a header) replace the file atomically
               sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave
                             the same rows); columns uid, id, severity,
                             severity_rank, published, modified, title, url, type,
@@ -81,7 +83,7 @@ struct SinkCommand: ParsableCommand {
     @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html, ecs, splunk.", valueName: "format"))
     var format: SinkFormat = .ndjson
 
-    @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (appended), sqlite:PATH, or - for stdout.", valueName: "dest"))
+    @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (lines appended, documents replace it), sqlite:PATH, a network URL, or - for stdout.", valueName: "dest"))
     var to: String?
 
     @Option(name: .customLong("rotate"), help: ArgumentHelp("With --to FILE: move the file aside to FILE.1 when it would grow past SIZE (500K, 10M, 1G).", valueName: "size"))

@@ -38,6 +38,14 @@ final class SinkServer {
 
     var base: String { "127.0.0.1:\(port)" }
 
+    /// Lets the requests held by `"hold": N` (and any later ones) be answered.
+    func release() {
+        stdin.fileHandleForWriting.write(Data("release\n".utf8))
+    }
+
+    /// Requests that reached the server, answered or still held.
+    func received() -> Int { (try? state())?["received"] as? Int ?? 0 }
+
     func state() throws -> [String: Any] {
         try JSONSerialization.jsonObject(with: Data(contentsOf: stateURL)) as? [String: Any] ?? [:]
     }

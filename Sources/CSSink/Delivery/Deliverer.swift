@@ -15,6 +15,10 @@ final class Deliverer {
     let stage: Stage
     let options: DeliveryOptions
     let destination: String
+    /// Records the server took, and of those the ones it said were new or replaced (Elasticsearch).
+    private(set) var delivered = 0
+    private(set) var created = 0
+    private(set) var updated = 0
 
     init(endpoint: DeliveryEndpoint, stage: Stage, options: DeliveryOptions, destination: String) {
         self.endpoint = endpoint
@@ -35,8 +39,11 @@ final class Deliverer {
             var failed = false
             for (record, verdict) in zip(pending, verdicts) {
                 switch verdict {
-                case .delivered:
+                case .delivered, .created, .updated:
                     stage.recordDelivered()
+                    delivered += 1
+                    if case .created = verdict { created += 1 }
+                    if case .updated = verdict { updated += 1 }
                 case let .rejected(code, reason):
                     deadLetter(record, code, reason)
                 case let .retry(code, reason, after):
@@ -79,6 +86,15 @@ final class Deliverer {
             attempt += 1
             pending = again
         }
+    }
+
+    /// "280 records delivered to DEST: 270 new, 10 updated", when the server said which were new
+    /// and which replaced (Elasticsearch); nil when it did not.
+    var newAndUpdated: String? {
+        guard created + updated > 0 else { return nil }
+        let unsaid = delivered - created - updated
+        return "\(delivered) record\(delivered == 1 ? "" : "s") delivered to \(destination): \(created) new, \(updated) updated"
+            + (unsaid > 0 ? ", \(unsaid) not said" : "")
     }
 
     func deadLetter(_ record: PendingRecord, _ code: StatusCode, _ reason: String) {

@@ -59,11 +59,10 @@ final class HTTPPoster {
         }
     }
 
-    /// The start of a response body as one line of text, for diagnostics.
+    /// The start of a response body as one line of text, for diagnostics (control characters,
+    /// C1 included, as spaces: stderr is often a terminal).
     static func snippet(_ body: [UInt8], limit: Int = 200) -> String {
-        var text = String(decoding: body.prefix(limit), as: UTF8.self)
-        text = String(text.unicodeScalars.map { $0.value < 0x20 || $0.value == 0x7F ? " " : Character($0) })
-        return text.trimmingSpaces + (body.count > limit ? "…" : "")
+        ControlCharacters.spaced(String(decoding: body.prefix(limit), as: UTF8.self)).trimmingSpaces + (body.count > limit ? "…" : "")
     }
 }
 

@@ -80,6 +80,7 @@ final class NetworkSink: @unchecked Sendable {
             guard !completed else { return }
             completed = true
             flushPending()
+            if let counts = deliverer.newAndUpdated { stage.diagnostics.info(counts) }
         }
     }
 

@@ -14,6 +14,10 @@ struct PendingRecord {
 /// What one attempt did for one record.
 enum RecordVerdict {
     case delivered
+    /// Delivered, and the server says it added a new document (Elasticsearch `result: created`).
+    case created
+    /// Delivered, and the server says it replaced an existing one (`result: updated`).
+    case updated
     /// Refused for good (the server said so, or it can never be sent): dead-lettered with the reason.
     case rejected(StatusCode, String)
     /// Worth another attempt, after `after` seconds when the server said (Retry-After).

@@ -82,23 +82,23 @@ struct SyslogMessage {
         return .success(out)
     }
 
-    /// PARAM-VALUE: `"`, `\` and `]` escaped with a backslash (RFC 5424 §6.3.3); control characters as spaces.
+    /// PARAM-VALUE: `"`, `\` and `]` escaped with a backslash (RFC 5424 §6.3.3); control
+    /// characters (C0, DEL, C1) as spaces.
     static func paramValue(_ s: String) -> [UInt8] {
         var out: [UInt8] = []
-        for b in s.utf8 {
+        for b in ControlCharacters.spaced(s).utf8 {
             switch b {
             case UInt8(ascii: "\""), UInt8(ascii: "\\"), UInt8(ascii: "]"):
                 out.append(UInt8(ascii: "\\")); out.append(b)
-            case 0..<0x20, 0x7F: out.append(0x20)
             default: out.append(b)
             }
         }
         return out
     }
 
-    /// MSG text: one line, control characters as spaces.
+    /// MSG text: one line, control characters (C0, DEL, C1) as spaces.
     static func plain(_ s: String) -> [UInt8] {
-        s.utf8.map { $0 < 0x20 || $0 == 0x7F ? 0x20 : $0 }
+        Array(ControlCharacters.spaced(s).utf8)
     }
 
     /// At most `bytes` bytes of UTF-8 text, never ending inside a character.
