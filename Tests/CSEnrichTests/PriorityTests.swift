@@ -163,7 +163,7 @@ final class PriorityTests: XCTestCase {
         var problems: [String] = []
         let data = PriorityData()
         data.kev = try KEVCatalog.parse(Array(try Data(contentsOf: URL(fileURLWithPath: Self.kevPath))), path: "kev.json", problems: &problems)
-        data.epss = try EPSSTable.parse(try EPSSTable.read(path: Self.epssPath), path: "epss.csv", problems: &problems)
+        data.epss = try EPSSTable.load(path: Self.epssPath, problems: &problems)
         XCTAssertEqual(problems, [])
         let o = try enriched(line(title: "Guidance for CVE-2023-4966"), Enricher(priorityData: data))
         XCTAssertEqual(o["severity"] as? String, "high")
@@ -234,7 +234,8 @@ final class PriorityTests: XCTestCase {
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var rows = "#model_version:v2025.03.14,score_date:2026-12-03T12:55:00Z\ncve,epss,percentile\n"
-        for i in 0..<5000 { rows += "CVE-2025-\(10000 + i),0.\(String(format: "%05d", i * 7 % 100000)),0.50000\n" }
+        // More than one read chunk (1 MiB), so that lines cross chunk boundaries.
+        for i in 0..<50000 { rows += "CVE-2025-\(10000 + i),0.\(String(format: "%05d", i * 7 % 100000)),0.50000\n" }
         let plain = dir.appendingPathComponent("epss.csv")
         try rows.write(to: plain, atomically: true, encoding: .utf8)
         let gz = Process()
@@ -243,13 +244,15 @@ final class PriorityTests: XCTestCase {
         try gz.run()
         gz.waitUntilExit()
         var problems: [String] = []
-        let table = try EPSSTable.parse(try EPSSTable.read(path: plain.path + ".gz"), path: "epss.csv.gz", problems: &problems)
-        XCTAssertEqual(table.count, 5000)
+        let table = try EPSSTable.load(path: plain.path + ".gz", problems: &problems)
+        XCTAssertEqual(table.count, 50000)
+        XCTAssertEqual(table.score(forCVE: "CVE-2025-59999")?.percentile, 0.5)
+        XCTAssertEqual(try EPSSTable.load(path: plain.path, problems: &problems).count, 50000)
         XCTAssertEqual(problems, [])
         let whole = try Data(contentsOf: URL(fileURLWithPath: plain.path + ".gz"))
         let cut = dir.appendingPathComponent("cut.csv.gz")
         try whole.prefix(whole.count / 2).write(to: cut)
-        XCTAssertThrowsError(try EPSSTable.read(path: cut.path)) { error in
+        XCTAssertThrowsError(try EPSSTable.load(path: cut.path, problems: &problems)) { error in
             XCTAssertTrue("\(error)".contains("cut.csv.gz: not a complete EPSS file"), "\(error)")
         }
     }

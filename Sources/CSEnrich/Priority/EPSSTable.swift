@@ -15,11 +15,14 @@ public struct EPSSTable: Sendable {
         public var percentile: Float
     }
 
-    public private(set) var scores: [UInt64: Score] = [:]
+    private var scores = CVETable<Score>(capacity: 1 << 16)
     public private(set) var modelVersion: String?
     /// The `score_date` of the comment line.
     public private(set) var scoreDate: String?
     public var count: Int { scores.count }
+    private var sawHeader = false
+    private var badRows = 0
+    private static let badRowsShown = 5
 
     public init() {}
 
@@ -27,71 +30,95 @@ public struct EPSSTable: Sendable {
         CVEKey.make(cve).flatMap { scores[$0] }
     }
 
-    /// Reads a file through zlib (gzip and plain alike). A read error or a truncated gzip stream throws:
-    /// the rows read before it are not trusted.
-    public static func read(path: String) throws(StageError) -> [UInt8] {
+    /// Reads and parses a file through zlib (gzip and plain alike), a chunk at a time. A read error or a
+    /// truncated gzip stream throws: the rows read before it are not trusted.
+    public static func load(path: String, problems: inout [String]) throws(StageError) -> EPSSTable {
         guard let file = gzopen(path, "rb") else {
             throw StageError(.notFound, "\(path): cannot open: \(String(cString: strerror(errno)))")
         }
-        var out: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 1 << 20)
-        var failure: String? = nil
-        while true {
-            let n = chunk.withUnsafeMutableBytes { gzread(file, $0.baseAddress, UInt32($0.count)) }
-            if n > 0 { out.append(contentsOf: chunk[0..<Int(n)]); continue }
+        var table = EPSSTable()
+        var buffer = [UInt8](repeating: 0, count: 1 << 20)
+        var kept = 0       // bytes of an unfinished line at the start of `buffer`
+        var line = 0
+        var failure: StageError? = nil
+        reading: while true {
+            if kept == buffer.count { buffer += [UInt8](repeating: 0, count: buffer.count) }
+            let n = buffer.withUnsafeMutableBytes { gzread(file, $0.baseAddress! + kept, UInt32($0.count - kept)) }
             if n < 0 {
                 var code: Int32 = 0
-                failure = String(cString: gzerror(file, &code))
+                failure = StageError(.dataLoss, "\(path): not a complete EPSS file: \(String(cString: gzerror(file, &code)))")
+                break
             }
-            break
+            let end = kept + Int(n)
+            let atEnd = n == 0
+            do throws(StageError) {
+                kept = try buffer.withUnsafeBufferPointer { b throws(StageError) -> Int in
+                    try table.parseLines(UnsafeBufferPointer(rebasing: b[0..<end]), final: atEnd, line: &line, path: path, problems: &problems)
+                }
+            } catch {
+                failure = error
+                break reading
+            }
+            if atEnd { break }
+            if kept > 0 { buffer.withUnsafeMutableBufferPointer { b in _ = memmove(b.baseAddress!, b.baseAddress! + end - kept, kept) } }
         }
         let closed = gzclose(file)
-        if let failure { throw StageError(.dataLoss, "\(path): not a complete EPSS file: \(failure)") }
+        if let failure { throw failure }
         if closed == Z_BUF_ERROR { throw StageError(.dataLoss, "\(path): not a complete EPSS file: the gzip stream is truncated") }
-        return out
+        try table.finish(path: path, problems: &problems)
+        return table
     }
 
-    /// Parses the CSV. Rows that do not parse are skipped and reported with their line (`problems`, the first
-    /// few of them and a count); a file without the header throws.
+    /// Parses a whole CSV held in memory (tests, small files).
     public static func parse(_ bytes: [UInt8], path: String, problems: inout [String]) throws(StageError) -> EPSSTable {
         var table = EPSSTable()
-        table.scores.reserveCapacity(bytes.count / 32)
-        var bad = 0
-        let shown = 5
-        try bytes.withUnsafeBufferPointer { (b: UnsafeBufferPointer<UInt8>) throws(StageError) in
-            var i = 0, line = 0
-            var sawHeader = false
-            while i < b.count {
-                var end = i
-                while end < b.count, b[end] != 0x0A { end += 1 }
-                line += 1
-                var lineEnd = end
-                if lineEnd > i, b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
-                let row = UnsafeBufferPointer(rebasing: b[i..<lineEnd])
-                i = end + 1
-                if row.isEmpty { continue }
-                if row[0] == UInt8(ascii: "#") {
-                    table.readComment(String(decoding: row, as: UTF8.self))
-                    continue
-                }
-                if !sawHeader {
-                    guard String(decoding: row, as: UTF8.self).hasPrefix("cve,epss,percentile") else {
-                        throw StageError(.invalidArgument, "\(path):\(line): not an EPSS file: expected the header \"cve,epss,percentile\"")
-                    }
-                    sawHeader = true
-                    continue
-                }
-                if let (key, score) = parseRow(row) {
-                    table.scores[key] = score
-                } else {
-                    bad += 1
-                    if bad <= shown { problems.append("\(path):\(line): not an EPSS row (cve,epss,percentile with values 0-1); skipped") }
-                }
-            }
-            if !sawHeader { throw StageError(.invalidArgument, "\(path): not an EPSS file: no \"cve,epss,percentile\" header") }
+        var line = 0
+        _ = try bytes.withUnsafeBufferPointer { b throws(StageError) -> Int in
+            try table.parseLines(b, final: true, line: &line, path: path, problems: &problems)
         }
-        if bad > shown { problems.append("\(path): \(bad) rows skipped in all") }
+        try table.finish(path: path, problems: &problems)
         return table
+    }
+
+    private func finish(path: String, problems: inout [String]) throws(StageError) {
+        if !sawHeader { throw StageError(.invalidArgument, "\(path): not an EPSS file: no \"cve,epss,percentile\" header") }
+        if badRows > Self.badRowsShown { problems.append("\(path): \(badRows) rows skipped in all") }
+    }
+
+    /// Parses the complete lines of `b` (all of it when `final`); returns how many bytes of an unfinished last
+    /// line are left for the next chunk.
+    private mutating func parseLines(_ b: UnsafeBufferPointer<UInt8>, final: Bool, line: inout Int, path: String,
+                                     problems: inout [String]) throws(StageError) -> Int {
+        var i = 0
+        while i < b.count {
+            var end = i
+            while end < b.count, b[end] != 0x0A { end += 1 }
+            if end == b.count, !final { return b.count - i }
+            line += 1
+            var lineEnd = end
+            if lineEnd > i, b[lineEnd - 1] == 0x0D { lineEnd -= 1 }
+            let row = UnsafeBufferPointer(rebasing: b[i..<lineEnd])
+            i = end + 1
+            if row.isEmpty { continue }
+            if row[0] == UInt8(ascii: "#") {
+                readComment(String(decoding: row, as: UTF8.self))
+                continue
+            }
+            if !sawHeader {
+                guard String(decoding: row, as: UTF8.self).hasPrefix("cve,epss,percentile") else {
+                    throw StageError(.invalidArgument, "\(path):\(line): not an EPSS file: expected the header \"cve,epss,percentile\"")
+                }
+                sawHeader = true
+                continue
+            }
+            if let (key, score) = Self.parseRow(row) {
+                scores[key] = score
+            } else {
+                badRows += 1
+                if badRows <= Self.badRowsShown { problems.append("\(path):\(line): not an EPSS row (cve,epss,percentile with values 0-1); skipped") }
+            }
+        }
+        return 0
     }
 
     private mutating func readComment(_ text: String) {

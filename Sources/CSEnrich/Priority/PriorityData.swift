@@ -60,8 +60,7 @@ public final class PriorityData: @unchecked Sendable {
     private func loadEPSS(_ path: String, now: Int) {
         var problems: [String] = []
         do {
-            let bytes = try EPSSTable.read(path: path)
-            let table = try EPSSTable.parse(bytes, path: path, problems: &problems)
+            let table = try EPSSTable.load(path: path, problems: &problems)
             epss = table
             checkAge(path, what: "EPSS scores", date: table.scoreDate, now: now)
         } catch {
