@@ -6,7 +6,7 @@ import Musl
 import CSCore
 
 /// The KEV catalog and EPSS scores cs-enrich looks CVEs up in, and how it finds them: `--kev FILE` and
-/// `--epss FILE`, else `kev.json` and `epss.csv.gz` (or `epss.csv`) in the data directory (`--data-dir`,
+/// `--epss FILE`, else `kev.json` and `epss.csv.gz` (or `epss.csv`, or the published names) in the data directory (`--data-dir`,
 /// else `$XDG_DATA_HOME/cs`, else `~/.local/share/cs`), where `make data` puts them.
 public final class PriorityData: @unchecked Sendable {
     public var kev: KEVCatalog?
@@ -20,8 +20,10 @@ public final class PriorityData: @unchecked Sendable {
     /// Data older than this gets a warning.
     public static let staleAfterSeconds = 7 * 86_400
 
-    public static let kevFileName = "kev.json"
-    public static let epssFileNames = ["epss.csv.gz", "epss.csv"]
+    /// Looked for in this order: the short names, then the names CISA and FIRST publish them under (which
+    /// `make data` keeps).
+    public static let kevFileNames = ["kev.json", "known_exploited_vulnerabilities.json"]
+    public static let epssFileNames = ["epss.csv.gz", "epss.csv", "epss_scores-current.csv.gz"]
 
     /// The default data directory: `$XDG_DATA_HOME/cs`, else `$HOME/.local/share/cs`.
     public static func defaultDirectory(environment: [String: String]) -> String? {
@@ -34,10 +36,10 @@ public final class PriorityData: @unchecked Sendable {
     public static func load(kevPath: String?, epssPath: String?, dataDir: String?, environment: [String: String], now: Int) -> PriorityData {
         let data = PriorityData()
         let dir = dataDir ?? defaultDirectory(environment: environment)
-        let kevFile = kevPath ?? dir.map { $0 + "/" + kevFileName }.flatMap { exists($0) ? $0 : nil }
+        let kevFile = kevPath ?? dir.flatMap { d in kevFileNames.map { d + "/" + $0 }.first(where: exists) }
         let epssFile = epssPath ?? dir.flatMap { d in epssFileNames.map { d + "/" + $0 }.first(where: exists) }
         if let dataDir, kevPath == nil || epssPath == nil, kevFile == nil || epssFile == nil {
-            data.messages.append((.warning, .notFound, "\(dataDir): no \(kevFile == nil ? kevFileName : epssFileNames[0]) (run `make data` or `cs run pipelines/data.pipeline`)"))
+            data.messages.append((.warning, .notFound, "\(dataDir): no \(kevFile == nil ? kevFileNames[0] : epssFileNames[0]) (run `make data` or `cs run pipelines/data.pipeline`)"))
         }
         if let kevFile { data.loadKEV(kevFile, now: now) }
         if let epssFile { data.loadEPSS(epssFile, now: now) }
