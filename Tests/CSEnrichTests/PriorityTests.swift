@@ -219,12 +219,16 @@ final class PriorityTests: XCTestCase {
     }
 
     func testEPSSRowsThatDoNotParseAreReportedWithTheirLine() throws {
-        let csv = "#model_version:v2025.03.14,score_date:2026-12-03T12:55:00Z\ncve,epss,percentile\nCVE-2024-3400,0.94321,0.99950\nCVE-2024-1,0.5,0.5\nCVE-2024-9999,1.7,0.5\nCVE-2024-8888,0.00012\nCVE-2024-7777,9.5e-05,0.0123\n"
+        let csv = "#model_version:v2025.03.14,score_date:2026-12-03T12:55:00Z\ncve,epss,percentile\nCVE-2024-3400,0.94321,0.99950\nCVE-2024-1,0.5,0.5\nCVE-2024-9999,1.7,0.5\nCVE-2024-8888,0.00012\nCVE-2024-7777,9.5e-05,0.0123\nCVE-2023-0001,0.1,0.2\nCVE-2024-3400,0.95,0.99\n"
         var problems: [String] = []
         let t = try EPSSTable.parse(Array(csv.utf8), path: "e.csv", problems: &problems)
-        XCTAssertEqual(t.count, 2)
+        XCTAssertEqual(t.count, 3)
         XCTAssertEqual(t.modelVersion, "v2025.03.14")
-        XCTAssertEqual(t.score(forCVE: "cve-2024-3400"), EPSSTable.Score(score: 0.94321, percentile: 0.9995))
+        // Out of order rows are found; of a repeated CVE the later row counts.
+        XCTAssertEqual(t.score(forCVE: "cve-2024-3400"), EPSSTable.Score(score: 0.95, percentile: 0.99))
+        XCTAssertEqual(t.score(forCVE: "CVE-2023-0001"), EPSSTable.Score(score: 0.1, percentile: 0.2))
+        XCTAssertEqual(t.score(forCVE: "CVE-2024-7777")?.score, 9.5e-05)
+        XCTAssertNil(t.score(forCVE: "CVE-2024-3401"))
         XCTAssertEqual(problems.map { String($0.prefix(8)) }, ["e.csv:4:", "e.csv:5:", "e.csv:6:"])
         XCTAssertThrowsError(try EPSSTable.parse(Array("CVE-2024-3400,0.9,0.9\n".utf8), path: "e.csv", problems: &problems))
     }

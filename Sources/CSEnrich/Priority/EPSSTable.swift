@@ -15,7 +15,8 @@ public struct EPSSTable: Sendable {
         public var percentile: Float
     }
 
-    private var scores = CVETable<Score>(capacity: 1 << 16)
+    /// Score and percentile as the bit patterns of two Floats.
+    private var scores = CVEList()
     public private(set) var modelVersion: String?
     /// The `score_date` of the comment line.
     public private(set) var scoreDate: String?
@@ -27,7 +28,8 @@ public struct EPSSTable: Sendable {
     public init() {}
 
     public func score(forCVE cve: String) -> Score? {
-        CVEKey.make(cve).flatMap { scores[$0] }
+        guard let key = CVEKey.make(cve), let p = scores.payload(key) else { return nil }
+        return Score(score: Float(bitPattern: UInt32(truncatingIfNeeded: p >> 32)), percentile: Float(bitPattern: UInt32(truncatingIfNeeded: p)))
     }
 
     /// Reads and parses a file through zlib (gzip and plain alike), a chunk at a time. A read error or a
@@ -37,6 +39,12 @@ public struct EPSSTable: Sendable {
             throw StageError(.notFound, "\(path): cannot open: \(String(cString: strerror(errno)))")
         }
         var table = EPSSTable()
+        // Room reserved once from the file size: a row is about 30 bytes; gzip shrinks the CSV about 4.6 times.
+        var st = stat()
+        if stat(path, &st) == 0 {
+            let gzipped = path.hasSuffix(".gz")
+            table.scores.reserve(max(1 << 12, Int(st.st_size) * (gzipped ? 5 : 1) / 28))
+        }
         var buffer = [UInt8](repeating: 0, count: 1 << 20)
         var kept = 0       // bytes of an unfinished line at the start of `buffer`
         var line = 0
@@ -80,7 +88,8 @@ public struct EPSSTable: Sendable {
         return table
     }
 
-    private func finish(path: String, problems: inout [String]) throws(StageError) {
+    private mutating func finish(path: String, problems: inout [String]) throws(StageError) {
+        scores.seal()
         if !sawHeader { throw StageError(.invalidArgument, "\(path): not an EPSS file: no \"cve,epss,percentile\" header") }
         if badRows > Self.badRowsShown { problems.append("\(path): \(badRows) rows skipped in all") }
     }
@@ -112,7 +121,7 @@ public struct EPSSTable: Sendable {
                 continue
             }
             if let (key, score) = Self.parseRow(row) {
-                scores[key] = score
+                scores.append(key, UInt64(score.score.bitPattern) << 32 | UInt64(score.percentile.bitPattern))
             } else {
                 badRows += 1
                 if badRows <= Self.badRowsShown { problems.append("\(path):\(line): not an EPSS row (cve,epss,percentile with values 0-1); skipped") }
