@@ -201,7 +201,39 @@ final class PriorityTests: XCTestCase {
         }
     }
 
+    func testTheSameRatingTwiceIsNamedOnce() throws {
+        let o = try enriched(line(title: "[Important] Privilege escalation", tags: ["important"]))
+        XCTAssertEqual(o["severity"] as? String, "high")
+        XCTAssertEqual(priority(o)["severity_via"] as? [String], ["rating:Important"])
+    }
+
     // MARK: data files
+
+    func testStaleDataIsReported() throws {
+        let week = PriorityData.staleAfterSeconds
+        // The example catalog says dateReleased 2026-12-03T17:02:11Z and the EPSS file score_date 2026-12-03T12:55:00Z.
+        let released = RFC3339.parse("2026-12-03T17:02:11Z")!
+        let fresh = PriorityData.load(kevPath: Self.kevPath, epssPath: Self.epssPath, dataDir: nil, environment: [:], now: released + 3600)
+        XCTAssertEqual(fresh.messages.map(\.2), [])
+        XCTAssertEqual(fresh.kev?.count, 3)
+        XCTAssertEqual(fresh.epss?.count, 5)
+        let stale = PriorityData.load(kevPath: Self.kevPath, epssPath: Self.epssPath, dataDir: nil, environment: [:], now: released + week + 86_400)
+        XCTAssertEqual(stale.messages.count, 2, "\(stale.messages.map(\.2))")
+        XCTAssertTrue(stale.messages.allSatisfy { $0.0 == .warning && $0.2.contains("days old") })
+        XCTAssertNotNil(stale.kev, "old data is still used")
+    }
+
+    func testDataDirectoryDefaultsAndPublishedNames() throws {
+        XCTAssertEqual(PriorityData.defaultDirectory(environment: ["XDG_DATA_HOME": "/x", "HOME": "/h"]), "/x/cs")
+        XCTAssertEqual(PriorityData.defaultDirectory(environment: ["HOME": "/h"]), "/h/.local/share/cs")
+        let examples = Self.repoRoot.appendingPathComponent("examples/data").path
+        let found = PriorityData.load(kevPath: nil, epssPath: nil, dataDir: nil, environment: ["XDG_DATA_HOME": examples + "/.."], now: 0)
+        XCTAssertNil(found.kev, "examples/cs does not exist: nothing found, nothing reported")
+        XCTAssertEqual(found.messages.count, 0)
+        let named = PriorityData.load(kevPath: nil, epssPath: nil, dataDir: examples, environment: [:], now: 0)
+        XCTAssertEqual(named.kev?.count, 3)
+        XCTAssertEqual(named.epss?.count, 5)
+    }
 
     func testTruncatedKEVIsAnErrorWithItsLine() throws {
         let text = try String(contentsOfFile: Self.kevPath, encoding: .utf8)

@@ -52,7 +52,9 @@ public struct PriorityEvidence: Equatable {
         var best: Severity? = nil
         var via: [String] = []
         func offer(_ s: Severity, _ v: String) {
-            if best == nil || s > best! { best = s; via = [v] } else if s == best!, !via.contains(v) { via.append(v) }
+            // "rating:Important" from the title and "rating:important" from a category say the same thing once.
+            if best == nil || s > best! { best = s; via = [v] }
+            else if s == best!, !via.contains(where: { $0.lowercased() == v.lowercased() }) { via.append(v) }
         }
         for c in cvss { offer(c.severity, "cvss:" + CVSSScore.format(c.score)) }
         for r in ratings { offer(r.severity, "rating:" + r.rating) }
