@@ -24,7 +24,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz data
 
 all: build
 
@@ -68,6 +68,13 @@ bench: build
 	@python3 -c "import feedparser" 2>/dev/null || python3 -m pip install -q feedparser
 	@python3 -c "import feedparser_rs" 2>/dev/null || python3 -m pip install -q feedparser-rs
 	python3 Tests/bench/bench.py --bin "$(BIN)" --out .build/bench $(BENCH_ARGS)
+
+# cs-enrich's KEV catalog and EPSS scores, fetched conditionally into the data directory it reads by default
+# (pipelines/data-update; DATA_DIR overrides).
+DATA_DIR ?= $(if $(XDG_DATA_HOME),$(XDG_DATA_HOME),$(HOME)/.local/share)/cs
+data: build
+	@mkdir -p "$(DATA_DIR)"
+	"$(BIN)/cs" run pipelines/data-update DATA_DIR="$(DATA_DIR)"
 
 # Fuzzes every parser with libFuzzer and AddressSanitizer for FUZZ_SECONDS (default 60) each (docs/fuzzing.md).
 fuzz: deps

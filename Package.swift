@@ -9,6 +9,8 @@ let cLibraries: [Target] = [
     .systemLibrary(name: "CCurl", pkgConfig: "libcurl", providers: [.apt(["libcurl4-openssl-dev"])]),
     .systemLibrary(name: "CLibXML2", pkgConfig: "libxml-2.0", providers: [.apt(["libxml2-dev"])]),
     .systemLibrary(name: "CSQLite", pkgConfig: "sqlite3", providers: [.apt(["libsqlite3-dev"])]),
+    // gzip for the EPSS file cs-enrich reads (FIRST publishes it gzipped).
+    .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // Signal handling and other POSIX glue that needs C (async-signal-safe flags).
     .target(name: "CSPosix"),
     // SHA-256 blocks with the x86 SHA extensions, for record uids (CSCore's SHA256 falls back to Swift).
@@ -43,7 +45,7 @@ let package = Package(
         .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite"]),
         // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
         .target(name: "CSAttack"),
-        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson"]),
+        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
         .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.

@@ -62,7 +62,10 @@ public final class JSON {
     }
 
     /// Compact UTF-8 serialization, keys in insertion order.
-    public func serialized() -> [UInt8] {
+    /// `realPrecision`: significant digits for reals (jansson's JSON_REAL_PRECISION); by default jansson writes
+    /// 17, so 9.8 comes out as 9.8000000000000007. 15 round-trips the one-decimal scores people read.
+    public func serialized(realPrecision: Int? = nil) -> [UInt8] {
+        let flags = Int(JSON_COMPACT) | ((realPrecision ?? 0) & 0x1F) << 11
         var out: [UInt8] = []
         out.reserveCapacity(1024)
         withUnsafeMutablePointer(to: &out) { ptr in
@@ -71,7 +74,7 @@ public final class JSON {
                 let out = context.assumingMemoryBound(to: [UInt8].self)
                 out.pointee.append(contentsOf: UnsafeRawBufferPointer(start: buffer, count: size))
                 return 0
-            }, ptr, Int(JSON_COMPACT))
+            }, ptr, flags)
         }
         return out
     }

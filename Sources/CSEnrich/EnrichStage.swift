@@ -5,13 +5,14 @@ import CSCore
 public enum EnrichStage {
     public static let description = StageDescription(
         name: "cs-enrich",
-        summary: "Maps cs.advisory/1 records onto MITRE ATT&CK (tactics, techniques, groups, software) and extracts indicators (CVEs, IPs, domains, URLs, hashes, event IDs, Sigma rule titles).",
+        summary: "Maps cs.advisory/1 records onto MITRE ATT&CK (tactics, techniques, groups, software), extracts indicators (CVEs, IPs, domains, URLs, hashes, event IDs, Sigma rule titles) and adds priority evidence (CVSS, vendor ratings, CISA KEV, EPSS).",
         inputs: [CSVersion.schema],
         output: CSVersion.schema,
         examples: [
             "cs-normalize feed.json | cs-enrich",
             "cs-enrich --map in-house.map advisories.ndjson",
             "cs-fetch https://feed.example.org/feed.json | cs-enrich | cs-filter --tactic credential-access",
+            "cs-enrich --kev known_exploited_vulnerabilities.json --epss epss_scores-current.csv.gz advisories.ndjson",
         ])
 
     /// The `--describe` object: the common contract plus the ATT&CK release the tables come from.
@@ -38,8 +39,8 @@ public enum EnrichStage {
     }
 
     /// Enriches every record of `inputs`, then exits with the stage's status policy.
-    public static func run(stage: Stage, inputs: [String], userMap: UserMap) -> Never {
-        let enricher = Enricher(userMap: userMap)
+    public static func run(stage: Stage, inputs: [String], userMap: UserMap, priorityData: PriorityData? = nil, reassess: Bool = false) -> Never {
+        let enricher = Enricher(userMap: userMap, priorityData: priorityData, reassess: reassess)
         for entry in enricher.phrasesOffMatchingNothing {
             stage.diagnostics.warning(.invalidArgument, "\(entry.file):\(entry.line): '\(entry.key)' is no built-in phrase: nothing switched off")
         }
@@ -51,6 +52,7 @@ public enum EnrichStage {
                     if let tail { output.write(tail) }
                     output.endRecord()
                 }
+                if !enricher.problems.isEmpty { reportProblems(enricher.problems, at: position, id: enricher.lastID, stage: stage) }
             } catch {
                 stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
             }

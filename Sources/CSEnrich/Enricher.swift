@@ -28,13 +28,24 @@ public final class Enricher {
     private let hosts = HostPolicy()
     /// Tag spelling -> what it maps to (see TagMapping.swift).
     var tagCache: [String: [TagMapping]] = [:]
+    /// KEV and EPSS data (`--kev`, `--epss`, the data directory); nil: none.
+    let priorityData: PriorityData?
+    /// `--reassess`: evidence may raise a severity the feed stated.
+    let reassess: Bool
+    /// Why some priority evidence of the last line was not used (for warnings with its position).
+    public private(set) var problems: [String] = []
+    /// The last line's `id`, when it had problems to report.
+    public var lastID: String? { scanner.value("id")?.string }
+    private var patched: [UInt8] = []
 
     /// `--map` lines `phrase:WORDS =` whose words are no built-in phrase: they switch nothing off
     /// (a misspelling, most likely), which the stage reports.
     public private(set) var phrasesOffMatchingNothing: [UserMap.Entry] = []
 
-    public init(userMap: UserMap = UserMap()) {
+    public init(userMap: UserMap = UserMap(), priorityData: PriorityData? = nil, reassess: Bool = false) {
         self.userMap = userMap
+        self.priorityData = priorityData
+        self.reassess = reassess
         let table = PhraseTable.builtIn()
         for entry in userMap.phrasesOff where table.remove(entry.key) == 0 { phrasesOffMatchingNothing.append(entry) }
         for entry in userMap.phrases {
@@ -56,9 +67,11 @@ public final class Enricher {
         }
         try checkSchema()
         let e = analyze()
+        problems = e.priority.problems
+        let outcome = PriorityOutcome(scanner: scanner, evidence: e.priority, reassess: reassess)
         writer.bytes.removeAll(keepingCapacity: true)
-        if scanner.value("attack") != nil || scanner.value("indicators") != nil {
-            let rebuilt = try rebuild(line, e)
+        if scanner.value("attack") != nil || scanner.value("indicators") != nil || scanner.value("priority") != nil {
+            let rebuilt = try rebuild(line, e, outcome)
             rebuilt.withUnsafeBufferPointer { emit($0, nil) }
             return
         }
@@ -69,14 +82,43 @@ public final class Enricher {
         var k = end
         while k > 0, line[k - 1] == 0x20 || line[k - 1] == 0x09 || line[k - 1] == 0x0A || line[k - 1] == 0x0D { k -= 1 }
         let empty = k > 0 && line[k - 1] == UInt8(ascii: "{")
-        writer.raw(empty ? "\"attack\":" : ",\"attack\":")
-        e.writeAttack(to: &writer)
-        writer.raw(",\"indicators\":")
-        e.indicators.write(to: &writer)
-        writer.byte(UInt8(ascii: "}"))
-        writer.bytes.withUnsafeBufferPointer { suffix in
-            emit(UnsafeBufferPointer(rebasing: line[0..<end]), suffix)
+        let edits: (replace: [(Range<Int>, [UInt8])], append: [UInt8]) = outcome.changesRecord ? outcome.edits(scanner: scanner, line: line) : ([], [])
+        if !edits.append.isEmpty {
+            // Members the record lacks (severity, severities, exploited): before the enrichment.
+            writer.bytes.append(contentsOf: empty ? edits.append.dropFirst() : edits.append[...])
+            writer.byte(UInt8(ascii: ","))
+        } else if !empty {
+            writer.byte(UInt8(ascii: ","))
         }
+        writeMembers(e, outcome, to: &writer)
+        writer.byte(UInt8(ascii: "}"))
+        if edits.replace.isEmpty {
+            writer.bytes.withUnsafeBufferPointer { suffix in
+                emit(UnsafeBufferPointer(rebasing: line[0..<end]), suffix)
+            }
+            return
+        }
+        // Severity or exploited changed inside the record: copy it around the edits.
+        patched.removeAll(keepingCapacity: true)
+        var from = 0
+        for (range, bytes) in edits.replace {
+            patched.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<range.lowerBound]))
+            patched.append(contentsOf: bytes)
+            from = range.upperBound
+        }
+        patched.append(contentsOf: UnsafeBufferPointer(rebasing: line[from..<end]))
+        patched.append(contentsOf: writer.bytes)
+        patched.withUnsafeBufferPointer { emit($0, nil) }
+    }
+
+    /// `"attack":{…},"indicators":{…},"priority":{…}`
+    private func writeMembers(_ e: Enrichment, _ outcome: PriorityOutcome, to w: inout JSONWriter) {
+        w.raw("\"attack\":")
+        e.writeAttack(to: &w)
+        w.raw(",\"indicators\":")
+        e.indicators.write(to: &w)
+        w.raw(",\"priority\":")
+        e.priority.write(feedSeverity: outcome.feedSeverity, severityVia: outcome.severityVia, to: &w)
     }
 
     /// Enriches one line given as text and returns the output line (tests and small tools).
@@ -117,26 +159,28 @@ public final class Enricher {
         }
     }
 
-    private func rebuild(_ line: UnsafeBufferPointer<UInt8>, _ e: Enrichment) throws(EnrichError) -> [UInt8] {
+    /// A record that already has `attack`, `indicators` or `priority`: jansson drops them and applies the
+    /// priority outcome; the new members are appended as on the fast path, so both give the same bytes.
+    private func rebuild(_ line: UnsafeBufferPointer<UInt8>, _ e: Enrichment, _ outcome: PriorityOutcome) throws(EnrichError) -> [UInt8] {
         let record: JSON
-        let members: JSON
         do {
             record = try JSON.parse(UnsafeRawBufferPointer(line))
-            var w = JSONWriter(capacity: 2048)
-            w.raw("{\"attack\":")
-            e.writeAttack(to: &w)
-            w.raw(",\"indicators\":")
-            e.indicators.write(to: &w)
-            w.byte(UInt8(ascii: "}"))
-            members = try w.bytes.withUnsafeBytes { buf throws(JSONParseError) in try JSON.parse(buf) }
         } catch {
             throw EnrichError(code: .internal, message: "cannot rebuild the record: \(error)")
         }
         record.remove("attack")
         record.remove("indicators")
-        if let a = members["attack"] { record.set("attack", a) }
-        if let i = members["indicators"] { record.set("indicators", i) }
-        return record.serialized()
+        record.remove("priority")
+        outcome.apply(to: record)
+        var out = record.serialized()
+        guard out.last == UInt8(ascii: "}") else { throw EnrichError(code: .internal, message: "cannot rebuild the record") }
+        out.removeLast()
+        if out.count > 1 { out.append(UInt8(ascii: ",")) }
+        var w = JSONWriter(capacity: 2048)
+        writeMembers(e, outcome, to: &w)
+        out.append(contentsOf: w.bytes)
+        out.append(UInt8(ascii: "}"))
+        return out
     }
 
     // MARK: analysis
@@ -179,7 +223,9 @@ public final class Enricher {
         text.append(scanner.value("content_text"))
         text.refang()
         hosts.reset(scanner, defanged: text.defanged)
+        e.priority = text.withMutableBytes { PriorityAnalysis.evidence(scanner: scanner, text: UnsafeBufferPointer($0)) }
         analyzeText(&e)
+        if let priorityData { PriorityAnalysis.lookUp(cves: e.indicators.cves.values, in: priorityData, into: &e.priority) }
         e.addImpliedTactics()
         e.sort()
         return e

@@ -15,6 +15,8 @@ public struct Enrichment {
     public var groups: [Mapping] = []
     public var software: [Mapping] = []
     public var indicators = Indicators()
+    /// Severity evidence, KEV and EPSS (Priority/).
+    public var priority = PriorityEvidence()
 
     public init() {}
 

@@ -21,6 +21,8 @@ public struct FetchOptions {
     public var caBundlePath: String?
     public var raw = false
     public var statePath: String?
+    /// `--save-to DIR`: keep each body as a file in DIR instead of parsing it (SavedFile.swift).
+    public var saveTo: String?
     public var newOnly = false
     public var stats = false
     /// Live progress line on stderr (only honoured when stderr is a terminal).

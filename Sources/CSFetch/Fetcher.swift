@@ -41,7 +41,9 @@ public final class Fetcher {
         if !common.contains(where: { $0.name.lowercased() == "accept" }) { common.insert(("Accept", FetchOptions.accept), at: 0) }
         for (index, url) in urls.enumerated() {
             var headers = common
-            if let validators = try state?.validators(feed: url) {
+            // A saved file that is gone must be fetched whole: no validators for it.
+            let saved = options.saveTo.flatMap { SavedFile.path(for: url, in: $0) }.map(SavedFile.exists) ?? true
+            if saved, let validators = try state?.validators(feed: url) {
                 if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
                 if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }
             }
@@ -112,7 +114,14 @@ public final class Fetcher {
 
         let fetchedAt = RFC3339.now()
         var seen: [(uid: String, hash: String)] = []
-        if options.raw {
+        if let dir = options.saveTo {
+            guard let path = SavedFile.path(for: url, in: dir) else {
+                stage.reject(nil, at: Position(input: url), .invalidArgument, "--save-to: the URL names no file")
+                return
+            }
+            try SavedFile.save(response.body, to: path)
+            stage.diagnostics.info("saved \(response.body.count) bytes to \(path)", at: Position(input: url))
+        } else if options.raw {
             stage.output.writeRecord(FetchEnvelope.make(url: url, response: response, fetchedAt: fetchedAt))
         } else {
             let source = FeedSource(url: response.finalURL, contentType: response.contentType, fetchedAt: fetchedAt)

@@ -21,10 +21,12 @@ public enum FilterRunner {
         let scanner = RecordScanner()
         var selected = 0
         var seen = Set<[UInt8]>()
+        var unrated = UnratedCount(watching: filter.watchesUnrated && !options.invert)
         let output = stage.output
         if let limit = options.limit, limit <= 0 { return finishCount(stage, options, 0) }
 
         stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, _ in
+            unrated.count(scanner)
             guard filter.matches(scanner) != options.invert else { return }
             if options.dedupe, let uid = scanner.value("uid"), let (content, _) = uid.stringContent {
                 // Records without a uid cannot be recognised as repeats and always pass.
@@ -37,6 +39,7 @@ public enum FilterRunner {
                 stage.finish(noMatch: false)
             }
         }
+        if selected == 0 { unrated.warn(stage) }
         return finishCount(stage, options, selected)
     }
 

@@ -24,6 +24,11 @@ public struct FilterSpec: Sendable {
     public var grep: [String] = [], notGrep: [String] = []
     public var grepCaseSensitive = false
     public var wheres: [String] = []
+    /// `--kev`: a CVE of the record is in CISA's KEV catalog (`priority.kev` not empty).
+    public var kev = false
+    /// `--epss-min`, `--cvss-min`: `priority.epss_score` / `priority.cvss_score` at least this.
+    public var epssMin: Double? = nil
+    public var cvssMin: Double? = nil
 
     public init() {}
 }

@@ -7,6 +7,8 @@ public typealias RecordTest = (RecordScanner) -> Bool
 /// the fields it needs from the scanned line, cheapest tests first.
 public struct RecordFilter {
     let tests: [RecordTest]
+    /// `--sev` without `--include-unrated`: the runner says so when nothing matched because no record had a severity.
+    public private(set) var watchesUnrated = false
 
     public var isEmpty: Bool { tests.isEmpty }
 
@@ -42,6 +44,8 @@ public struct RecordFilter {
                 return ranges.contains { $0.contains(s) }
             }
         }
+        watchesUnrated = !spec.severities.isEmpty && !spec.includeUnrated
+        tests += try PriorityQueries.tests(spec)
         if let exploited = spec.exploited {
             tests.append { r in (r.value("exploited")?.isTrue ?? false) == exploited }
         }

@@ -2,8 +2,8 @@ import CSCore
 import CSEnrich
 
 /// cs-enrich's text mapping and indicator extraction on arbitrary text, put into a record's title,
-/// summary and content_text. The output must be a JSON object with `attack` and `indicators`, every
-/// indicator well formed, and enriching the output again must give the same line.
+/// summary and content_text. The output must be a JSON object with `attack`, `indicators` and `priority`,
+/// every indicator well formed, every CVSS score in range, and enriching the output again must give the same line.
 public enum EnrichFuzz {
     nonisolated(unsafe) static let enricher = Enricher()
 
@@ -23,6 +23,10 @@ public enum EnrichFuzz {
         do { parsed = try JSON.parse(out) } catch { return "output is not JSON: \(error)" }
         guard parsed["attack"]?.kind == .object else { return "output has no attack object" }
         guard let indicators = parsed["indicators"], indicators.kind == .object else { return "output has no indicators object" }
+        guard let priority = parsed["priority"], priority.kind == .object else { return "output has no priority object" }
+        for c in priority["cvss"]?.elements ?? [] {
+            guard let score = c["score"]?.doubleValue, score >= 0, score <= 10 else { return "priority.cvss has a score outside 0-10" }
+        }
         for (name, values) in indicators.members {
             guard values.kind == .array else { return "indicators.\(name) is not an array" }
             for v in values.elements {

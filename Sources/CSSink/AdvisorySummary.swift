@@ -18,6 +18,8 @@ public struct AdvisorySummary: Sendable {
     public var tactics: [Mapping]
     public var techniques: [Mapping]
     public var cves: [String]
+    /// CVSS score, KEV listing and EPSS score from cs-enrich's `priority`.
+    public var priority: PriorityFacts
     /// Input order, to keep sorting stable.
     public var sequence: Int
 
@@ -40,6 +42,7 @@ public struct AdvisorySummary: Sendable {
             for c in source?.strings ?? [] where !cves.contains(c) { cves.append(c) }
         }
         self.cves = cves
+        priority = PriorityFacts(r)
     }
 
     static func mappings(_ list: JSONRef?) -> [Mapping] {

@@ -38,13 +38,17 @@ public enum ECSFormatter {
         for source in [r.value("cves"), r.value("indicators")?.member("cves")] {
             for c in source?.strings ?? [] where !cves.contains(c) { cves.append(c) }
         }
-        if !cves.isEmpty {
+        let priority = PriorityFacts(r)
+        if !cves.isEmpty || priority.cvssScore != nil {
             let v = JSON.object()
-            v.set("id", .strings(cves))
+            if !cves.isEmpty { v.set("id", .strings(cves)) }
+            ECSFormatter.setPriority(priority, vulnerability: v, labels: doc)
             doc.set("vulnerability", v)
+        } else {
+            ECSFormatter.setPriority(priority, vulnerability: nil, labels: doc)
         }
         // The record itself goes in unchanged: spliced in as bytes, not re-serialized.
-        var out = doc.serialized()
+        var out = doc.serialized(realPrecision: 15)
         out.removeLast()   // the closing brace
         out.append(contentsOf: Array(",\"cs\":".utf8))
         out.append(contentsOf: line)

@@ -64,6 +64,9 @@ public struct HTMLFormatter: Sendable {
         if !item.publishedDate.isEmpty { facts.append("Published \(HTMLFormatter.escape(item.publishedDate))") }
         if let type = item.type { facts.append("Type: \(HTMLFormatter.escape(type))") }
         if item.exploited == true { facts.append("<strong>Exploited</strong>") }
+        for (label, text) in item.priority.facts {
+            facts.append(label == "KEV" ? "<strong>KEV</strong>: \(HTMLFormatter.escape(text))" : "\(label) \(HTMLFormatter.escape(text))")
+        }
         if !item.tactics.isEmpty { facts.append("Tactics: " + item.tactics.map { HTMLFormatter.mapping($0, kind: "tactics") }.joined(separator: ", ")) }
         if !item.techniques.isEmpty { facts.append("Techniques: " + item.techniques.map { HTMLFormatter.mapping($0, kind: "techniques") }.joined(separator: ", ")) }
         if !item.cves.isEmpty { facts.append("CVEs: " + item.cves.map(HTMLFormatter.escape).joined(separator: ", ")) }

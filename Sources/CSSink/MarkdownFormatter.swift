@@ -38,6 +38,7 @@ public struct MarkdownFormatter: Sendable {
         if !item.publishedDate.isEmpty { facts.append("Published \(MarkdownFormatter.escape(item.publishedDate))") }
         if let type = item.type { facts.append("Type: \(MarkdownFormatter.escape(type))") }
         if item.exploited == true { facts.append("**Exploited**") }
+        for (label, text) in item.priority.facts { facts.append(label == "KEV" ? "**KEV**: \(MarkdownFormatter.escape(text))" : "\(label) \(MarkdownFormatter.escape(text))") }
         if !facts.isEmpty { out += "- " + facts.joined(separator: " · ") + "\n" }
         if !item.tactics.isEmpty {
             out += "- Tactics: " + item.tactics.map { MarkdownFormatter.mapping($0, kind: "tactics") }.joined(separator: ", ") + "\n"

@@ -1,6 +1,7 @@
 import CSCore
 
-/// `--format table`: aligned columns for people: severity, published date, title, tactics.
+/// `--format table`: aligned columns for people: severity, published date, CVSS/KEV/EPSS (when records carry
+/// them), title, tactics.
 /// Records are collected and sorted (most severe first by default) before printing; the layout
 /// fits `width` columns by truncating the title (and tactics) with an ellipsis.
 public struct TableFormatter: Sendable {
@@ -16,7 +17,10 @@ public struct TableFormatter: Sendable {
 
     public func render(_ items: [AdvisorySummary]) -> [String] {
         let tacticTexts = items.map { TableFormatter.tacticText($0) }
+        // CVSS / KEV / EPSS: a column only when some record carries them (cs-enrich's priority).
+        let priorityWidth = items.contains { !$0.priority.isEmpty } ? max("CVSS KEV EPSS".count, items.map { $0.priority.cell.count }.max() ?? 0) : 0
         let fixed = TableFormatter.severityWidth + TableFormatter.gap + TableFormatter.dateWidth + TableFormatter.gap
+            + (priorityWidth > 0 ? priorityWidth + TableFormatter.gap : 0)
         let flexible = width - fixed
         // Tactics get what they need up to a third of the flexible space; the title the rest.
         let tacticNeed = max("TACTICS".count, tacticTexts.map(DisplayWidth.of).max() ?? 0)
@@ -28,7 +32,7 @@ public struct TableFormatter: Sendable {
 
         var lines: [String] = []
         var header = TableFormatter.pad("SEVERITY", TableFormatter.severityWidth) + "  " + TableFormatter.pad("PUBLISHED", TableFormatter.dateWidth)
-            + "  " + (tacticWidth > 0 ? TableFormatter.pad("TITLE", titleWidth) + "  TACTICS" : "TITLE")
+            + "  " + (priorityWidth > 0 ? TableFormatter.pad("CVSS KEV EPSS", priorityWidth) + "  " : "") + (tacticWidth > 0 ? TableFormatter.pad("TITLE", titleWidth) + "  TACTICS" : "TITLE")
         header = TableFormatter.trimTrailing(header)
         lines.append(color ? "\u{1B}[1m" + header + "\u{1B}[0m" : header)
         for (item, tactics) in zip(items, tacticTexts) {
@@ -37,6 +41,7 @@ public struct TableFormatter: Sendable {
             if color, let s = item.severity { sevCell = TableFormatter.sgr(s) + sevCell + "\u{1B}[0m" }
             let date = TableFormatter.oneLine(item.publishedDate)
             var line = sevCell + "  " + TableFormatter.pad(date.isEmpty ? "-" : date, TableFormatter.dateWidth) + "  "
+            if priorityWidth > 0 { line += TableFormatter.pad(item.priority.cell, priorityWidth) + "  " }
             let title = TableFormatter.truncate(TableFormatter.oneLine(item.title.isEmpty ? "(untitled)" : item.title), titleWidth)
             if tacticWidth > 0 {
                 line += TableFormatter.pad(title, titleWidth) + "  " + TableFormatter.truncate(tactics, tacticWidth)

@@ -15,6 +15,10 @@ struct EnrichCommand: ParsableCommand {
 
             indicators: {cves, ipv4, ipv6, domains, urls, md5, sha1, sha256, event_ids, sigma_rules}, from the text of the title, summary (its HTML tags and attributes left out) and content_text, with defanged forms (hxxp, [.], (.), [:]) refanged. Links to the advisory's own site (the hosts of url, source.home_page_url and source.feed_url), to references (attack.mitre.org, nvd.nist.gov, cve.org, github.com/advisories...) and XML namespaces (www.w3.org...) are not indicators unless written defanged. cves also takes the record's own cves; event_ids holds Windows and Sysmon event IDs and sign-in error codes named as such ("Event ID 4688", "error code 50053").
 
+            priority: {feed_severity, severity_via, cvss_score, epss_score, cvss, ratings, kev, epss}. CVSS vectors (v2, v3.0, v3.1, v4.0) and written scores ("CVSS 9.8"), vendor ratings ("severity: critical", "[Important]", a "high-severity" category), CISA KEV entries and EPSS scores of the record's CVEs, each with "via". A null severity is filled from this evidence (scores by CVSS's ranges: 0.1-3.9 low, 4.0-6.9 medium, 7.0-8.9 high, 9.0-10.0 critical; a KEV listing means at least high) and severity_via says why; a severity the feed stated is kept unless --reassess. exploited becomes true for a KEV-listed CVE where the feed said nothing. Malformed vectors, out-of-range scores and contradictory ratings are reported as warnings and not used.
+
+            DATA: --kev and --epss name the files; otherwise kev.json and epss.csv.gz are read from --data-dir (default $XDG_DATA_HOME/cs), where `make data` downloads them. Data more than a week old gets a warning.
+
             MAPPING FILES (--map FILE, repeatable): one mapping per line, '#' starts a comment. A tag listed in a file replaces cs-enrich's own mapping of that tag. IDs are tactics (TA...), techniques (T...), groups (G...) or software (S...) and must exist in ATT&CK; an error names the file and line and stops the stage (exit status 3).
               impossible-travel  = T1078.004, TA0001
               tag:golden_saml    = T1606.002
@@ -26,6 +30,7 @@ struct EnrichCommand: ParsableCommand {
               cs-normalize feed.json | cs-enrich | jq -c '.attack.techniques[]'
               cs-enrich --map in-house.map advisories.ndjson > enriched.ndjson
               cs-fetch https://feed.example.org/feed.json | cs-enrich
+              cs-enrich --kev known_exploited_vulnerabilities.json --epss epss_scores-current.csv.gz advisories.ndjson | cs-filter --sev high
 
             ATT&CK is © The MITRE Corporation, reproduced and distributed with its permission under the ATT&CK terms of use.
             """,
@@ -38,6 +43,18 @@ struct EnrichCommand: ParsableCommand {
     @Option(name: .customLong("map"), help: ArgumentHelp("Add or override mappings from this file (see the format below); repeatable.", valueName: "file"))
     var maps: [String] = []
 
+    @Option(name: .customLong("kev"), help: ArgumentHelp("CISA's Known Exploited Vulnerabilities catalog (its JSON); default: kev.json in the data directory.", valueName: "file"))
+    var kev: String?
+
+    @Option(name: .customLong("epss"), help: ArgumentHelp("FIRST's daily EPSS scores (CSV, plain or gzip); default: epss.csv.gz in the data directory.", valueName: "file"))
+    var epss: String?
+
+    @Option(name: .customLong("data-dir"), help: ArgumentHelp("Where `make data` keeps kev.json and epss.csv.gz (default $XDG_DATA_HOME/cs, else ~/.local/share/cs).", valueName: "dir"))
+    var dataDir: String?
+
+    @Flag(name: .customLong("reassess"), help: "Let evidence (CVSS, ratings, KEV) raise a severity the feed stated; without it, evidence only fills a null severity.")
+    var reassess = false
+
     @Argument(help: "Input files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
@@ -48,6 +65,7 @@ struct EnrichCommand: ParsableCommand {
         }
         let stage = Stage(name: "cs-enrich", options: common)
         let userMap = EnrichStage.loadMaps(maps, stage: stage)
-        EnrichStage.run(stage: stage, inputs: inputs, userMap: userMap)
+        let data = EnrichStage.loadPriorityData(kev: kev, epss: epss, dataDir: dataDir, stage: stage)
+        EnrichStage.run(stage: stage, inputs: inputs, userMap: userMap, priorityData: data, reassess: reassess)
     }
 }

@@ -83,6 +83,9 @@ struct FetchCommand: ParsableCommand {
     @Flag(help: "Emit cs.fetch/1 envelopes (the fetched document and its HTTP metadata) instead of records.")
     var raw = false
 
+    @Option(name: .customLong("save-to"), help: ArgumentHelp("Keep each URL's body as a file in this directory (named after the URL's last path segment) instead of parsing it; with --state, conditionally (ETag / Last-Modified). `make data` uses it.", valueName: "dir"))
+    var saveTo: String?
+
     @Option(help: ArgumentHelp("SQLite file keeping validators and seen items between runs.", valueName: "path"))
     var state: String?
 
@@ -106,6 +109,12 @@ struct FetchCommand: ParsableCommand {
         if retries < 0 || retries > 20 { throw ValidationError("--retries must be between 0 and 20") }
         if newOnly && state == nil { throw ValidationError("--new-only needs --state PATH (where seen items are kept)") }
         if newOnly && raw { throw ValidationError("--new-only works on items; --raw emits whole documents (use --state alone to skip unchanged feeds)") }
+        if saveTo != nil && (raw || newOnly) { throw ValidationError("--save-to keeps whole files; it does not go with --raw or --new-only") }
+        if let saveTo {
+            var st = stat()
+            guard stat(saveTo, &st) == 0, (st.st_mode & S_IFMT) == S_IFDIR else { throw ValidationError("--save-to: \(saveTo) is not a directory") }
+            for url in urls where SavedFile.name(for: url) == nil { throw ValidationError("--save-to: \(url) names no file (no last path segment)") }
+        }
         if let caBundle, access(caBundle, R_OK) != 0 { throw ValidationError("--cacert: cannot read \(caBundle)") }
         if ByteSize.parse(maxSize) == nil { throw ValidationError("--max-size: not a size: \(maxSize)") }
         for (i, h) in headers.enumerated() where FetchOptions.header(parsing: h) == nil {
@@ -143,6 +152,7 @@ struct FetchCommand: ParsableCommand {
         options.caBundlePath = caBundle
         options.raw = raw
         options.statePath = state
+        options.saveTo = saveTo
         options.newOnly = newOnly
         options.stats = stats
         options.progress = !noProgress

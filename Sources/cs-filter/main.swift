@@ -84,6 +84,13 @@ struct FilterCommand: ParsableCommand {
     var type: [String] = []
     @Option(name: .customLong("not-type"), help: ArgumentHelp("Drop records of this type.", valueName: "type"))
     var notType: [String] = []
+    @Flag(name: .customLong("kev"), help: "Records with a CVE in CISA's Known Exploited Vulnerabilities catalog (priority.kev, from cs-enrich --kev).")
+    var kev = false
+    @Option(name: .customLong("epss-min"), help: ArgumentHelp("Records whose highest EPSS score (priority.epss_score) is at least this probability (0-1).", valueName: "p"))
+    var epssMin: Double?
+    @Option(name: .customLong("cvss-min"), help: ArgumentHelp("Records whose highest CVSS score (priority.cvss_score) is at least this (0.0-10.0).", valueName: "score"))
+    var cvssMin: Double?
+
     @Flag(name: .customLong("exploited"), help: "Records marked exploited (exploited = true).")
     var exploited = false
     @Flag(name: .customLong("not-exploited"), help: "Records not marked exploited (false or unknown).")
@@ -136,6 +143,7 @@ struct FilterCommand: ParsableCommand {
         spec.since = since; spec.until = until; spec.dateField = dateField
         spec.grep = grep; spec.notGrep = notGrep; spec.grepCaseSensitive = caseSensitive
         spec.wheres = wheres
+        spec.kev = kev; spec.epssMin = epssMin; spec.cvssMin = cvssMin
         let filter: RecordFilter
         do {
             filter = try RecordFilter(spec, now: Int(time(nil)))

@@ -37,6 +37,9 @@ enum Shell {
         var environment = ProcessInfo.processInfo.environment
         environment["PATH"] = binDir.path + ":" + (environment["PATH"] ?? "/usr/bin:/bin")
         environment["NO_COLOR"] = nil
+        // cs-enrich reads KEV/EPSS data from $XDG_DATA_HOME/cs by default: a machine where `make data` ran must
+        // not change what the tests and the docs' examples print. A directory that does not exist holds none.
+        environment["XDG_DATA_HOME"] = repoRoot.appendingPathComponent(".build/no-data-for-tests").path
         for (k, v) in env { environment[k] = v }
         p.environment = environment
         // Files rather than pipes: no reader threads, and a stuck child cannot block the test.

@@ -85,6 +85,10 @@ func runTool(_ executable: String, _ arguments: [String], stdin: String = "") th
     p.executableURL = url
     p.arguments = arguments
     p.currentDirectoryURL = dir
+    // No KEV/EPSS data from the machine's data directory (cs-enrich's default) in test results.
+    var environment = ProcessInfo.processInfo.environment
+    environment["XDG_DATA_HOME"] = dir.appendingPathComponent("no-data").path
+    p.environment = environment
     let output = Pipe()
     p.standardInput = try FileHandle(forReadingFrom: inURL)
     p.standardOutput = output

@@ -40,6 +40,8 @@ public enum ToolRunner {
         p.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env["NO_COLOR"] = nil
+        // No KEV/EPSS data from the machine's data directory (cs-enrich's default) in test results.
+        env["XDG_DATA_HOME"] = dir.appendingPathComponent("no-data").path
         for (k, v) in environment { env[k] = v }
         p.environment = env
         p.standardInput = try FileHandle(forReadingFrom: inURL)
