@@ -1,0 +1,229 @@
+/// Runs a `RegexProgram` over text in time linear in the text: a DFA built lazily from the NFA.
+///
+/// A DFA state is the set of NFA instructions alive after some prefix of the text (the Thompson
+/// simulation's thread list), plus whether that prefix is empty and whether its last byte was a word
+/// byte. Assertions that depend on the next byte (`$ \b \B \< \>`) stay in the set, unresolved, and
+/// are decided when the next byte (or the end) is known. Each state's transitions are computed once,
+/// on first use, and cached per byte class, so the common case costs one table load per byte. The
+/// cache is bounded: when it fills up it is emptied and rebuilt from the current state, so the
+/// worst case is the plain NFA simulation, O(text × program), still linear in the text.
+final class LazyDFA {
+    private let program: RegexProgram
+    private let instructions: [RegexProgram.Instruction]
+    private let stride: Int
+
+    /// Transition targets: `table[state * stride + class]`; `unknown` until computed.
+    private var table: [Int32] = []
+    private var states: [[Int32]] = []
+    private var flags: [UInt8] = []
+    /// Per state: 1 when the text ending there matches, 0 when not, -1 not yet known.
+    private var endVerdict: [Int8] = []
+    private var index: [StateKey: Int32] = [:]
+    private var storedInstructions = 0
+    private var start: Int32 = 0
+
+    static let unknown: Int32 = -1, matched: Int32 = -2, dead: Int32 = -3
+    private static let atStartFlag: UInt8 = 1, prevWordFlag: UInt8 = 2
+
+    /// The cache is emptied past either bound (a few megabytes at most).
+    let maxStates: Int
+    static let maxStoredInstructions = 1 << 20
+
+    /// Scratch for the closures: `mark[pc] == generation` means pc is already in the list.
+    private var mark: [UInt32]
+    private var generation: UInt32 = 0
+    private var stack: [Int32] = []
+
+    struct StateKey: Hashable {
+        let pcs: [Int32]
+        let flags: UInt8
+    }
+
+    /// `maxStates` 0 disables caching (every step recomputed: the plain NFA simulation).
+    init(_ program: RegexProgram, maxStates: Int = 4096) {
+        self.program = program
+        instructions = program.instructions
+        stride = program.classCount
+        self.maxStates = maxStates
+        mark = [UInt32](repeating: 0, count: program.instructions.count)
+        reset()
+    }
+
+    /// Empties the cache and adds the start state again.
+    private func reset() {
+        table.removeAll(keepingCapacity: true)
+        states.removeAll(keepingCapacity: true)
+        flags.removeAll(keepingCapacity: true)
+        endVerdict.removeAll(keepingCapacity: true)
+        index.removeAll(keepingCapacity: true)
+        storedInstructions = 0
+        var list: [Int32] = []
+        nextGeneration()
+        addLazily(0, atStart: true, into: &list)
+        start = intern(list, flags: LazyDFA.atStartFlag)
+    }
+
+    /// Whether the program matches somewhere in `text`. `stop` is asked every so often (a stop signal);
+    /// when it says yes the answer is false and the caller must not act on it.
+    func matches(_ text: UnsafeBufferPointer<UInt8>, stop: () -> Bool) -> Bool {
+        if start < 0 { return start == LazyDFA.matched }
+        var s = start
+        var i = 0
+        let n = text.count
+        var slowSteps = 0
+        guard let base = text.baseAddress else { return endMatches(s) }
+        let classes = program.byteClass
+        while i < n {
+            let chunkEnd = min(n, i + (1 << 16))
+            while i < chunkEnd {
+                let cls = Int(classes[Int(base[i])])
+                var t = table[Int(s) * stride + cls]
+                if t == LazyDFA.unknown {
+                    t = transition(s, cls)
+                    slowSteps += 1
+                    if slowSteps & 1023 == 0, stop() { return false }
+                }
+                if t < 0 { return t == LazyDFA.matched }
+                s = t
+                i += 1
+            }
+            if stop() { return false }
+        }
+        return endMatches(s)
+    }
+
+    // MARK: building states
+
+    private func nextGeneration() {
+        generation &+= 1
+        if generation == 0 {
+            for k in mark.indices { mark[k] = 0 }
+            generation = 1
+        }
+    }
+
+    /// Adds `pc` and what it reaches without consuming a byte, leaving next-byte assertions unresolved.
+    /// Only `^` can be decided here (it needs nothing but `atStart`).
+    private func addLazily(_ pc: Int32, atStart: Bool, into list: inout [Int32]) {
+        stack.append(pc)
+        while let pc = stack.popLast() {
+            guard mark[Int(pc)] != generation else { continue }
+            mark[Int(pc)] = generation
+            let inst = instructions[Int(pc)]
+            switch inst.op {
+            case .bytes, .match:
+                list.append(pc)
+            case .split:
+                stack.append(inst.y); stack.append(inst.x)
+            case .jump:
+                stack.append(inst.x)
+            case .assertion:
+                if RegexAssertion(rawValue: inst.x) == .begin {
+                    if atStart { stack.append(pc + 1) }
+                } else {
+                    list.append(pc)
+                }
+            }
+        }
+    }
+
+    /// Adds `pc` and what it reaches, deciding every assertion with the context of this position.
+    private func addResolved(_ pc: Int32, atStart: Bool, atEnd: Bool, prevWord: Bool, nextWord: Bool, into list: inout [Int32]) {
+        stack.append(pc)
+        while let pc = stack.popLast() {
+            guard mark[Int(pc)] != generation else { continue }
+            mark[Int(pc)] = generation
+            let inst = instructions[Int(pc)]
+            switch inst.op {
+            case .bytes, .match:
+                list.append(pc)
+            case .split:
+                stack.append(inst.y); stack.append(inst.x)
+            case .jump:
+                stack.append(inst.x)
+            case .assertion:
+                if RegexAssertion(rawValue: inst.x)!.holds(atStart: atStart, atEnd: atEnd, prevWord: prevWord, nextWord: nextWord) {
+                    stack.append(pc + 1)
+                }
+            }
+        }
+    }
+
+    /// State `s`'s instructions with its pending assertions decided against the next byte (nil: the end).
+    private func resolve(_ s: Int32, next: UInt8?) -> [Int32] {
+        let f = flags[Int(s)]
+        let atStart = f & LazyDFA.atStartFlag != 0, prevWord = f & LazyDFA.prevWordFlag != 0
+        let nextWord = next.map { ByteSet.word.contains($0) } ?? false
+        var list: [Int32] = []
+        nextGeneration()
+        for pc in states[Int(s)] {
+            if instructions[Int(pc)].op == .assertion {
+                addResolved(pc, atStart: atStart, atEnd: next == nil, prevWord: prevWord, nextWord: nextWord, into: &list)
+            } else if mark[Int(pc)] != generation {
+                mark[Int(pc)] = generation
+                list.append(pc)
+            }
+        }
+        return list
+    }
+
+    /// Computes (and caches) where state `s` goes on a byte of class `cls`.
+    private func transition(_ s: Int32, _ cls: Int) -> Int32 {
+        let byte = program.classRepresentative[cls]
+        let current = resolve(s, next: byte)
+        var target: Int32
+        if current.contains(where: { instructions[Int($0)].op == .match }) {
+            target = LazyDFA.matched
+        } else {
+            var list: [Int32] = []
+            nextGeneration()
+            for pc in current {
+                let inst = instructions[Int(pc)]
+                if inst.op == .bytes, program.sets[Int(inst.x)].contains(byte) {
+                    addLazily(pc + 1, atStart: false, into: &list)
+                }
+            }
+            if list.isEmpty {
+                target = LazyDFA.dead
+            } else if list.contains(where: { instructions[Int($0)].op == .match }) {
+                target = LazyDFA.matched
+            } else {
+                let prevWord = program.usesWordAssertions && ByteSet.word.contains(byte)
+                list.sort()
+                if states.count >= maxStates || storedInstructions + list.count > LazyDFA.maxStoredInstructions {
+                    // Full: start over from here (the old states, `s` among them, are gone).
+                    reset()
+                    return intern(list, flags: prevWord ? LazyDFA.prevWordFlag : 0)
+                }
+                target = intern(list, flags: prevWord ? LazyDFA.prevWordFlag : 0)
+            }
+        }
+        table[Int(s) * stride + cls] = target
+        return target
+    }
+
+    /// The state for this instruction list (sorted), made when new. A list holding `match` is the match.
+    private func intern(_ list: [Int32], flags f: UInt8) -> Int32 {
+        if list.contains(where: { instructions[Int($0)].op == .match }) { return LazyDFA.matched }
+        if list.isEmpty { return LazyDFA.dead }
+        let key = StateKey(pcs: list.sorted(), flags: f)
+        if let k = index[key] { return k }
+        let k = Int32(states.count)
+        states.append(key.pcs)
+        flags.append(f)
+        endVerdict.append(-1)
+        table.append(contentsOf: repeatElement(LazyDFA.unknown, count: stride))
+        index[key] = k
+        storedInstructions += list.count
+        return k
+    }
+
+    private func endMatches(_ s: Int32) -> Bool {
+        if s < 0 { return s == LazyDFA.matched }
+        if endVerdict[Int(s)] < 0 {
+            let list = resolve(s, next: nil)
+            endVerdict[Int(s)] = list.contains(where: { instructions[Int($0)].op == .match }) ? 1 : 0
+        }
+        return endVerdict[Int(s)] == 1
+    }
+}
