@@ -11,6 +11,7 @@ final class LazyDFA {
     private let program: RegexProgram
     private let instructions: [RegexProgram.Instruction]
     private let stride: Int
+    private let byteClass: [UInt8]
 
     /// Transition targets: `table[state * stride + class]`; `unknown` until computed.
     private var table: [Int32] = []
@@ -21,6 +22,12 @@ final class LazyDFA {
     private var index: [StateKey: Int32] = [:]
     private var storedInstructions = 0
     private var start: Int32 = 0
+
+    /// The idle state: only the search loop alive, nothing begun (-1 until made, or without one).
+    /// Bytes that keep it idle (`keepsIdle[b] != 0`) are skipped by a tight loop, like glibc's fastmap.
+    private var idle: Int32 = -1
+    private let idleInstructions: [Int32]?
+    private let keepsIdle: [UInt8]
 
     static let unknown: Int32 = -1, matched: Int32 = -2, dead: Int32 = -3
     private static let atStartFlag: UInt8 = 1, prevWordFlag: UInt8 = 2
@@ -44,8 +51,10 @@ final class LazyDFA {
         self.program = program
         instructions = program.instructions
         stride = program.classCount
+        byteClass = program.byteClass
         self.maxStates = maxStates
         mark = [UInt32](repeating: 0, count: program.instructions.count)
+        (idleInstructions, keepsIdle) = LazyDFA.idleState(program)
         reset()
     }
 
@@ -57,6 +66,7 @@ final class LazyDFA {
         endVerdict.removeAll(keepingCapacity: true)
         index.removeAll(keepingCapacity: true)
         storedInstructions = 0
+        idle = -1
         var list: [Int32] = []
         nextGeneration()
         addLazily(0, atStart: true, into: &list)
@@ -67,19 +77,35 @@ final class LazyDFA {
     /// when it says yes the answer is false and the caller must not act on it.
     func matches(_ text: UnsafeBufferPointer<UInt8>, stop: () -> Bool) -> Bool {
         if start < 0 { return start == LazyDFA.matched }
+        guard let base = text.baseAddress else { return endMatches(start) }
         var s = start
         var i = 0
         let n = text.count
         var slowSteps = 0
-        guard let base = text.baseAddress else { return endMatches(s) }
-        let classes = program.byteClass
         while i < n {
             let chunkEnd = min(n, i + (1 << 16))
             while i < chunkEnd {
-                let cls = Int(classes[Int(base[i])])
-                var t = table[Int(s) * stride + cls]
+                // The hot loop: cached transitions only, on raw pointers (the table only grows outside it).
+                var t = LazyDFA.unknown
+                table.withUnsafeBufferPointer { table in
+                    byteClass.withUnsafeBufferPointer { classes in
+                        while i < chunkEnd {
+                            if s == idle {
+                                keepsIdle.withUnsafeBufferPointer { keep in
+                                    while i < chunkEnd, keep[Int(base[i])] != 0 { i &+= 1 }
+                                }
+                                if i == chunkEnd { t = s; return }   // chunk done, still idle
+                            }
+                            t = table[Int(s) &* stride &+ Int(classes[Int(base[i])])]
+                            if t < 0 { return }
+                            s = t
+                            i &+= 1
+                        }
+                    }
+                }
+                guard t < 0 else { break }   // chunk done
                 if t == LazyDFA.unknown {
-                    t = transition(s, cls)
+                    t = transition(s, Int(byteClass[Int(base[i])]))
                     slowSteps += 1
                     if slowSteps & 1023 == 0, stop() { return false }
                 }
@@ -93,6 +119,35 @@ final class LazyDFA {
     }
 
     // MARK: building states
+
+    /// The idle state's instructions, and the bytes that leave it unchanged; nil when there is no such
+    /// state to skip through (an anchored program) or word assertions make it depend on the last byte.
+    private static func idleState(_ program: RegexProgram) -> ([Int32]?, [UInt8]) {
+        var keep = [UInt8](repeating: 0, count: 256)
+        let code = program.instructions
+        // The search loop is instructions 0-2: split 3, 1; bytes(any); jump 0.
+        guard !program.usesWordAssertions, code.count > 3, code[0].op == .split, code[0].x == 3, code[0].y == 1 else { return (nil, keep) }
+        // The closure of the loop at a position past the start (`^` fails there; `$` stays pending).
+        var seen = Set<Int32>(), stack: [Int32] = [0], list: [Int32] = []
+        while let pc = stack.popLast() {
+            guard seen.insert(pc).inserted else { continue }
+            let inst = code[Int(pc)]
+            switch inst.op {
+            case .bytes, .match: list.append(pc)
+            case .split: stack.append(inst.y); stack.append(inst.x)
+            case .jump: stack.append(inst.x)
+            case .assertion: if RegexAssertion(rawValue: inst.x) != .begin { list.append(pc) }
+            }
+        }
+        guard !list.contains(where: { code[Int($0)].op == .match }) else { return (nil, keep) }
+        // A byte keeps the state idle when no instruction but the loop's own accepts it (pending `$`
+        // fails on any byte): stepping on it gives the loop's closure again.
+        for b in 0...255 {
+            let byte = UInt8(b)
+            keep[b] = list.contains(where: { $0 != 1 && code[Int($0)].op == .bytes && program.sets[Int(code[Int($0)].x)].contains(byte) }) ? 0 : 1
+        }
+        return (list.sorted(), keep)
+    }
 
     private func nextGeneration() {
         generation &+= 1
@@ -209,6 +264,7 @@ final class LazyDFA {
         let key = StateKey(pcs: list.sorted(), flags: f)
         if let k = index[key] { return k }
         let k = Int32(states.count)
+        if f == 0, let idleInstructions, key.pcs == idleInstructions { idle = k }
         states.append(key.pcs)
         flags.append(f)
         endVerdict.append(-1)
