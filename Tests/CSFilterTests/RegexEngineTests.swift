@@ -37,6 +37,19 @@ final class RegexEngineTests: XCTestCase {
         XCTAssertFalse(try matches(String(repeating: "(", count: 24) + "a+" + String(repeating: ")+", count: 24) + "b", title))
     }
 
+    /// A pattern whose DFA has a state per recent byte pattern (`a[ab]{14}c` remembers which of the last
+    /// 15 bytes were 'a': 32,768 states, the cache holds 4096): the cache fills and is emptied again and
+    /// again, and the rest of the text is run as the plain NFA simulation. The answers stay right.
+    func testCacheThrashingFallsBackToTheSimulation() throws {
+        var rng = RegexDifferentialTests.SeededGenerator(state: 3)
+        let noise = String((0..<60_000).map { _ in Bool.random(using: &rng) ? Character("a") : Character("b") })
+        XCTAssertFalse(try matches("a[ab]{14}c", noise))
+        XCTAssertTrue(try matches("a[ab]{14}c", noise + "abbbbbbbbbbbbbbc" + noise))
+        XCTAssertFalse(try matches("a[ab]{14}c", noise + "xabbbbbbbbbbbbbc" + noise), "one byte short")
+        XCTAssertTrue(try matches("a[ab]{14}$", noise + "abbbbbbbbbbbbbb"))
+        XCTAssertFalse(try matches("a[ab]{14}$", noise + "xbbbbbbbbbbbbbb"))
+    }
+
     /// The same two cases through `--where` and `--grep` as cs-filter compiles them.
     func testPathologicalPatternsThroughTheRecordFilter() throws {
         let scanner = RecordScanner()

@@ -9,7 +9,11 @@
 /// worst case is the plain NFA simulation, O(text × program), still linear in the text.
 final class LazyDFA {
     private let program: RegexProgram
-    private let instructions: [RegexProgram.Instruction]
+    /// The program's instructions and byte sets, and the closures' scratch, as raw memory: the
+    /// closures are the slow path's inner loop (array and exclusivity checks there cost 5x).
+    private let instructions: UnsafeMutablePointer<RegexProgram.Instruction>
+    private let sets: UnsafeMutablePointer<ByteSet>
+    private let count: Int
     private let stride: Int
     private let byteClass: [UInt8]
 
@@ -22,6 +26,8 @@ final class LazyDFA {
     private var index: [StateKey: Int32] = [:]
     private var storedInstructions = 0
     private var start: Int32 = 0
+    /// How often the cache was emptied; when a text empties it twice, the rest of it is simulated.
+    private var resets = 0
 
     /// The idle state: only the search loop alive, nothing begun (-1 until made, or without one).
     /// Bytes that keep it idle (`keepsIdle[b] != 0`) are skipped by a tight loop, like glibc's fastmap.
@@ -36,10 +42,11 @@ final class LazyDFA {
     let maxStates: Int
     static let maxStoredInstructions = 1 << 20
 
-    /// Scratch for the closures: `mark[pc] == generation` means pc is already in the list.
-    private var mark: [UInt32]
+    /// Scratch for the closures: `mark[pc] == generation` means pc is already in the list. Each pc is
+    /// expanded once per closure and pushes at most two others, so the stack holds 2 × count + 1.
+    private let mark: UnsafeMutablePointer<UInt32>
     private var generation: UInt32 = 0
-    private var stack: [Int32] = []
+    private let stack: UnsafeMutablePointer<Int32>
 
     struct StateKey: Hashable {
         let pcs: [Int32]
@@ -49,13 +56,26 @@ final class LazyDFA {
     /// `maxStates` 0 disables caching (every step recomputed: the plain NFA simulation).
     init(_ program: RegexProgram, maxStates: Int = 4096) {
         self.program = program
-        instructions = program.instructions
+        count = program.instructions.count
+        instructions = .allocate(capacity: count)
+        instructions.initialize(from: program.instructions, count: count)
+        sets = .allocate(capacity: max(1, program.sets.count))
+        sets.initialize(from: program.sets, count: program.sets.count)
         stride = program.classCount
         byteClass = program.byteClass
         self.maxStates = maxStates
-        mark = [UInt32](repeating: 0, count: program.instructions.count)
+        mark = .allocate(capacity: count)
+        mark.initialize(repeating: 0, count: count)
+        stack = .allocate(capacity: 2 * count + 1)
         (idleInstructions, keepsIdle) = LazyDFA.idleState(program)
         reset()
+    }
+
+    deinit {
+        instructions.deallocate()
+        sets.deallocate()
+        mark.deallocate()
+        stack.deallocate()
     }
 
     /// Empties the cache and adds the start state again.
@@ -66,6 +86,7 @@ final class LazyDFA {
         endVerdict.removeAll(keepingCapacity: true)
         index.removeAll(keepingCapacity: true)
         storedInstructions = 0
+        resets += 1
         idle = -1
         var list: [Int32] = []
         nextGeneration()
@@ -82,6 +103,7 @@ final class LazyDFA {
         var i = 0
         let n = text.count
         var slowSteps = 0
+        let resetsBefore = resets
         while i < n {
             let chunkEnd = min(n, i + (1 << 16))
             while i < chunkEnd {
@@ -105,6 +127,7 @@ final class LazyDFA {
                 }
                 guard t < 0 else { break }   // chunk done
                 if t == LazyDFA.unknown {
+                    if resets - resetsBefore >= 2 && maxStates > 0 { return simulate(from: s, base, i, n, stop: stop) }
                     t = transition(s, Int(byteClass[Int(base[i])]))
                     slowSteps += 1
                     if slowSteps & 1023 == 0, stop() { return false }
@@ -152,7 +175,7 @@ final class LazyDFA {
     private func nextGeneration() {
         generation &+= 1
         if generation == 0 {
-            for k in mark.indices { mark[k] = 0 }
+            mark.update(repeating: 0, count: count)
             generation = 1
         }
     }
@@ -160,8 +183,12 @@ final class LazyDFA {
     /// Adds `pc` and what it reaches without consuming a byte, leaving next-byte assertions unresolved.
     /// Only `^` can be decided here (it needs nothing but `atStart`).
     private func addLazily(_ pc: Int32, atStart: Bool, into list: inout [Int32]) {
-        stack.append(pc)
-        while let pc = stack.popLast() {
+        var top = 0
+        stack[0] = pc
+        top = 1
+        while top > 0 {
+            top -= 1
+            let pc = stack[top]
             guard mark[Int(pc)] != generation else { continue }
             mark[Int(pc)] = generation
             let inst = instructions[Int(pc)]
@@ -169,12 +196,12 @@ final class LazyDFA {
             case .bytes, .match:
                 list.append(pc)
             case .split:
-                stack.append(inst.y); stack.append(inst.x)
+                stack[top] = inst.y; stack[top + 1] = inst.x; top += 2
             case .jump:
-                stack.append(inst.x)
+                stack[top] = inst.x; top += 1
             case .assertion:
                 if RegexAssertion(rawValue: inst.x) == .begin {
-                    if atStart { stack.append(pc + 1) }
+                    if atStart { stack[top] = pc + 1; top += 1 }
                 } else {
                     list.append(pc)
                 }
@@ -184,8 +211,12 @@ final class LazyDFA {
 
     /// Adds `pc` and what it reaches, deciding every assertion with the context of this position.
     private func addResolved(_ pc: Int32, atStart: Bool, atEnd: Bool, prevWord: Bool, nextWord: Bool, into list: inout [Int32]) {
-        stack.append(pc)
-        while let pc = stack.popLast() {
+        var top = 0
+        stack[0] = pc
+        top = 1
+        while top > 0 {
+            top -= 1
+            let pc = stack[top]
             guard mark[Int(pc)] != generation else { continue }
             mark[Int(pc)] = generation
             let inst = instructions[Int(pc)]
@@ -193,12 +224,12 @@ final class LazyDFA {
             case .bytes, .match:
                 list.append(pc)
             case .split:
-                stack.append(inst.y); stack.append(inst.x)
+                stack[top] = inst.y; stack[top + 1] = inst.x; top += 2
             case .jump:
-                stack.append(inst.x)
+                stack[top] = inst.x; top += 1
             case .assertion:
                 if RegexAssertion(rawValue: inst.x)!.holds(atStart: atStart, atEnd: atEnd, prevWord: prevWord, nextWord: nextWord) {
-                    stack.append(pc + 1)
+                    stack[top] = pc + 1; top += 1
                 }
             }
         }
@@ -207,11 +238,14 @@ final class LazyDFA {
     /// State `s`'s instructions with its pending assertions decided against the next byte (nil: the end).
     private func resolve(_ s: Int32, next: UInt8?) -> [Int32] {
         let f = flags[Int(s)]
-        let atStart = f & LazyDFA.atStartFlag != 0, prevWord = f & LazyDFA.prevWordFlag != 0
+        return resolve(states[Int(s)], atStart: f & LazyDFA.atStartFlag != 0, prevWord: f & LazyDFA.prevWordFlag != 0, next: next)
+    }
+
+    private func resolve(_ pcs: [Int32], atStart: Bool, prevWord: Bool, next: UInt8?) -> [Int32] {
         let nextWord = next.map { ByteSet.word.contains($0) } ?? false
         var list: [Int32] = []
         nextGeneration()
-        for pc in states[Int(s)] {
+        for pc in pcs {
             if instructions[Int(pc)].op == .assertion {
                 addResolved(pc, atStart: atStart, atEnd: next == nil, prevWord: prevWord, nextWord: nextWord, into: &list)
             } else if mark[Int(pc)] != generation {
@@ -220,6 +254,37 @@ final class LazyDFA {
             }
         }
         return list
+    }
+
+    /// The NFA simulation from state `s` at `text[i...]`, without making states: for texts on which the
+    /// cache thrashes (each byte a new state, as `a[ab]{1000}c` makes), where sorting, hashing and storing
+    /// every state costs more than it saves. Same answers, same stop checks.
+    private func simulate(from s: Int32, _ base: UnsafePointer<UInt8>, _ start: Int, _ n: Int, stop: () -> Bool) -> Bool {
+        var pcs = states[Int(s)]
+        var atStart = flags[Int(s)] & LazyDFA.atStartFlag != 0
+        var prevWord = flags[Int(s)] & LazyDFA.prevWordFlag != 0
+        var i = start
+        while i < n {
+            let byte = base[i]
+            let current = resolve(pcs, atStart: atStart, prevWord: prevWord, next: byte)
+            var next: [Int32] = []
+            nextGeneration()
+            for pc in current {
+                let inst = instructions[Int(pc)]
+                if inst.op == .match { return true }
+                if inst.op == .bytes, sets[Int(inst.x)].contains(byte) {
+                    addLazily(pc + 1, atStart: false, into: &next)
+                }
+            }
+            if next.isEmpty { return false }
+            if next.contains(where: { instructions[Int($0)].op == .match }) { return true }
+            pcs = next
+            atStart = false
+            prevWord = ByteSet.word.contains(byte)
+            i += 1
+            if i & 4095 == 0, stop() { return false }
+        }
+        return resolve(pcs, atStart: atStart, prevWord: prevWord, next: nil).contains(where: { instructions[Int($0)].op == .match })
     }
 
     /// Computes (and caches) where state `s` goes on a byte of class `cls`.
@@ -234,7 +299,7 @@ final class LazyDFA {
             nextGeneration()
             for pc in current {
                 let inst = instructions[Int(pc)]
-                if inst.op == .bytes, program.sets[Int(inst.x)].contains(byte) {
+                if inst.op == .bytes, sets[Int(inst.x)].contains(byte) {
                     addLazily(pc + 1, atStart: false, into: &list)
                 }
             }
