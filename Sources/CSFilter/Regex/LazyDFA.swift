@@ -5,8 +5,9 @@
 /// byte. Assertions that depend on the next byte (`$ \b \B \< \>`) stay in the set, unresolved, and
 /// are decided when the next byte (or the end) is known. Each state's transitions are computed once,
 /// on first use, and cached per byte class, so the common case costs one table load per byte. The
-/// cache is bounded: when it fills up it is emptied and rebuilt from the current state, so the
-/// worst case is the plain NFA simulation, O(text × program), still linear in the text.
+/// cache is bounded: when it fills up it is emptied and rebuilt from the current state; a text that
+/// empties it twice is finished by the plain NFA simulation (`simulate`), which makes no states.
+/// The worst case is O(text × program): linear in the text.
 final class LazyDFA {
     private let program: RegexProgram
     /// The program's instructions and byte sets, and the closures' scratch, as raw memory: the
@@ -53,7 +54,8 @@ final class LazyDFA {
         let flags: UInt8
     }
 
-    /// `maxStates` 0 disables caching (every step recomputed: the plain NFA simulation).
+    /// `maxStates` 0 keeps no state past the step that made it (every step built afresh, and never
+    /// handed to `simulate`); the tests compare the cache on, off and tiny.
     init(_ program: RegexProgram, maxStates: Int = 4096) {
         self.program = program
         count = program.instructions.count
@@ -109,19 +111,20 @@ final class LazyDFA {
             while i < chunkEnd {
                 // The hot loop: cached transitions only, on raw pointers (the table only grows outside it).
                 var t = LazyDFA.unknown
+                let idle = self.idle, stride = self.stride
                 table.withUnsafeBufferPointer { table in
                     byteClass.withUnsafeBufferPointer { classes in
-                        while i < chunkEnd {
-                            if s == idle {
-                                keepsIdle.withUnsafeBufferPointer { keep in
+                        keepsIdle.withUnsafeBufferPointer { keep in
+                            while i < chunkEnd {
+                                if s == idle {
                                     while i < chunkEnd, keep[Int(base[i])] != 0 { i &+= 1 }
+                                    if i == chunkEnd { t = s; return }   // chunk done, still idle
                                 }
-                                if i == chunkEnd { t = s; return }   // chunk done, still idle
+                                t = table[Int(s) &* stride &+ Int(classes[Int(base[i])])]
+                                if t < 0 { return }
+                                s = t
+                                i &+= 1
                             }
-                            t = table[Int(s) &* stride &+ Int(classes[Int(base[i])])]
-                            if t < 0 { return }
-                            s = t
-                            i &+= 1
                         }
                     }
                 }
