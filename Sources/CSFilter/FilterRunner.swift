@@ -1,4 +1,5 @@
 import CSCore
+import CSPosix
 
 /// How matches are delivered, independent of what matches.
 public struct FilterRunOptions: Sendable {
@@ -27,7 +28,12 @@ public enum FilterRunner {
 
         stage.forEachRecord(of: inputs, scanner: scanner) { line, scanner, _ in
             unrated.count(scanner)
-            guard filter.matches(scanner) != options.invert else { return }
+            let matched = filter.matches(scanner)
+            // A stop signal cuts a long regex match short, leaving `matched` meaningless: stop here
+            // (the lines before were written; this one is neither written nor counted).
+            let signal = cs_stop_signal()
+            if signal != 0 { stage.interrupted(signal) }
+            guard matched != options.invert else { return }
             if options.dedupe, let uid = scanner.value("uid"), let (content, _) = uid.stringContent {
                 // Records without a uid cannot be recognised as repeats and always pass.
                 guard seen.insert(Array(content)).inserted else { return }

@@ -1,15 +1,15 @@
 import CSCore
 
-/// `--grep PATTERN`: a POSIX extended regular expression searched in a record's title, summary and
-/// content_text (decoded from JSON first). Case-insensitive unless asked otherwise. A pattern with
-/// no regex metacharacters is searched as plain bytes (`memmem`), which is several times faster.
+/// `--grep PATTERN`: a regular expression (POSIX extended syntax, `LinearRegex`) searched in a record's
+/// title, summary and content_text (decoded from JSON first). Case-insensitive unless asked otherwise.
+/// A pattern with no regex metacharacters is searched as plain bytes (`memchr`/`memcmp`).
 final class TextSearch {
     /// The fields searched, in order: the first hit ends the search.
     static let fields: [StaticString] = ["title", "summary", "content_text"]
 
     private enum Method {
         case literal([UInt8], caseInsensitive: Bool)
-        case regex(POSIXRegex)
+        case regex(LinearRegex)
     }
     private let method: Method
     /// Reused for every field of every record: decoding allocates nothing once it has grown.
@@ -19,12 +19,12 @@ final class TextSearch {
         let bytes = Array(pattern.utf8)
         let meta = Set(".[]()*+?{}|^$\\".utf8)
         let isLiteral = !bytes.contains(where: { meta.contains($0) })
-        // Case folding of a literal is done on ASCII only; non-ASCII literals go through the C library as well.
+        // Case folding is ASCII only, in the regex engine too; a non-ASCII literal goes through it all the same.
         if isLiteral && (caseSensitive || !bytes.contains(where: { $0 >= 0x80 })) {
             method = .literal(caseSensitive ? bytes : ByteText.lowercasedASCII(bytes), caseInsensitive: !caseSensitive)
         } else {
             do {
-                method = .regex(try POSIXRegex(pattern, caseInsensitive: !caseSensitive))
+                method = .regex(try LinearRegex(pattern, caseInsensitive: !caseSensitive))
             } catch {
                 throw FilterSpecError("--grep: \(error.message)")
             }

@@ -4,6 +4,8 @@ import CSFilter
 /// cs-filter's `--where` compiler on arbitrary text. The first line is the expression; the rest, when it
 /// scans as a JSON object, is one more record to evaluate it on (besides a few fixed ones). An expression
 /// that compiles must evaluate without trapping, and `not (E)` must compile and give the opposite answer.
+/// The first line is also tried as a regular expression on each line: the engine's answer must not
+/// depend on its state cache, and a match must contain the pattern's required literal.
 public enum WhereFuzz {
     static let records: [String] = [
         #"{"schema":"cs.advisory/1","id":"a","title":"Password spraying","severity":"high","severities":["low","high"],"tags":["phishing"],"cves":["CVE-2024-1234"],"exploited":true,"published":"2026-04-22T18:43:05Z","source":{"feed_url":"https://x.example/f","format":"rss-2.0"},"attack":{"tactics":[{"id":"TA0006","name":"Credential Access"}],"techniques":[{"id":"T1110.003","tactics":["TA0006"]}]},"indicators":{"ipv4":["10.0.0.1"]},"n":3.5}"#,
@@ -21,6 +23,9 @@ public enum WhereFuzz {
             lines.append(String(text[text.index(after: nl)...]))
         } else {
             expression = text
+        }
+        for line in lines {
+            if let finding = RegexConsistency.check(pattern: expression, text: Array(line.utf8)) { return finding }
         }
         guard let filter = compile(expression) else { return nil }
         let negation = "not (" + expression + ")"
