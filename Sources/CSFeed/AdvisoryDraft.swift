@@ -9,6 +9,7 @@ final class FeedContext {
     var homePageURL: String?
     let fetchedAt: String?
     let documentURL: String?
+    let documentPath: String?
     var authors: [Author] = []
     /// Shared by the items of this document.
     let htmlParser = HTMLParser()
@@ -17,13 +18,15 @@ final class FeedContext {
         self.format = format
         fetchedAt = source.fetchedAt
         documentURL = source.url
+        documentPath = source.path
     }
 
     /// What the records need of the feed right now, as values: items may be built on another thread
     /// while the document goes on being read.
     func snapshot() -> FeedSnapshot {
         FeedSnapshot(format: format, feedURL: feedURL, feedTitle: feedTitle, homePageURL: homePageURL,
-                     fetchedAt: fetchedAt, documentURL: documentURL, authors: authors)
+                     fetchedAt: fetchedAt, documentURL: documentURL, documentPath: documentPath,
+                     authors: authors)
     }
 }
 
@@ -35,11 +38,19 @@ struct FeedSnapshot {
     let homePageURL: String?
     let fetchedAt: String?
     let documentURL: String?
+    let documentPath: String?
     let authors: [Author]
 
-    /// The feed URL that identifies the feed in `uid`: its own declaration, else where it came from.
-    /// Preferring the declaration keeps uids equal whether the feed was fetched or read from a file.
-    var identityURL: String { feedURL ?? documentURL ?? "" }
+    /// What identifies the feed in `uid`: what the document says about itself first (its self link, its
+    /// home page, its title), then where it came from (the URL it was fetched from, else the file's path).
+    /// The document's own words come first so that a feed fetched by cs-fetch and the same document read
+    /// from a file give the same uids; the path only counts for a document that names nothing.
+    var identity: String {
+        for candidate in [feedURL, homePageURL, feedTitle, documentURL, documentPath] {
+            if let c = candidate?.trimmingSpaces, !c.isEmpty { return c }
+        }
+        return ""
+    }
 
     /// The record's `source` object.
     func writeSource(to w: JSONBytesWriter) {
@@ -113,7 +124,7 @@ struct AdvisoryDraft {
             // No identity at all: derive one that is stable for the same title and date.
             id = SHA256.hex((title ?? "") + "\n" + (self.published?.text ?? self.modified?.text ?? ""))
         }
-        let uid = recordUID(feedURL: feed.identityURL, id: id)
+        let uid = recordUID(feedURL: feed.identity, id: id)
         // Plain-text content (JSON Feed content_text, Atom type="text") also gets its HTML form, escaped.
         let html = contentHTML.map { ContentLinks.resolve($0, base: baseURL ?? feed.documentURL) }
         var contentText = self.contentText
