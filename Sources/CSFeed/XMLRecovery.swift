@@ -18,13 +18,24 @@ enum XMLRecovery {
         xmlSetStructuredErrorFunc(nil, nil)
         defer { if let doc { xmlFreeDoc(doc) } }
         if errors.entityLoop { throw XMLFeedReader.entityError(errors, emitted: session?.emitted ?? 0) }
+        // Whether the bytes end inside the document, whatever libxml2 made of the cut.
+        let end = XMLDocumentEnd.classify(document)
+        let brokenOff: Bool
+        switch end {
+        case .beforeRoot, .insideRoot: brokenOff = true
+        case .complete, .unknown: brokenOff = false
+        }
 
-        guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
+        guard let doc, let rootNode = xmlDocGetRootElement(doc), end != .beforeRoot || session != nil else {
             if let session {
                 report(FeedIssue(level: .error, code: .dataLoss, message: "document broken off"
                                  + (streamError.map { " at line \($0.line): \($0.message)" } ?? "")
                                  + "; \(session.emitted) item\(session.emitted == 1 ? "" : "s") before the break emitted"))
                 return
+            }
+            if brokenOff {
+                throw FeedError(.dataLoss, "document broken off before any item could be read"
+                                + ((errors.firstFatal ?? streamError).map { " (line \($0.line): \($0.message))" } ?? ""))
             }
             throw FeedError(.invalidArgument, "not a feed: "
                             + ((errors.firstFatal ?? streamError).map { "XML error at line \($0.line): \($0.message)" } ?? "no root element"))
@@ -63,7 +74,8 @@ enum XMLRecovery {
         }
         collectItems(root)
         var cutOff = false
-        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished) {
+        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished)
+            || brokenOff && XMLDocumentEnd.lastIsOpen(document, localName: s.dialect.itemName) {
             items.removeLast()   // cut off mid-item: not a whole item
             cutOff = true
         }
@@ -72,7 +84,7 @@ enum XMLRecovery {
         let fromTree = s.emitted - emittedByStream
         let first = errors.firstFatal ?? streamError
         let whereText = first.map { " at line \($0.line): \($0.message)" } ?? ""
-        if cutOff || errors.firstFatalIsTruncation {
+        if cutOff || errors.firstFatalIsTruncation || brokenOff {
             report(FeedIssue(level: .error, code: .dataLoss,
                              message: "document broken off\(whereText); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"
                                 + (cutOff ? ", the item cut off is lost" : "")))
