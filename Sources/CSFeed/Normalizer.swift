@@ -33,10 +33,24 @@ public final class Normalizer {
 
     public func run(inputs: [String]) {
         for input in inputs.isEmpty ? ["-"] : inputs {
-            guard let fd = stage.openInput(input) else { continue }
-            normalize(fd: fd, input: input)
-            if fd != 0 { close(fd) }
+            guard input != "-" else { normalize(input); continue }
+            switch DirectoryInputs.list(input) {
+            case .notADirectory:
+                normalize(input)
+            case .files(let files):
+                if files.isEmpty { stage.diagnostics.warning(.invalidArgument, "directory with no feed files in it", at: Position(input: input)) }
+                for file in files { normalize(file) }
+            case .failed(let e):
+                stage.reject(nil, at: Position(input: input), e == EACCES ? .permissionDenied : .dataLoss,
+                             "cannot read the directory: \(String(cString: strerror(e)))")
+            }
         }
+    }
+
+    private func normalize(_ input: String) {
+        guard let fd = stage.openInput(input) else { return }
+        normalize(fd: fd, input: input)
+        if fd != 0 { close(fd) }
     }
 
     private func normalize(fd: Int32, input: String) {
