@@ -68,8 +68,14 @@ enum XMLFeedReader {
                 (encoding, repairsAsUTF8, transcoder) = (override, nil, nil)
                 return
             }
-            // A UTF-8 byte-order mark outweighs any name (encodingOverride gives none then).
-            let named = XMLRepair.hasBOM(head) ? nil : (override ?? XMLRepair.declaredEncoding(head))
+            // A UTF-8 byte-order mark outweighs any name, the declaration's and the HTTP charset's (the XML
+            // and WHATWG rules): libxml2 is told UTF-8 and to ignore the declaration, which it would
+            // otherwise follow and decode the UTF-8 bytes a second time (mojibake).
+            if XMLRepair.hasBOM(head) {
+                (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, nil)
+                return
+            }
+            let named = override ?? XMLRepair.declaredEncoding(head)
             if let named, Transcoder.applies(to: named), let converter = Transcoder(from: named) {
                 // The declaration still names the legacy encoding; the bytes libxml2 gets are UTF-8.
                 (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, converter)
