@@ -88,6 +88,8 @@ struct AdvisoryDraft {
     var title: String?
     var url: String?
     var summary: String?
+    /// The summary is HTML (RSS description, Atom type="html"/"xhtml"): the record gets its text.
+    var summaryIsHTML = false
     var contentHTML: String?
     /// Plain text the feed gave directly (JSON Feed content_text, Atom type="text"); used when there is no HTML.
     var contentText: String?
@@ -133,6 +135,7 @@ struct AdvisoryDraft {
             (contentText, sections) = HTMLText.extract(html, parser: parser)
         }
         let levels = severityLevels(id: id, report: report)
+        let summary = plainSummary(contentText: html != nil && self.summary == contentHTML ? contentText : nil, parser: parser)
 
         let w = JSONBytesWriter(capacity: 1024 + 2 * ((html?.utf8.count ?? 0) + (summary?.utf8.count ?? 0)))
         w.beginObject()
@@ -167,6 +170,19 @@ struct AdvisoryDraft {
         return AdvisoryRecord(bytes: w.bytes, uid: uid)
     }
 
+    /// The summary as plain text in every format, as content_text is the body's: HTML summaries (RSS
+    /// description, Atom html/xhtml) become their text, and a text summary that carries markup anyway
+    /// (`<p>…</p>` in a JSON Feed) is reduced to its text by the rule titles follow. `contentText` is the
+    /// text already extracted when the summary is the body itself (RSS without content:encoded).
+    private func plainSummary(contentText: String?, parser: HTMLParser) -> String? {
+        guard let summary else { return nil }
+        let text: String
+        if summaryIsHTML { text = contentText ?? HTMLText.extract(summary, parser: parser).text }
+        else if Self.carriesMarkup(summary) { text = HTMLText.extract(summary, parser: parser).text }
+        else { return summary }
+        return text.isEmpty ? nil : text
+    }
+
     /// The item's severities as levels, lowest first, without duplicates; unknown names are reported.
     private func severityLevels(id: String, report: (FeedIssue) -> Void) -> [Severity] {
         var levels: [Severity] = []
@@ -198,20 +214,21 @@ struct AdvisoryDraft {
     /// Titles are text. Markup in them (`Patch <b>now</b>`, `line<br>line`) is reduced to its text; a lone
     /// `<tag>` without an end tag is taken as text that mentions a tag (`XSS via <script>`).
     static func plainTitle(_ title: String) -> String {
-        let u = title.utf8
+        carriesMarkup(title) ? HTMLText.singleLine(title) : title.trimmingSpaces
+    }
+
+    /// Text with an end tag or a `<br>` in it carries markup; a lone `<tag>` is text that mentions one.
+    static func carriesMarkup(_ text: String) -> Bool {
         var hasMarkup = false
         var previous: UInt8 = 0
-        for c in u {
+        for c in text.utf8 {
             if previous == UInt8(ascii: "<"), c == UInt8(ascii: "/") || c == UInt8(ascii: "b") || c == UInt8(ascii: "B") {
                 hasMarkup = true
                 break
             }
             previous = c
         }
-        if hasMarkup, title.contains("</") || title.lowercased().contains("<br") {
-            return HTMLText.singleLine(title)
-        }
-        return title.trimmingSpaces
+        return hasMarkup && (text.contains("</") || text.lowercased().contains("<br"))
     }
 
     /// Trimmed, non-empty, without duplicates, in order.

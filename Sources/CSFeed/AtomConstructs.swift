@@ -28,6 +28,14 @@ enum AtomText {
         }
     }
 
+    /// Whether `markup(_:)` gives markup (html, xhtml, or markup put in unescaped) rather than text.
+    static func isMarkup(_ e: XMLElement) -> Bool {
+        switch (e.attribute("type") ?? "text").lowercased() {
+        case "xhtml", "application/xhtml+xml", "html", "text/html": return true
+        default: return e.hasElementChildren
+        }
+    }
+
     /// type="html": escaped markup. Feeds also wrap it in an XHTML `<div>` or put the markup in unescaped.
     static func html(_ e: XMLElement, budget: inout Int) throws(EntityBudgetExceeded) -> String {
         let kids = e.children

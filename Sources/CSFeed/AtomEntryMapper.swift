@@ -37,6 +37,7 @@ enum AtomEntryMapper {
         case "summary":
             let summary = try AtomText.markup(e, budget: &budget)
             d.summary = summary.map { ContentLinks.resolve($0, base: e.baseURL) }
+            d.summaryIsHTML = AtomText.isMarkup(e)
         case "content":
             return try content(e, into: &d, budget: &budget)
         case "published", "issued", "created":

@@ -63,6 +63,7 @@ enum RSSItemMapper {
             d.extensions.remove("dc:description")
         }
         d.summary = description
+        d.summaryIsHTML = true   // RSS descriptions are HTML (escaped or not)
         if let encoded { d.contentHTML = encoded } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
         return d
     }
