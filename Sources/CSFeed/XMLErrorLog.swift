@@ -31,7 +31,9 @@ final class XMLErrorLog {
         lastFatal = entry
         switch UInt32(e.code) {
         case XML_ERR_ENTITY_LOOP.rawValue:
-            if !entityLoop { entityLoopLine = entry.line }
+            // libxml2 expands an entity's text with a parser of its own, which reports the loop first, at a
+            // line of that text (1); the document's parser reports it last, at the line in the document.
+            entityLoopLine = entry.line
             entityLoop = true
         case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
             break

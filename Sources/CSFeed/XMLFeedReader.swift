@@ -140,7 +140,15 @@ enum XMLFeedReader {
         }
         let (session, status) = streamed
 
-        if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
+        if errors.entityLoop {
+            // libxml2 parses ahead of the node the reader is on, so the expansion stops the stream with
+            // complete items before it still unread. The tree parser reads the document again up to the same
+            // point; those items are emitted from the tree, and the expansion is reported (it throws).
+            guard let whole = input.wholeDocument() else { throw entityError(errors, emitted: session?.emitted ?? 0) }
+            try recover(whole, input: input, encoding: encoding, source: source, session: session, errors: errors,
+                        report: report, emit: emit)
+            return
+        }
         if input.readError != 0 {
             throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
         }
@@ -161,16 +169,8 @@ enum XMLFeedReader {
                                  + "; \(s) item\(s == 1 ? "" : "s") before it emitted; the input cannot be read again to recover the rest"))
                 return
             }
-            // The same repair as the stream's (wholeDocument() is converted to UTF-8 if the stream was).
-            let utf8 = input.repair?.utf8
-            let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
-            let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
-                Result { () throws(FeedError) in
-                    try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
-                                            streamError: errors.lastFatal, report: report, emit: emit)
-                }
-            }
-            try result.get()
+            try recover(whole, input: input, encoding: encoding, source: source, session: session, errors: errors,
+                        report: report, emit: emit)
             return
         }
         guard session != nil else {
@@ -181,6 +181,21 @@ enum XMLFeedReader {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
         }
+    }
+
+    /// Reads the whole document again with the recovering tree parser (XMLRecovery), after the same
+    /// repair as the stream's (wholeDocument() is converted to UTF-8 if the stream was).
+    private static func recover(_ whole: [UInt8], input: XMLInput, encoding: String?, source: FeedSource, session: FeedSession?,
+                                errors: XMLErrorLog, report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        let utf8 = input.repair?.utf8
+        let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
+        let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
+            Result { () throws(FeedError) in
+                try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
+                                        streamError: errors.lastFatal, report: report, emit: emit)
+            }
+        }
+        try result.get()
     }
 
     /// Reads the document with the streaming reader: the root says what it is, feed-level elements go to

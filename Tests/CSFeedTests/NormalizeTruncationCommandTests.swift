@@ -27,3 +27,16 @@ extension NormalizeCommandTests {
         XCTAssertEqual(whole.stderr, "")
     }
 }
+
+/// cs-normalize on a billion-laughs document, from a file and from a pipe.
+extension NormalizeCommandTests {
+    func testBillionLaughsKeepsTheItemsBeforeIt() throws {
+        let (doc, line) = EntityBudgetTests.billionLaughs(good: 50)
+        let path = try write("bomb.xml", doc)
+        for r in [try run(["--log-format", "json", path]), try run(["--log-format", "json"], stdin: Data(doc.utf8))] {
+            XCTAssertEqual(r.status, 2)
+            XCTAssertEqual(r.records.count, 50, r.stderr)
+            XCTAssertTrue(r.stderr.contains(#""code":"RESOURCE_EXHAUSTED","message":"entity expansion limit exceeded at line \#(line) "#), r.stderr)
+        }
+    }
+}
