@@ -111,6 +111,11 @@ struct AdvisoryDraft {
 
     init(index: Int) { self.index = index }
 
+    /// About the bytes of text the draft holds (for the record pipeline's byte bound).
+    var textBytes: Int {
+        (title?.utf8.count ?? 0) + (summary?.utf8.count ?? 0) + (contentHTML?.utf8.count ?? 0) + (contentText?.utf8.count ?? 0)
+    }
+
     /// Builds the record, reporting what had to be repaired or dropped. Fields are written in schema
     /// order straight into bytes (see AdvisoryRecord).
     func record(in feed: FeedSnapshot, parser: HTMLParser, report: (FeedIssue) -> Void) -> AdvisoryRecord {

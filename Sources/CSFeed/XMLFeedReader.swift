@@ -12,8 +12,11 @@ import CSCore
 /// XML_PARSE_DTDLOAD: external entities and DTDs are not loaded, and entity text is expanded only by
 /// cs, within a per-item budget, on top of libxml2's own entity-amplification checks.
 enum XMLFeedReader {
-    /// Bytes of text one item may expand to (entities included).
-    static let itemTextBudget = 32 << 20
+    /// Bytes of text one item may hold, entities expanded: an item over it is reported (RESOURCE_EXHAUSTED,
+    /// with its line) and skipped. Building a record takes a few times its text (the HTML, its text, the
+    /// JSON), on each of two threads, so this bounds memory; libxml2 already refuses one text node of
+    /// more than 10 MB, so no item of real fields is near it.
+    static let itemTextBudget = 16 << 20
 
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
@@ -148,6 +151,13 @@ enum XMLFeedReader {
             try recover(whole, input: input, encoding: encoding, source: source, session: session, errors: errors,
                         report: report, emit: emit)
             return
+        }
+        if let line = errors.hugeTextLine {
+            // One text longer than libxml2 holds (10 MB): the stream cannot go past it, and reading the
+            // whole document again to recover would hold all of it (gigabytes for a gigabyte description).
+            let n = session?.emitted ?? 0
+            throw FeedError(.resourceExhausted, "a text longer than 10 MB (libxml2's limit for one text) in the item at line \(line);"
+                            + " it and the rest of the document are skipped; \(n) item\(n == 1 ? "" : "s") before it emitted")
         }
         if input.readError != 0 {
             throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
