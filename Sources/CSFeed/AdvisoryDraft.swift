@@ -182,10 +182,23 @@ struct AdvisoryDraft {
     private func plainSummary(contentText: String?, parser: HTMLParser) -> String? {
         guard let summary else { return nil }
         let text: String
+        if summaryIsHTML, Self.isAlreadyText(summary) { return summary }
         if summaryIsHTML { text = contentText ?? HTMLText.extract(summary, parser: parser).text }
         else if Self.carriesMarkup(summary) { text = HTMLText.extract(summary, parser: parser).text }
         else { return summary }
         return text.isEmpty ? nil : text
+    }
+
+    /// HTML that is its own text: no markup or reference, and no whitespace the HTML reader would collapse
+    /// (most descriptions beside a content:encoded are plain sentences); saves reading it as HTML.
+    static func isAlreadyText(_ s: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for c in s.utf8 {
+            if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D { return false }
+            if c == 0x20, previous == 0x20 { return false }   // leading or doubled
+            previous = c
+        }
+        return previous != 0x20   // not empty, no trailing space
     }
 
     /// The item's severities as levels, lowest first, without duplicates; unknown names are reported.

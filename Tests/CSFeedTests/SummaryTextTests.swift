@@ -36,4 +36,16 @@ final class SummaryTextTests: XCTestCase {
         let records = parseFeed(doc).records
         XCTAssertEqual(records.map { $0.str("summary") }, ["Patch now", "XSS via <script> tag", "Plain & simple"])
     }
+
+    /// Plain descriptions skip the HTML reader: what they give must be what it gives.
+    func testPlainDescriptionsGiveWhatTheHTMLReaderGives() throws {
+        let extractor = HTMLTextExtractor()
+        for text in ["Short and plain.", " leading space", "trailing space ", "two  spaces", "line\nbreak", "tab\there",
+                     "a < b", "AT&T", "non-breaking\u{00A0}space", "émigré “quoted” — dash", "x"] {
+            let doc = "<rss version=\"2.0\"><channel><title>t</title><item><guid>1</guid><description><![CDATA[\(text)]]></description>"
+                + "<content:encoded xmlns:content=\"http://purl.org/rss/1.0/modules/content/\">body</content:encoded></item></channel></rss>"
+            let want = extractor.extract(text).text
+            XCTAssertEqual(try XCTUnwrap(parseFeed(doc).only).str("summary"), want.isEmpty ? nil : want, text)
+        }
+    }
 }
