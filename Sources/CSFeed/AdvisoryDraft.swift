@@ -189,12 +189,13 @@ struct AdvisoryDraft {
         return text.isEmpty ? nil : text
     }
 
-    /// HTML that is its own text: no markup or reference, and no whitespace the HTML reader would collapse
-    /// (most descriptions beside a content:encoded are plain sentences); saves reading it as HTML.
+    /// HTML that is its own text: no markup or reference, and no whitespace (no-break spaces included) the
+    /// HTML reader would collapse (most descriptions beside a content:encoded are plain sentences); saves reading it as HTML.
     static func isAlreadyText(_ s: String) -> Bool {
         var previous: UInt8 = 0x20
         for c in s.utf8 {
             if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D { return false }
+            if c == 0xA0 { return false }   // the end of U+00A0, a space to the HTML reader (or of another character)
             if c == 0x20, previous == 0x20 { return false }   // leading or doubled
             previous = c
         }
