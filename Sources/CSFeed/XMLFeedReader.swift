@@ -156,8 +156,8 @@ enum XMLFeedReader {
             // One text longer than libxml2 holds (10 MB): the stream cannot go past it, and reading the
             // whole document again to recover would hold all of it (gigabytes for a gigabyte description).
             let n = session?.emitted ?? 0
-            throw FeedError(.resourceExhausted, "a text longer than 10 MB (libxml2's limit for one text) in the item at line \(line);"
-                            + " it and the rest of the document are skipped; \(n) item\(n == 1 ? "" : "s") before it emitted")
+            throw FeedError(.resourceExhausted, "a text longer than 10 MB (libxml2's limit for one text) reaches line \(line);"
+                            + " the item it is in and the rest of the document are skipped; \(n) item\(n == 1 ? "" : "s") before it emitted")
         }
         if input.readError != 0 {
             throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
