@@ -129,6 +129,6 @@ extension NormalizeCommandTests {
         let path = try write("large-items.xml", amplifiedRSS(items: 24, entityKB: 100, references: 40))
         let run = try peakKiB(normalizing: path, readingChunksOf: 1 << 16, pause: 2000)
         XCTAssertEqual(run.status, 0, run.stderr)
-        XCTAssertLessThan(run.kib, 160 * 1024, "peak RSS \(run.kib) KiB")
+        XCTAssertLessThan(run.kib, 200 * 1024, "peak RSS \(run.kib) KiB")   // 134 MiB measured; 340 MiB before
     }
 }
