@@ -9,6 +9,7 @@ final class FeedContext {
     var homePageURL: String?
     let fetchedAt: String?
     let documentURL: String?
+    let documentPath: String?
     var authors: [Author] = []
     /// Shared by the items of this document.
     let htmlParser = HTMLParser()
@@ -17,13 +18,15 @@ final class FeedContext {
         self.format = format
         fetchedAt = source.fetchedAt
         documentURL = source.url
+        documentPath = source.path
     }
 
     /// What the records need of the feed right now, as values: items may be built on another thread
     /// while the document goes on being read.
     func snapshot() -> FeedSnapshot {
         FeedSnapshot(format: format, feedURL: feedURL, feedTitle: feedTitle, homePageURL: homePageURL,
-                     fetchedAt: fetchedAt, documentURL: documentURL, authors: authors)
+                     fetchedAt: fetchedAt, documentURL: documentURL, documentPath: documentPath,
+                     authors: authors)
     }
 }
 
@@ -35,11 +38,19 @@ struct FeedSnapshot {
     let homePageURL: String?
     let fetchedAt: String?
     let documentURL: String?
+    let documentPath: String?
     let authors: [Author]
 
-    /// The feed URL that identifies the feed in `uid`: its own declaration, else where it came from.
-    /// Preferring the declaration keeps uids equal whether the feed was fetched or read from a file.
-    var identityURL: String { feedURL ?? documentURL ?? "" }
+    /// What identifies the feed in `uid`: what the document says about itself first (its self link, its
+    /// home page, its title), then where it came from (the URL it was fetched from, else the file's path).
+    /// The document's own words come first so that a feed fetched by cs-fetch and the same document read
+    /// from a file give the same uids; the path only counts for a document that names nothing.
+    var identity: String {
+        for candidate in [feedURL, homePageURL, feedTitle, documentURL, documentPath] {
+            if let c = candidate?.trimmingSpaces, !c.isEmpty { return c }
+        }
+        return ""
+    }
 
     /// The record's `source` object.
     func writeSource(to w: JSONBytesWriter) {
@@ -77,6 +88,8 @@ struct AdvisoryDraft {
     var title: String?
     var url: String?
     var summary: String?
+    /// The summary is HTML (RSS description, Atom type="html"/"xhtml"): the record gets its text.
+    var summaryIsHTML = false
     var contentHTML: String?
     /// Plain text the feed gave directly (JSON Feed content_text, Atom type="text"); used when there is no HTML.
     var contentText: String?
@@ -98,6 +111,11 @@ struct AdvisoryDraft {
 
     init(index: Int) { self.index = index }
 
+    /// About the bytes of text the draft holds (for the record pipeline's byte bound).
+    var textBytes: Int {
+        (title?.utf8.count ?? 0) + (summary?.utf8.count ?? 0) + (contentHTML?.utf8.count ?? 0) + (contentText?.utf8.count ?? 0)
+    }
+
     /// Builds the record, reporting what had to be repaired or dropped. Fields are written in schema
     /// order straight into bytes (see AdvisoryRecord).
     func record(in feed: FeedSnapshot, parser: HTMLParser, report: (FeedIssue) -> Void) -> AdvisoryRecord {
@@ -113,7 +131,7 @@ struct AdvisoryDraft {
             // No identity at all: derive one that is stable for the same title and date.
             id = SHA256.hex((title ?? "") + "\n" + (self.published?.text ?? self.modified?.text ?? ""))
         }
-        let uid = recordUID(feedURL: feed.identityURL, id: id)
+        let uid = recordUID(feedURL: feed.identity, id: id)
         // Plain-text content (JSON Feed content_text, Atom type="text") also gets its HTML form, escaped.
         let html = contentHTML.map { ContentLinks.resolve($0, base: baseURL ?? feed.documentURL) }
         var contentText = self.contentText
@@ -122,6 +140,7 @@ struct AdvisoryDraft {
             (contentText, sections) = HTMLText.extract(html, parser: parser)
         }
         let levels = severityLevels(id: id, report: report)
+        let summary = plainSummary(contentText: html != nil && self.summary == contentHTML ? contentText : nil, parser: parser)
 
         let w = JSONBytesWriter(capacity: 1024 + 2 * ((html?.utf8.count ?? 0) + (summary?.utf8.count ?? 0)))
         w.beginObject()
@@ -156,6 +175,33 @@ struct AdvisoryDraft {
         return AdvisoryRecord(bytes: w.bytes, uid: uid)
     }
 
+    /// The summary as plain text in every format, as content_text is the body's: HTML summaries (RSS
+    /// description, Atom html/xhtml) become their text, and a text summary that carries markup anyway
+    /// (`<p>…</p>` in a JSON Feed) is reduced to its text by the rule titles follow. `contentText` is the
+    /// text already extracted when the summary is the body itself (RSS without content:encoded).
+    private func plainSummary(contentText: String?, parser: HTMLParser) -> String? {
+        guard let summary else { return nil }
+        let text: String
+        if summaryIsHTML, Self.isAlreadyText(summary) { return summary }
+        if summaryIsHTML { text = contentText ?? HTMLText.extract(summary, parser: parser).text }
+        else if Self.carriesMarkup(summary) { text = HTMLText.extract(summary, parser: parser).text }
+        else { return summary }
+        return text.isEmpty ? nil : text
+    }
+
+    /// HTML that is its own text: no markup or reference, and no whitespace (no-break spaces included) the
+    /// HTML reader would collapse (most descriptions beside a content:encoded are plain sentences); saves reading it as HTML.
+    static func isAlreadyText(_ s: String) -> Bool {
+        var previous: UInt8 = 0x20
+        for c in s.utf8 {
+            if c == UInt8(ascii: "<") || c == UInt8(ascii: "&") || c == 0x09 || c == 0x0A || c == 0x0C || c == 0x0D { return false }
+            if c == 0xA0 { return false }   // the end of U+00A0, a space to the HTML reader (or of another character)
+            if c == 0x20, previous == 0x20 { return false }   // leading or doubled
+            previous = c
+        }
+        return previous != 0x20   // not empty, no trailing space
+    }
+
     /// The item's severities as levels, lowest first, without duplicates; unknown names are reported.
     private func severityLevels(id: String, report: (FeedIssue) -> Void) -> [Severity] {
         var levels: [Severity] = []
@@ -187,20 +233,21 @@ struct AdvisoryDraft {
     /// Titles are text. Markup in them (`Patch <b>now</b>`, `line<br>line`) is reduced to its text; a lone
     /// `<tag>` without an end tag is taken as text that mentions a tag (`XSS via <script>`).
     static func plainTitle(_ title: String) -> String {
-        let u = title.utf8
+        carriesMarkup(title) ? HTMLText.singleLine(title) : title.trimmingSpaces
+    }
+
+    /// Text with an end tag or a `<br>` in it carries markup; a lone `<tag>` is text that mentions one.
+    static func carriesMarkup(_ text: String) -> Bool {
         var hasMarkup = false
         var previous: UInt8 = 0
-        for c in u {
+        for c in text.utf8 {
             if previous == UInt8(ascii: "<"), c == UInt8(ascii: "/") || c == UInt8(ascii: "b") || c == UInt8(ascii: "B") {
                 hasMarkup = true
                 break
             }
             previous = c
         }
-        if hasMarkup, title.contains("</") || title.lowercased().contains("<br") {
-            return HTMLText.singleLine(title)
-        }
-        return title.trimmingSpaces
+        return hasMarkup && (text.contains("</") || text.lowercased().contains("<br"))
     }
 
     /// Trimmed, non-empty, without duplicates, in order.

@@ -12,7 +12,7 @@ enum AtomText {
     }
 
     /// As the feed wrote it, markup kept (summaries); base64 (Atom 0.3 mode, or a non-text type) decoded.
-    static func markup(_ e: XMLElement, budget: inout Int) throws(EntityBudgetExceeded) -> String? {
+    static func markup(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> String? {
         let type = (e.attribute("type") ?? "text").lowercased()
         switch type {
         case "xhtml", "application/xhtml+xml": return xhtmlInner(e)
@@ -28,8 +28,16 @@ enum AtomText {
         }
     }
 
+    /// Whether `markup(_:)` gives markup (html, xhtml, or markup put in unescaped) rather than text.
+    static func isMarkup(_ e: XMLElement) -> Bool {
+        switch (e.attribute("type") ?? "text").lowercased() {
+        case "xhtml", "application/xhtml+xml", "html", "text/html": return true
+        default: return e.hasElementChildren
+        }
+    }
+
     /// type="html": escaped markup. Feeds also wrap it in an XHTML `<div>` or put the markup in unescaped.
-    static func html(_ e: XMLElement, budget: inout Int) throws(EntityBudgetExceeded) -> String {
+    static func html(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> String {
         let kids = e.children
         if kids.count == 1, kids[0].localName == "div", !kids[0].hasElementChildren {
             return try kids[0].text(budget: &budget).trimmingSpaces

@@ -2,7 +2,7 @@ import CSCore
 
 /// An Atom 1.0 or 0.3 `<entry>` into a draft.
 enum AtomEntryMapper {
-    static func draft(_ entry: XMLElement, index: Int, budget: inout Int) throws(EntityBudgetExceeded) -> AdvisoryDraft {
+    static func draft(_ entry: XMLElement, index: Int, budget: inout Int) throws(ItemTextBudgetExceeded) -> AdvisoryDraft {
         var d = AdvisoryDraft(index: index)
         d.baseURL = entry.baseURL
         for child in entry.children {
@@ -22,7 +22,7 @@ enum AtomEntryMapper {
         return d
     }
 
-    private static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
+    private static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
         switch e.localName {
         case "id":
             // Relative ids (rare, but real) are read against xml:base, as feedparser and gofeed do.
@@ -37,6 +37,7 @@ enum AtomEntryMapper {
         case "summary":
             let summary = try AtomText.markup(e, budget: &budget)
             d.summary = summary.map { ContentLinks.resolve($0, base: e.baseURL) }
+            d.summaryIsHTML = AtomText.isMarkup(e)
         case "content":
             return try content(e, into: &d, budget: &budget)
         case "published", "issued", "created":
@@ -66,7 +67,7 @@ enum AtomEntryMapper {
     }
 
     /// Atom content by its type (and 0.3 mode): html, xhtml, text, or base64-encoded text.
-    private static func content(_ e: XMLElement, into d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
+    private static func content(_ e: XMLElement, into d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
         if d.contentHTML != nil || d.contentText != nil || e.attribute("src") != nil { return false }
         let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
         let mode = e.attribute("mode")?.trimmingSpaces.lowercased()

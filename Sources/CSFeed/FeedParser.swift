@@ -8,11 +8,15 @@ public struct FeedSource: Sendable {
     public var contentType: String?
     /// RFC 3339; goes to `source.fetched_at`.
     public var fetchedAt: String?
+    /// The file the document was read from, as named: the feed's identity of last resort (see
+    /// FeedSnapshot.identity), for a document that says nothing about itself and has no URL.
+    public var path: String?
 
-    public init(url: String? = nil, contentType: String? = nil, fetchedAt: String? = nil) {
+    public init(url: String? = nil, contentType: String? = nil, fetchedAt: String? = nil, path: String? = nil) {
         self.url = url
         self.contentType = contentType
         self.fetchedAt = fetchedAt
+        self.path = path
     }
 }
 

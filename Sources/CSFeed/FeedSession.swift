@@ -1,3 +1,4 @@
+internal import CLibXML2
 import CSCore
 
 /// The state of one XML feed document while it streams: what the feed said about itself so far,
@@ -59,8 +60,14 @@ final class FeedSession {
             case .atom: draft = try AtomEntryMapper.draft(e, index: index, budget: &budget)
             }
         } catch {
+            let limit = "\(XMLFeedReader.itemTextBudget >> 20) MiB"
+            let line = xmlGetLineNo(e.node)
+            let place = [error.element.isEmpty ? nil : "in <\(error.element)>", line > 0 ? "item at line \(line)" : nil].compactMap { $0 }
+            let detail = place.isEmpty ? "" : " (\(place.joined(separator: ", ")))"
             report(FeedIssue(level: .error, code: .resourceExhausted,
-                             message: "text of the item expands past \(XMLFeedReader.itemTextBudget >> 20) MiB (entity expansion); item skipped",
+                             message: (error.throughEntities
+                                       ? "its text expands past \(limit) through entity references\(detail); item skipped"
+                                       : "its text is larger than \(limit)\(detail); item skipped"),
                              item: index))
             return nil
         }

@@ -76,10 +76,12 @@ enum JSONFeedReader {
         }
         if let broken {
             let (code, text) = describe(broken, input: input)
-            // Nothing came of it: the document is no feed we can use, as when it was parsed whole.
+            // Nothing came of it: a document that is not JSON is no feed we can use, as when it was parsed
+            // whole; one that ends early is a feed that lost its rest (DATA_LOSS, like a later break).
             guard run.emitted > 0 else {
                 switch broken {
-                case .truncated, .invalid: throw FeedError(.invalidArgument, "invalid JSON: \(text)")
+                case .truncated: throw FeedError(.dataLoss, "\(text); no item before the break")
+                case .invalid: throw FeedError(.invalidArgument, "invalid JSON: \(text)")
                 case .tooLarge, .readFailed: throw FeedError(code, text)
                 }
             }

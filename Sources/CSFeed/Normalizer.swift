@@ -33,15 +33,31 @@ public final class Normalizer {
 
     public func run(inputs: [String]) {
         for input in inputs.isEmpty ? ["-"] : inputs {
-            guard let fd = stage.openInput(input) else { continue }
-            normalize(fd: fd, input: input)
-            if fd != 0 { close(fd) }
+            guard input != "-" else { normalize(input); continue }
+            switch DirectoryInputs.list(input) {
+            case .notADirectory:
+                normalize(input)
+            case .files(let files):
+                if files.isEmpty { stage.diagnostics.warning(.invalidArgument, "directory with no feed files in it", at: Position(input: input)) }
+                for file in files { normalize(file) }
+            case .failed(let e):
+                stage.reject(nil, at: Position(input: input), e == EACCES ? .permissionDenied : .dataLoss,
+                             "cannot read the directory: \(String(cString: strerror(e)))")
+            }
         }
+    }
+
+    private func normalize(_ input: String) {
+        guard let fd = stage.openInput(input) else { return }
+        normalize(fd: fd, input: input)
+        if fd != 0 { close(fd) }
     }
 
     private func normalize(fd: Int32, input: String) {
         let reader = InputReader(fd: fd)
         let position = Position(input: input)
+        // A file's path identifies its feed in `uid` when the document names nothing about itself.
+        let fileSource = FeedSource(path: input == "-" ? nil : input)
         // Read only as far as the first meaningful byte: a slow producer's first record must not wait.
         var firstByte: UInt8?
         while firstByte == nil {
@@ -71,7 +87,7 @@ public final class Normalizer {
             // XML streams through libxml2 as it is read: records leave before the document ends.
             let prefix = reader.takeBuffered()
             parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
-                try XMLFeedReader.parse(descriptor: fd, prefix: prefix, source: FeedSource(), report: report, emit: emit)
+                try XMLFeedReader.parse(descriptor: fd, prefix: prefix, source: fileSource, report: report, emit: emit)
             }
             return
         }
@@ -102,7 +118,7 @@ public final class Normalizer {
             // A JSON Feed streams as it is read: records leave before the document ends.
             let prefix = reader.takeBuffered()
             parse(at: position, deadLetter: nil, label: nil) { report, emit throws(FeedError) in
-                try JSONFeedReader.parse(descriptor: fd, prefix: prefix, source: FeedSource(), maxValueBytes: maxDocumentBytes,
+                try JSONFeedReader.parse(descriptor: fd, prefix: prefix, source: fileSource, maxValueBytes: maxDocumentBytes,
                                          report: report, emit: emit)
             }
             return
@@ -111,7 +127,7 @@ public final class Normalizer {
         let (bytes, problem) = reader.readAll(limit: maxDocumentBytes)
         if let problem { fail(problem, at: position); return }
         guard let bytes else { return }
-        parseDocument(bytes, source: FeedSource(), input: input, line: nil, deadLetter: nil)
+        parseDocument(bytes, source: fileSource, input: input, line: nil, deadLetter: nil)
     }
 
     /// The root member names a JSON Feed starts with; cs records and envelopes start with none of them.

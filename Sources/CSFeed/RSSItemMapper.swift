@@ -3,7 +3,7 @@ import CSCore
 /// An RSS 0.9x/1.0/2.0 `<item>` into a draft. RSS 1.0 and 0.90 elements live in their own namespaces;
 /// RSS 0.9x/2.0 elements in none.
 enum RSSItemMapper {
-    static func draft(_ item: XMLElement, index: Int, budget: inout Int) throws(EntityBudgetExceeded) -> AdvisoryDraft {
+    static func draft(_ item: XMLElement, index: Int, budget: inout Int) throws(ItemTextBudgetExceeded) -> AdvisoryDraft {
         var d = AdvisoryDraft(index: index)
         d.baseURL = item.baseURL
         var description: String?
@@ -63,6 +63,7 @@ enum RSSItemMapper {
             d.extensions.remove("dc:description")
         }
         d.summary = description
+        d.summaryIsHTML = true   // RSS descriptions are HTML (escaped or not)
         if let encoded { d.contentHTML = encoded } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
         return d
     }

@@ -9,7 +9,9 @@ import CSCore
 /// item's HTML (content_text, sections) and its JSON are most of the work. When this thread falls behind,
 /// the reading thread builds records too and queues them ready-made. Items, records and issues pass
 /// through one bounded queue, so records and diagnostics come out in document order, and only this
-/// thread calls `report` and `emit` while it runs. Memory stays bounded by the queue's capacity.
+/// thread calls `report` and `emit` while it runs. Memory stays bounded by the queue's capacity, in
+/// entries and in bytes: behind a slow reader of the output, a queue of large items would otherwise
+/// hold 64 of them (gigabytes with items of tens of megabytes), so the reading thread waits instead.
 final class RecordPipeline {
     enum Work {
         /// An item for this thread to build.
@@ -17,12 +19,25 @@ final class RecordPipeline {
         /// A record the reading thread built itself (while this one was busy): only to be emitted.
         case ready(AdvisoryRecord)
         case issue(FeedIssue)
+
+        /// About the bytes the work holds (an item's text, a record's JSON).
+        var bytes: Int {
+            switch self {
+            case .item(let draft, _): return draft.textBytes
+            case .ready(let record): return record.bytes.count
+            case .issue(let issue): return issue.message.utf8.count
+            }
+        }
     }
 
     static let capacity = 64
+    /// The bytes the queue may hold; one piece of work larger than this still passes, alone.
+    static let byteCapacity = 16 << 20
     private var slots: [Work?] = Array(repeating: nil, count: RecordPipeline.capacity)
+    private var slotBytes = [Int](repeating: 0, count: RecordPipeline.capacity)
     private var head = 0
     private var count = 0
+    private var queuedBytes = 0
     private var closed = false
     private let mutex = UnsafeMutablePointer<pthread_mutex_t>.allocate(capacity: 1)
     private let notEmpty = UnsafeMutablePointer<pthread_cond_t>.allocate(capacity: 1)
@@ -64,9 +79,12 @@ final class RecordPipeline {
     /// work is done at once on the caller's thread.
     func submit(_ work: Work) {
         guard started else { handle(work); return }
+        let bytes = work.bytes
         pthread_mutex_lock(mutex)
-        while count == Self.capacity { pthread_cond_wait(notFull, mutex) }
+        while count == Self.capacity || count > 0 && queuedBytes + bytes > Self.byteCapacity { pthread_cond_wait(notFull, mutex) }
         slots[(head + count) % Self.capacity] = work
+        slotBytes[(head + count) % Self.capacity] = bytes
+        queuedBytes += bytes
         count += 1
         pthread_cond_signal(notEmpty)
         pthread_mutex_unlock(mutex)
@@ -127,6 +145,7 @@ final class RecordPipeline {
             }
             let work = slots[head]!
             slots[head] = nil
+            queuedBytes -= slotBytes[head]
             head = (head + 1) % Self.capacity
             count -= 1
             pthread_cond_signal(notFull)

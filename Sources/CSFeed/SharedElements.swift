@@ -3,7 +3,7 @@ import CSCore
 /// Elements from Dublin Core and Atom that RSS and Atom documents both borrow.
 enum SharedElements {
     /// Applies a borrowed element to the draft; false when it is not one cs models.
-    static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(EntityBudgetExceeded) -> Bool {
+    static func apply(_ e: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
         switch (e.namespace, e.localName) {
         case (XMLNamespace.dc?, "creator"):
             let name = try e.text(budget: &budget).trimmingSpaces

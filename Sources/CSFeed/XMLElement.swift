@@ -20,8 +20,14 @@ enum XMLNamespace {
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
 }
 
-/// Entity expansion went past the per-item budget (a billion-laughs document).
-struct EntityBudgetExceeded: Error {}
+/// The text of one item went past the per-item budget (XMLFeedReader.itemTextBudget): a long text, or
+/// entity references expanding to one (an amplification attack).
+struct ItemTextBudgetExceeded: Error {
+    /// The element whose text went past it, as written (`description`); empty until text(budget:) names it.
+    var element = ""
+    /// Entity references made up part of the text.
+    var throughEntities = false
+}
 
 /// An element of an expanded item subtree. Valid while the streaming reader is on that item.
 struct XMLElement {
@@ -124,22 +130,26 @@ struct XMLElement {
     }
 
     /// All text inside the element, entities expanded within `budget` bytes.
-    func text(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+    func text(budget: inout Int) throws(ItemTextBudgetExceeded) -> String {
         // Most elements hold one text node: its bytes become the String without a copy in between.
         if let only = node.pointee.children, only.pointee.next == nil,
            only.pointee.type == XML_TEXT_NODE || only.pointee.type == XML_CDATA_SECTION_NODE, let content = only.pointee.content {
             let len = Int(strlen(content))
             budget -= len
-            if budget < 0 { throw EntityBudgetExceeded() }
+            if budget < 0 { throw ItemTextBudgetExceeded(element: qualifiedName) }
             return String(decoding: UnsafeBufferPointer(start: content, count: len), as: UTF8.self)
         }
         var out: [UInt8] = []
-        try Self.collectText(node.pointee.children, doc: node.pointee.doc, into: &out, budget: &budget, depth: 0)
+        do {
+            try Self.collectText(node.pointee.children, doc: node.pointee.doc, into: &out, budget: &budget, depth: 0)
+        } catch {
+            throw ItemTextBudgetExceeded(element: error.element.isEmpty ? qualifiedName : error.element, throughEntities: error.throughEntities)
+        }
         return String(decoding: out, as: UTF8.self)
     }
 
     private static func collectText(_ first: UnsafeMutablePointer<xmlNode>?, doc: UnsafeMutablePointer<xmlDoc>?,
-                                    into out: inout [UInt8], budget: inout Int, depth: Int) throws(EntityBudgetExceeded) {
+                                    into out: inout [UInt8], budget: inout Int, depth: Int) throws(ItemTextBudgetExceeded) {
         var c = first
         while let n = c {
             switch n.pointee.type {
@@ -147,20 +157,20 @@ struct XMLElement {
                 if let content = n.pointee.content {
                     let len = Int(strlen(content))
                     budget -= len
-                    if budget < 0 { throw EntityBudgetExceeded() }
+                    if budget < 0 { throw ItemTextBudgetExceeded(throughEntities: depth > 0) }
                     out.append(contentsOf: UnsafeBufferPointer(start: content, count: len))
                 }
             case XML_ELEMENT_NODE:
                 try collectText(n.pointee.children, doc: doc, into: &out, budget: &budget, depth: depth)
             case XML_ENTITY_REF_NODE:
-                if depth > 40 { throw EntityBudgetExceeded() }
+                if depth > 40 { throw ItemTextBudgetExceeded(throughEntities: true) }
                 if let name = n.pointee.name, let entity = xmlGetDocEntity(doc, name) {
                     if let children = entity.pointee.children {
                         try collectText(children, doc: doc, into: &out, budget: &budget, depth: depth + 1)
                     } else if let content = entity.pointee.content {
                         let len = Int(strlen(content))
                         budget -= len
-                        if budget < 0 { throw EntityBudgetExceeded() }
+                        if budget < 0 { throw ItemTextBudgetExceeded(throughEntities: true) }
                         out.append(contentsOf: UnsafeBufferPointer(start: content, count: len))
                     }
                 } else if let name = n.pointee.name, let desc = htmlEntityLookup(name) {
@@ -175,7 +185,7 @@ struct XMLElement {
 
     /// An element meant to hold escaped HTML: its text, or, when a feed put the markup in unescaped
     /// (`<description>line<br/>next</description>`), that markup serialized.
-    func htmlText(budget: inout Int) throws(EntityBudgetExceeded) -> String {
+    func htmlText(budget: inout Int) throws(ItemTextBudgetExceeded) -> String {
         hasElementChildren ? innerXML : try text(budget: &budget)
     }
 
@@ -194,7 +204,7 @@ struct XMLElement {
 
     /// The element as an `extensions` value: its text when it has neither attributes nor child elements,
     /// else an object of `@attribute`s, child elements by name (repeated ones as arrays) and `#text`.
-    func extensionValue(budget: inout Int) throws(EntityBudgetExceeded) -> JSON {
+    func extensionValue(budget: inout Int) throws(ItemTextBudgetExceeded) -> JSON {
         let attributes = node.pointee.properties
         if attributes == nil && !hasElementChildren { return .string(try text(budget: &budget)) }
         let o = JSON.object()

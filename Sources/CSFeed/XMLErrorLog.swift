@@ -10,6 +10,8 @@ final class XMLErrorLog {
     private(set) var truncated = false
     private(set) var entityLoop = false
     private(set) var entityLoopLine = 0
+    /// libxml2 refused a text node longer than its limit (10,000,000 bytes), at this line.
+    private(set) var hugeTextLine: Int?
     /// Elements still open when the document ended (truncation).
     private(set) var unfinished: [String] = []
     /// The first error says the document ended early (rather than that it is malformed).
@@ -29,9 +31,12 @@ final class XMLErrorLog {
                 || c == XML_ERR_COMMENT_NOT_FINISHED.rawValue || c == XML_ERR_DOCUMENT_END.rawValue && message.hasPrefix("Premature")
         }
         lastFatal = entry
+        if hugeTextLine == nil, message.contains("huge text node") { hugeTextLine = entry.line }
         switch UInt32(e.code) {
         case XML_ERR_ENTITY_LOOP.rawValue:
-            if !entityLoop { entityLoopLine = entry.line }
+            // libxml2 expands an entity's text with a parser of its own, which reports the loop first, at a
+            // line of that text (1); the document's parser reports it last, at the line in the document.
+            entityLoopLine = entry.line
             entityLoop = true
         case XML_ERR_DOCUMENT_END.rawValue where message.contains("Extra content"):
             break

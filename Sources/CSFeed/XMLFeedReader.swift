@@ -12,8 +12,11 @@ import CSCore
 /// XML_PARSE_DTDLOAD: external entities and DTDs are not loaded, and entity text is expanded only by
 /// cs, within a per-item budget, on top of libxml2's own entity-amplification checks.
 enum XMLFeedReader {
-    /// Bytes of text one item may expand to (entities included).
-    static let itemTextBudget = 32 << 20
+    /// Bytes of text one item may hold, entities expanded: an item over it is reported (RESOURCE_EXHAUSTED,
+    /// with its line) and skipped. Building a record takes a few times its text (the HTML, its text, the
+    /// JSON), on each of two threads, so this bounds memory; libxml2 already refuses one text node of
+    /// more than 10 MB, so no item of real fields is near it.
+    static let itemTextBudget = 16 << 20
 
     static func parse(_ document: UnsafeRawBufferPointer, source: FeedSource,
                       report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
@@ -68,8 +71,14 @@ enum XMLFeedReader {
                 (encoding, repairsAsUTF8, transcoder) = (override, nil, nil)
                 return
             }
-            // A UTF-8 byte-order mark outweighs any name (encodingOverride gives none then).
-            let named = XMLRepair.hasBOM(head) ? nil : (override ?? XMLRepair.declaredEncoding(head))
+            // A UTF-8 byte-order mark outweighs any name, the declaration's and the HTTP charset's (the XML
+            // and WHATWG rules): libxml2 is told UTF-8 and to ignore the declaration, which it would
+            // otherwise follow and decode the UTF-8 bytes a second time (mojibake).
+            if XMLRepair.hasBOM(head) {
+                (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, nil)
+                return
+            }
+            let named = override ?? XMLRepair.declaredEncoding(head)
             if let named, Transcoder.applies(to: named), let converter = Transcoder(from: named) {
                 // The declaration still names the legacy encoding; the bytes libxml2 gets are UTF-8.
                 (encoding, repairsAsUTF8, transcoder) = ("UTF-8", true, converter)
@@ -134,7 +143,22 @@ enum XMLFeedReader {
         }
         let (session, status) = streamed
 
-        if errors.entityLoop { throw entityError(errors, emitted: session?.emitted ?? 0) }
+        if errors.entityLoop {
+            // libxml2 parses ahead of the node the reader is on, so the expansion stops the stream with
+            // complete items before it still unread. The tree parser reads the document again up to the same
+            // point; those items are emitted from the tree, and the expansion is reported (it throws).
+            guard let whole = input.wholeDocument() else { throw entityError(errors, emitted: session?.emitted ?? 0) }
+            try recover(whole, input: input, encoding: encoding, source: source, session: session, errors: errors,
+                        report: report, emit: emit)
+            return
+        }
+        if let line = errors.hugeTextLine {
+            // One text longer than libxml2 holds (10 MB): the stream cannot go past it, and reading the
+            // whole document again to recover would hold all of it (gigabytes for a gigabyte description).
+            let n = session?.emitted ?? 0
+            throw FeedError(.resourceExhausted, "a text longer than 10 MB (libxml2's limit for one text) reaches line \(line);"
+                            + " the item it is in and the rest of the document are skipped; \(n) item\(n == 1 ? "" : "s") before it emitted")
+        }
         if input.readError != 0 {
             throw FeedError(.dataLoss, "read failed: \(String(cString: strerror(input.readError))); \(session?.emitted ?? 0) items emitted before it")
         }
@@ -155,16 +179,8 @@ enum XMLFeedReader {
                                  + "; \(s) item\(s == 1 ? "" : "s") before it emitted; the input cannot be read again to recover the rest"))
                 return
             }
-            // The same repair as the stream's (wholeDocument() is converted to UTF-8 if the stream was).
-            let utf8 = input.repair?.utf8
-            let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
-            let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
-                Result { () throws(FeedError) in
-                    try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
-                                            streamError: errors.lastFatal, report: report, emit: emit)
-                }
-            }
-            try result.get()
+            try recover(whole, input: input, encoding: encoding, source: source, session: session, errors: errors,
+                        report: report, emit: emit)
             return
         }
         guard session != nil else {
@@ -175,6 +191,21 @@ enum XMLFeedReader {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "recovered from \(errors.fatalCount) XML error\(errors.fatalCount == 1 ? "" : "s"); first at line \(first.line): \(first.message)"))
         }
+    }
+
+    /// Reads the whole document again with the recovering tree parser (XMLRecovery), after the same
+    /// repair as the stream's (wholeDocument() is converted to UTF-8 if the stream was).
+    private static func recover(_ whole: [UInt8], input: XMLInput, encoding: String?, source: FeedSource, session: FeedSession?,
+                                errors: XMLErrorLog, report: (FeedIssue) -> Void, emit: (AdvisoryRecord) -> Void) throws(FeedError) {
+        let utf8 = input.repair?.utf8
+        let repaired = utf8.flatMap { flag in whole.withUnsafeBytes { XMLRepair.repairAll($0, utf8: flag).bytes } }
+        let result: Result<Void, FeedError> = (repaired ?? whole).withUnsafeBytes { doc in
+            Result { () throws(FeedError) in
+                try XMLRecovery.recover(doc, encoding: encoding, source: source, session: session,
+                                        streamError: errors.lastFatal, report: report, emit: emit)
+            }
+        }
+        try result.get()
     }
 
     /// Reads the document with the streaming reader: the root says what it is, feed-level elements go to

@@ -17,14 +17,28 @@ enum XMLRecovery {
                                 source.url, encoding, XMLFeedReader.parserOptions(encoding: encoding))
         xmlSetStructuredErrorFunc(nil, nil)
         defer { if let doc { xmlFreeDoc(doc) } }
-        if errors.entityLoop { throw XMLFeedReader.entityError(errors, emitted: session?.emitted ?? 0) }
+        // An entity expansion past libxml2's limits halts the parser: the items before it are in the tree
+        // and are emitted below, the one it halted in is not, and the expansion is thrown at the end.
+        let halted = errors.entityLoop
+        // Whether the bytes end inside the document, whatever libxml2 made of the cut.
+        let end = XMLDocumentEnd.classify(document)
+        let brokenOff: Bool
+        switch end {
+        case .beforeRoot, .insideRoot: brokenOff = true
+        case .complete, .unknown: brokenOff = false
+        }
 
-        guard let doc, let rootNode = xmlDocGetRootElement(doc) else {
+        guard let doc, let rootNode = xmlDocGetRootElement(doc), end != .beforeRoot || session != nil else {
+            if halted { throw XMLFeedReader.entityError(errors, emitted: session?.emitted ?? 0) }
             if let session {
                 report(FeedIssue(level: .error, code: .dataLoss, message: "document broken off"
                                  + (streamError.map { " at line \($0.line): \($0.message)" } ?? "")
                                  + "; \(session.emitted) item\(session.emitted == 1 ? "" : "s") before the break emitted"))
                 return
+            }
+            if brokenOff {
+                throw FeedError(.dataLoss, "document broken off before any item could be read"
+                                + ((errors.firstFatal ?? streamError).map { " (line \($0.line): \($0.message))" } ?? ""))
             }
             throw FeedError(.invalidArgument, "not a feed: "
                             + ((errors.firstFatal ?? streamError).map { "XML error at line \($0.line): \($0.message)" } ?? "no root element"))
@@ -33,6 +47,7 @@ enum XMLRecovery {
         let s: FeedSession
         if let session { s = session } else {
             guard let dialect = FeedDialect.detect(root: root.localName, namespace: root.namespace, version: root.attribute("version")) else {
+                if halted { throw XMLFeedReader.entityError(errors, emitted: 0) }
                 throw FeedError(.invalidArgument, "not a feed: the root element is <\(root.localName)>")
             }
             s = FeedSession(dialect: dialect, source: source)
@@ -63,16 +78,19 @@ enum XMLRecovery {
         }
         collectItems(root)
         var cutOff = false
-        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished) {
+        if let last = items.last, isCutOff(last, root: root, unfinished: errors.unfinished)
+            || brokenOff && XMLDocumentEnd.lastIsOpen(document, localName: s.dialect.itemName)
+            || halted && isOpen(last, root: root) {
             items.removeLast()   // cut off mid-item: not a whole item
             cutOff = true
         }
         for item in items.dropFirst(alreadySeen) { s.item(item, report: report, emit: emit) }
 
+        if halted { throw XMLFeedReader.entityError(errors, emitted: s.emitted) }
         let fromTree = s.emitted - emittedByStream
         let first = errors.firstFatal ?? streamError
         let whereText = first.map { " at line \($0.line): \($0.message)" } ?? ""
-        if cutOff || errors.firstFatalIsTruncation {
+        if cutOff || errors.firstFatalIsTruncation || brokenOff {
             report(FeedIssue(level: .error, code: .dataLoss,
                              message: "document broken off\(whereText); \(s.emitted) item\(s.emitted == 1 ? "" : "s") before the break emitted"
                                 + (cutOff ? ", the item cut off is lost" : "")))
@@ -80,6 +98,16 @@ enum XMLRecovery {
             report(FeedIssue(level: .warning, code: .invalidArgument,
                              message: "malformed XML\(whereText); recovered, \(fromTree) item\(fromTree == 1 ? "" : "s") read after the error"))
         }
+    }
+
+    /// True when `item` is on the tree's rightmost path: it was still open when the parser halted.
+    static func isOpen(_ item: XMLElement, root: XMLElement) -> Bool {
+        var node: XMLElement? = root
+        while let n = node {
+            if n.node == item.node { return true }
+            node = n.children.last
+        }
+        return false
     }
 
     /// True when the document ended inside `item`: the elements open at the end of the document form the

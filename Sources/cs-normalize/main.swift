@@ -14,6 +14,7 @@ struct NormalizeCommand: ParsableCommand {
 
             EXAMPLES:
               cs-normalize feed.xml feed.json > advisories.ndjson
+              cs-normalize feeds/ > advisories.ndjson
               curl -s https://example.org/feed.xml | cs-normalize
               cs-fetch --raw https://example.org/feed.xml | cs-normalize
               cs-normalize feed.xml | cs-enrich | cs-filter --sev high
@@ -24,7 +25,7 @@ struct NormalizeCommand: ParsableCommand {
 
     @OptionGroup var common: StageOptions
 
-    @Argument(help: "Feed documents or NDJSON files ('-' for stdin; default stdin).")
+    @Argument(help: "Feed documents, directories of them (their files, sorted, not recursive, hidden files skipped), or NDJSON files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
     mutating func run() throws {

@@ -168,7 +168,7 @@ final class RSSTests: XCTestCase {
             <p><a href="https://b.example/about" title="x href=y">About</a> <img SRC='https://b.example/posts/img/p.png'> <a href="#top">top</a>
             <a href="https://abs.example/">abs</a> <a href = mailto:a@b.example>mail</a> href="not/in/a/tag"</p>
             """)
-        XCTAssertEqual(r.str("summary")?.contains("../about"), true, "the summary is kept as the feed wrote it")
+        XCTAssertEqual(r.str("summary"), r.str("content_text"), "the summary is the description's text")
     }
 
     func testSecondLinkIsKeptUnderExtensions() throws {
