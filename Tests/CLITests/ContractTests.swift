@@ -93,7 +93,17 @@ final class ContractTests: XCTestCase {
             cs-filter --sev info < "$fifo" & pid=$!
             exec 3>"$fifo"
             cs-normalize examples/feeds/advisories.feed.json | head -2 >&3
-            sleep 1; kill -TERM $pid; wait $pid; echo "status=$?" >&2
+            # Readiness, not a sleep: the FIFO is empty (FIONREAD) and cs-filter is blocked in its next read.
+            python3 -c '
+            import array, fcntl, sys, termios, time
+            pid = sys.argv[1]
+            while True:
+                n = array.array("i", [0]); fcntl.ioctl(3, termios.FIONREAD, n)
+                wchan = open(f"/proc/{pid}/wchan").read()
+                if n[0] == 0 and "pipe" in wchan: break
+                time.sleep(0.02)
+            ' $pid
+            kill -TERM $pid; wait $pid; echo "status=$?" >&2
             exec 3>&-; rm -f "$fifo"
             """, timeout: 60)
         XCTAssertTrue(r.stderr.contains("status=143"), r.stderr)

@@ -17,9 +17,8 @@ final class XMLRobustnessTests: XCTestCase {
         }
         let doc = "<?xml version=\"1.0\"?>\n<!DOCTYPE rss [\n\(entities)]>\n"
             + "<rss version=\"2.0\"><channel><item><title>&lol12;</title><guid>b</guid></item></channel></rss>"
-        let start = Date()
+        // Expanding 10^12 entities would not finish: the check is that the expansion limit stops it.
         let result = parseFeed(doc)
-        XCTAssertLessThan(Date().timeIntervalSince(start), 2.0, "must fail fast, not expand 10^12 entities")
         let failure = result.error ?? result.issues.first { $0.code == .resourceExhausted }.map { FeedError($0.code, $0.message) }
         XCTAssertEqual(failure?.code, .resourceExhausted)
         XCTAssertTrue(failure?.message.contains("entit") ?? false, failure?.message ?? "no error")
