@@ -15,8 +15,8 @@ import CSTestSupport
 final class FilterSignalTests: XCTestCase {
     func testTerminateDuringPathologicalMatchesExits143() throws {
         // Titles that end in '!': no match, and the worst case for a backtracking matcher.
-        try terminate(["--where", #"title =~ "(a+)+$""#], first: #"{"schema":"cs.advisory/1","title":"aaa"}"#,
-                      huge: #"{"schema":"cs.advisory/1","title":""# + String(repeating: "a", count: 100_000) + #"!"}"#)
+        try terminate(["--where", #"title =~ "(a+)+$""#], first: #"{"schema":"cs.advisory/1","id":"s","title":"aaa"}"#,
+                      huge: #"{"schema":"cs.advisory/1","id":"s","title":""# + String(repeating: "a", count: 100_000) + #"!"}"#)
     }
 
     /// A match cut short by the signal answers "no match"; with `--invert` that would select the record.
@@ -27,8 +27,8 @@ final class FilterSignalTests: XCTestCase {
     func testTerminateDuringAMatchWritesNothingWithInvert() throws {
         var rng = RegexDifferentialTests.SeededGenerator(state: 11)
         let text = String((0..<300_000).map { _ in Bool.random(using: &rng) ? Character("a") : Character("b") })
-        try terminate(["--invert", "--grep", "a[ab]{1000}c"], first: #"{"schema":"cs.advisory/1","title":"x"}"#,
-                      huge: #"{"schema":"cs.advisory/1","title":"\#(text)c"}"#, hugeLinesBeforeSignal: 1)
+        try terminate(["--invert", "--grep", "a[ab]{1000}c"], first: #"{"schema":"cs.advisory/1","id":"s","title":"x"}"#,
+                      huge: #"{"schema":"cs.advisory/1","id":"s","title":"\#(text)c"}"#, hugeLinesBeforeSignal: 1)
     }
 
     /// Runs cs-filter with `arguments`, feeds `first` (which must be selected) and then `huge` lines until
