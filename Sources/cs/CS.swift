@@ -56,7 +56,7 @@ struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every cs-* executable beside cs and on PATH, with what its --describe says.",
         discussion: """
-            Each is asked for --describe (5 s at most); one that does not answer with its contract is flagged.
+            Each is asked for --describe and given --timeout seconds (5 by default) to answer; one still running then is killed, with every process it started, and flagged; so is one that does not answer with its contract. Exit status 2 when any is flagged.
 
             EXAMPLES:
               cs plugins
@@ -66,8 +66,20 @@ struct Plugins: ParsableCommand {
     @Flag(help: "One JSON object per executable instead of a table.")
     var json = false
 
+    @Option(help: ArgumentHelp("Seconds each executable has to answer --describe before it is killed.", valueName: "seconds"))
+    var timeout: Double = Plugin.defaultTimeoutSeconds
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
+    }
+
     func run() throws {
-        let plugins = Plugin.discover()
+        let plugins: [Plugin]
+        do {
+            plugins = try Plugin.discover(timeoutSeconds: timeout)
+        } catch {
+            throw ExitCode(ExitStatus.interrupted(by: error.signal))
+        }
         if json {
             for p in plugins {
                 let o = JSON.object()
@@ -140,11 +152,13 @@ struct Run: ParsableCommand {
             let file = try PipelineFile(path: path, text: text) { name in getenv(name).map { String(cString: $0) } }
             let runner = try PipelineRunner(pipeline: file, settings: [])
             if dryRun { print(runner.shellCommand); return }
-            let results = try runner.run(collectStats: stats)
+            let outcome = try runner.execute(collectStats: stats)
+            let results = outcome.results
             for (i, r) in results.enumerated() where r.status != 0 {
                 writeStandardError("cs: stage \(i + 1) (cs-\(r.step.stage.replacingPrefixCS)) exited with status \(r.status)\n")
             }
             if stats { writeStandardError(StatsTable.render(results)) }
+            if outcome.stoppedBy != 0 { throw ExitCode(ExitStatus.interrupted(by: outcome.stoppedBy)) }
             let status = PipelineRunner.status(of: results)
             if status != 0 { throw ExitCode(status) }
         } catch let error as PipelineFile.ParseError {
