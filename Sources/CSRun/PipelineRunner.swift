@@ -67,6 +67,7 @@ public struct PipelineRunner {
             if let statsPath { extraEnvironment.append("CS_STATS_FILE=" + statsPath) }
         }
         defer { if let statsPath { unlink(statsPath) } }
+        OutputFolders.create(OutputFolders.folders(of: pipeline.steps))
 
         // Blocked from before the first spawn, so none is lost; taken with sigwaitinfo below, no handler needed.
         // The stages start with the signal mask this process had.
@@ -148,11 +149,27 @@ public struct PipelineRunner {
 }
 
 public enum ShellQuote {
-    /// A word as a POSIX shell reads it back unchanged.
+    /// A word as a POSIX shell reads it back unchanged. A variable left unresolved by a dry run
+    /// (`PipelineFile.Unresolved.mark`) is shown as `${NAME}` inside double quotes, for the shell to fill in.
     public static func quote(_ word: String) -> String {
+        if word.unicodeScalars.contains(PipelineFile.markStart) { return quoteMarked(word) }
         let safe = word.unicodeScalars.allSatisfy { $0.isASCII && ($0.properties.isAlphabetic || "0123456789-_./=:,+@%".unicodeScalars.contains($0)) }
         if safe && !word.isEmpty { return word }
         return "'" + word.replacingOccurrences(of: "'", with: "'\\''") + "'"
+    }
+
+    private static func quoteMarked(_ word: String) -> String {
+        var out = "\""
+        var inMark = false
+        for c in word.unicodeScalars {
+            switch c {
+            case PipelineFile.markStart: out += "${"; inMark = true
+            case PipelineFile.markEnd: out += "}"; inMark = false
+            case "\"", "\\", "$", "`": out += (inMark ? "" : "\\") + String(c)
+            default: out.unicodeScalars.append(c)
+            }
+        }
+        return out + "\""
     }
 }
 

@@ -149,9 +149,18 @@ struct Run: ParsableCommand {
         }
         for (k, v) in overrides { setenv(k, v, 1) }
         do {
-            let file = try PipelineFile(path: path, text: text) { name in getenv(name).map { String(cString: $0) } }
+            // A dry run shows the pipeline even when a required variable is unset, marking it ${NAME}.
+            let file = try PipelineFile(path: path, text: text, unresolved: dryRun ? .mark : .fail) { name in
+                getenv(name).map { String(cString: $0) }
+            }
             let runner = try PipelineRunner(pipeline: file, settings: [])
-            if dryRun { print(runner.shellCommand); return }
+            if dryRun {
+                for (name, message) in file.unresolved {
+                    writeStandardError("cs: \(name) is not set (shown as ${\(name)}): \(message)\n")
+                }
+                print(runner.shellCommand)
+                return
+            }
             let outcome = try runner.execute(collectStats: stats)
             let results = outcome.results
             for (i, r) in results.enumerated() where r.status != 0 {
