@@ -1,5 +1,5 @@
 # cs: build, test, run the main job, benchmark, install.
-#   make run     the main job on the bundled example feeds
+#   make run     the main job on the bundled example feeds (enriched NDJSON in out/run/advisories.ndjson)
 #   make test    unit tests and tests of the built executables
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -54,13 +54,15 @@ test: deps
 	CS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test
 
 # The main job: the bundled example feeds through normalize, enrich and a severity-sorted table;
-# the enriched NDJSON is kept in $(OUT)/advisories.ndjson.
+# the enriched NDJSON is kept in $(RUN_OUT), a file of its own: `make daily` appends to
+# $(OUT)/advisories.ndjson and marks what it appended as seen, so no other job may overwrite that file.
+RUN_OUT := $(OUT)/run/advisories.ndjson
 run: build
-	@mkdir -p $(OUT)
+	@mkdir -p "$(dir $(RUN_OUT))"
 	@bin="$(BIN)"; \
-	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > $(OUT)/advisories.ndjson; \
-	"$$bin/cs-sink" --format table < $(OUT)/advisories.ndjson; \
-	echo; echo "$$(wc -l < $(OUT)/advisories.ndjson) enriched records in $(OUT)/advisories.ndjson"
+	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > "$(RUN_OUT)"; \
+	"$$bin/cs-sink" --format table < "$(RUN_OUT)"; \
+	echo; echo "$$(wc -l < "$(RUN_OUT)") enriched records in $(RUN_OUT)"
 
 # The same inputs through cs and through the peers (jq, Python feedparser): ratios and peak memory.
 bench: build
