@@ -11,6 +11,9 @@ MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+# Pipelines and examples where an installed `cs run NAME` finds them (BINDIR/../share/cs); the docs.
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/cs
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/cs
 FEEDS ?= examples/feeds/*
 NAME ?= high-severity-digest
 SHARED ?= ../shared
@@ -22,7 +25,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
-TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog
+TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
 .PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz
 
@@ -51,6 +54,7 @@ debug: deps
 # Unit tests and the behaviour tests, which run the built executables (built by `swift build` first).
 test: deps
 	$(SWIFT) build
+	$(SWIFT) build --product generate-manual
 	CS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test
 
 # The main job: the bundled example feeds through normalize, enrich and a severity-sorted table;
@@ -79,24 +83,34 @@ fuzz: deps
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
 
-# Executables, man pages (from each command's own help) and shell completions under PREFIX.
+# Executables, man pages (from each command's own help), shell completions, the pipelines and
+# examples (share/cs) and the docs (share/doc/cs) under PREFIX.
 install: build
 	@bin="$(BIN)"; \
-	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"; \
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)" \
+	  "$(SHAREDIR)/pipelines" "$(SHAREDIR)/examples/feeds" "$(SHAREDIR)/examples/plugins" "$(SHAREDIR)/examples/shippers" \
+	  "$(DOCDIR)/schema"; \
 	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done; \
 	for s in $(STAGES); do \
 	  "$$bin/$$s" --generate-completion-script bash > "$(BASHDIR)/$$s"; \
 	  "$$bin/$$s" --generate-completion-script zsh > "$(ZSHDIR)/_$$s"; \
 	  "$$bin/$$s" --generate-completion-script fish > "$(FISHDIR)/$$s.fish"; \
 	done
-	@# Man pages from each command's own definitions, by swift-argument-parser's generate-manual tool.
+	install -m 0644 pipelines/* "$(SHAREDIR)/pipelines/"
+	install -m 0644 examples/feeds/* "$(SHAREDIR)/examples/feeds/"
+	install -m 0755 examples/plugins/* "$(SHAREDIR)/examples/plugins/"
+	install -m 0644 examples/shippers/* "$(SHAREDIR)/examples/shippers/"
+	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
+	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
+	@# Man pages from each command's own definitions, by swift-argument-parser's generate-manual tool,
+	@# tidied for mandoc (tools/man-pages.sh).
 	$(SWIFT) build --product generate-manual >/dev/null
-	@bin="$(BIN)"; tool="$$($(SWIFT) build --show-bin-path)/generate-manual"; \
-	for s in $(STAGES); do "$$tool" "$$bin/$$s" --output-directory "$(MANDIR)"; done
+	@bin="$(BIN)"; tools/man-pages.sh "$$bin" "$$($(SWIFT) build --show-bin-path)/generate-manual" "$(MANDIR)" $(STAGES)
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
 
 uninstall:
 	for s in $(STAGES); do rm -f "$(BINDIR)/$$s" "$(MANDIR)/$$s.1" "$(BASHDIR)/$$s" "$(ZSHDIR)/_$$s" "$(FISHDIR)/$$s.fish"; done
+	rm -rf "$(SHAREDIR)" "$(DOCDIR)"
 
 # A named pipeline from pipelines/: make pipeline NAME=entra-id-watch FEEDS='https://… https://…'
 pipeline: build

@@ -111,6 +111,8 @@ struct Run: ParsableCommand {
         discussion: """
             A pipeline file lists one stage per line with its arguments; `#` starts a comment; values come from the environment as $VAR, ${VAR}, ${VAR:-default} or ${VAR:?message}. NAME=value arguments after the file set such values for this run. See docs/pipelines.md.
 
+            A value from the environment may not start an option (a word starting with '-'); a glob may expand to 10000 paths at most. The folders of the files the stages write (--to, --dead-letter, --state) are created first. --dry-run shows a required variable that is unset as "${NAME}". SIGINT and SIGTERM are passed on to the stages; cs waits for them and exits 128+N.
+
             EXAMPLES:
               cs run pipelines/high-severity-digest
               cs run pipelines/entra-id-watch FEEDS='examples/feeds/*'
@@ -118,7 +120,7 @@ struct Run: ParsableCommand {
               cs run --dry-run pipelines/splunk-hec-export
             """)
 
-    @Argument(help: "The pipeline file (a bare name is looked up in ./pipelines/).")
+    @Argument(help: "The pipeline file (a bare name is looked up in ./pipelines/, then in the installed share/cs/pipelines/).")
     var pipeline: String
 
     @Argument(help: "NAME=value settings for the pipeline's variables.")
@@ -137,7 +139,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let path = StageLocator.isReadable(pipeline) || pipeline.contains("/") ? pipeline : "pipelines/" + pipeline
+        let path = PipelineLocator.path(for: pipeline)
         guard let text = StageLocator.readText(path) else {
             writeStandardError("cs: cannot read pipeline \(path)\n")
             throw ExitCode(ExitStatus.failure.rawValue)
