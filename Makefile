@@ -21,13 +21,15 @@ OUT ?= out
 SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN = $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
+# swift-argument-parser's man page generator (built by the manual-tool target).
+GENERATE_MANUAL = $$($(SWIFT) build --show-bin-path)/generate-manual
 STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz manual-tool
 
 all: build
 
@@ -85,7 +87,8 @@ attack-tables:
 
 # Executables, man pages (from each command's own help), shell completions, the pipelines and
 # examples (share/cs) and the docs (share/doc/cs) under PREFIX.
-install: build
+# (make -o build -o manual-tool install BIN=DIR GENERATE_MANUAL=TOOL installs what is already built.)
+install: build manual-tool
 	@bin="$(BIN)"; \
 	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)" \
 	  "$(SHAREDIR)/pipelines" "$(SHAREDIR)/examples/feeds" "$(SHAREDIR)/examples/plugins" "$(SHAREDIR)/examples/shippers" \
@@ -102,11 +105,12 @@ install: build
 	install -m 0644 examples/shippers/* "$(SHAREDIR)/examples/shippers/"
 	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
 	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
-	@# Man pages from each command's own definitions, by swift-argument-parser's generate-manual tool,
-	@# tidied for mandoc (tools/man-pages.sh).
-	$(SWIFT) build --product generate-manual >/dev/null
-	@bin="$(BIN)"; tools/man-pages.sh "$$bin" "$$($(SWIFT) build --show-bin-path)/generate-manual" "$(MANDIR)" $(STAGES)
+	@# Man pages from each command's own definitions, tidied for mandoc (tools/man-pages.sh).
+	@bin="$(BIN)"; tools/man-pages.sh "$$bin" "$(GENERATE_MANUAL)" "$(MANDIR)" $(STAGES)
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
+
+manual-tool:
+	$(SWIFT) build --product generate-manual >/dev/null
 
 uninstall:
 	for s in $(STAGES); do rm -f "$(BINDIR)/$$s" "$(MANDIR)/$$s.1" "$(BASHDIR)/$$s" "$(ZSHDIR)/_$$s" "$(FISHDIR)/$$s.fish"; done

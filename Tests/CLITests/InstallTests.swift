@@ -27,14 +27,18 @@ final class InstallTests: XCTestCase {
         }
     }
 
-    /// Runs the real `make install` into a temporary DESTDIR. It needs the release build (make build):
-    /// skipped when that is absent, so that the test suite does not build it.
+    /// Runs the real `make install` into a temporary DESTDIR, from what is already built: the release build
+    /// (make build; the test is skipped without it) and generate-manual. Nothing is built here: a `swift build`
+    /// inside `swift test` would wait for the lock `swift test` holds on .build.
     func testMakeInstallShipsPipelinesExamplesAndDocs() throws {
-        guard FileManager.default.isExecutableFile(atPath: Shell.repoRoot.appendingPathComponent(".build/release/cs").path) else {
+        let release = Shell.repoRoot.appendingPathComponent(".build/release")
+        let tool = Shell.binDir.appendingPathComponent("generate-manual").path
+        guard FileManager.default.isExecutableFile(atPath: release.appendingPathComponent("cs").path) else {
             throw XCTSkip("no release build (.build/release/cs): run make build to test make install")
         }
+        guard FileManager.default.isExecutableFile(atPath: tool) else { throw XCTSkip("generate-manual is not built") }
         let dest = try Shell.temporaryDirectory()
-        let install = try Shell.run("make install DESTDIR='\(dest.path)' PREFIX=/usr", timeout: 1800)
+        let install = try Shell.run("make -o build -o manual-tool install BIN='\(release.path)' GENERATE_MANUAL='\(tool)' DESTDIR='\(dest.path)' PREFIX=/usr")
         XCTAssertEqual(install.status, 0, install.stderr)
         let root = dest.appendingPathComponent("usr")
         for file in ["bin/cs", "bin/cs-sink", "share/man/man1/cs-filter.1", "share/cs/pipelines/high-severity-digest",
