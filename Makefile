@@ -1,5 +1,5 @@
 # cs: build, test, run the main job, benchmark, install.
-#   make run     the main job on the bundled example feeds
+#   make run     the main job on the bundled example feeds (enriched NDJSON in out/run/advisories.ndjson)
 #   make test    unit tests and tests of the built executables
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
@@ -11,6 +11,9 @@ MANDIR := $(DESTDIR)$(PREFIX)/share/man/man1
 BASHDIR := $(DESTDIR)$(PREFIX)/share/bash-completion/completions
 ZSHDIR := $(DESTDIR)$(PREFIX)/share/zsh/site-functions
 FISHDIR := $(DESTDIR)$(PREFIX)/share/fish/vendor_completions.d
+# Pipelines and examples where an installed `cs run NAME` finds them (BINDIR/../share/cs); the docs.
+SHAREDIR := $(DESTDIR)$(PREFIX)/share/cs
+DOCDIR := $(DESTDIR)$(PREFIX)/share/doc/cs
 FEEDS ?= examples/feeds/*
 NAME ?= high-severity-digest
 SHARED ?= ../shared
@@ -18,13 +21,15 @@ OUT ?= out
 SWIFT ?= swift
 RELEASE_FLAGS := -c release --static-swift-stdlib
 BIN = $$($(SWIFT) build $(RELEASE_FLAGS) --show-bin-path)
+# swift-argument-parser's man page generator (built by the manual-tool target).
+GENERATE_MANUAL = $$($(SWIFT) build --show-bin-path)/generate-manual
 STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
-PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev
-TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog
+PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev
+TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz data
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz data manual-tool
 
 all: build
 
@@ -51,16 +56,19 @@ debug: deps
 # Unit tests and the behaviour tests, which run the built executables (built by `swift build` first).
 test: deps
 	$(SWIFT) build
+	$(SWIFT) build --product generate-manual
 	CS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test
 
 # The main job: the bundled example feeds through normalize, enrich and a severity-sorted table;
-# the enriched NDJSON is kept in $(OUT)/advisories.ndjson.
+# the enriched NDJSON is kept in $(RUN_OUT), a file of its own: `make daily` appends to
+# $(OUT)/advisories.ndjson and marks what it appended as seen, so no other job may overwrite that file.
+RUN_OUT := $(OUT)/run/advisories.ndjson
 run: build
-	@mkdir -p $(OUT)
+	@mkdir -p "$(dir $(RUN_OUT))"
 	@bin="$(BIN)"; \
-	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > $(OUT)/advisories.ndjson; \
-	"$$bin/cs-sink" --format table < $(OUT)/advisories.ndjson; \
-	echo; echo "$$(wc -l < $(OUT)/advisories.ndjson) enriched records in $(OUT)/advisories.ndjson"
+	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" > "$(RUN_OUT)"; \
+	"$$bin/cs-sink" --format table < "$(RUN_OUT)"; \
+	echo; echo "$$(wc -l < "$(RUN_OUT)") enriched records in $(RUN_OUT)"
 
 # The same inputs through cs and through the peers (jq, Python feedparser): ratios and peak memory.
 bench: build
@@ -84,24 +92,36 @@ fuzz: deps
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
 
-# Executables, man pages (from each command's own help) and shell completions under PREFIX.
-install: build
+# Executables, man pages (from each command's own help), shell completions, the pipelines and
+# examples (share/cs) and the docs (share/doc/cs) under PREFIX.
+# (make -o build -o manual-tool install BIN=DIR GENERATE_MANUAL=TOOL installs what is already built.)
+install: build manual-tool
 	@bin="$(BIN)"; \
-	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)"; \
+	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)" \
+	  "$(SHAREDIR)/pipelines" "$(SHAREDIR)/examples/feeds" "$(SHAREDIR)/examples/plugins" "$(SHAREDIR)/examples/shippers" \
+	  "$(DOCDIR)/schema"; \
 	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done; \
 	for s in $(STAGES); do \
 	  "$$bin/$$s" --generate-completion-script bash > "$(BASHDIR)/$$s"; \
 	  "$$bin/$$s" --generate-completion-script zsh > "$(ZSHDIR)/_$$s"; \
 	  "$$bin/$$s" --generate-completion-script fish > "$(FISHDIR)/$$s.fish"; \
 	done
-	@# Man pages from each command's own definitions, by swift-argument-parser's generate-manual tool.
-	$(SWIFT) build --product generate-manual >/dev/null
-	@bin="$(BIN)"; tool="$$($(SWIFT) build --show-bin-path)/generate-manual"; \
-	for s in $(STAGES); do "$$tool" "$$bin/$$s" --output-directory "$(MANDIR)"; done
+	install -m 0644 pipelines/* "$(SHAREDIR)/pipelines/"
+	install -m 0644 examples/feeds/* "$(SHAREDIR)/examples/feeds/"
+	install -m 0755 examples/plugins/* "$(SHAREDIR)/examples/plugins/"
+	install -m 0644 examples/shippers/* "$(SHAREDIR)/examples/shippers/"
+	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
+	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
+	@# Man pages from each command's own definitions, tidied for mandoc (tools/man-pages.sh).
+	@bin="$(BIN)"; tools/man-pages.sh "$$bin" "$(GENERATE_MANUAL)" "$(MANDIR)" $(STAGES)
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
+
+manual-tool:
+	$(SWIFT) build --product generate-manual >/dev/null
 
 uninstall:
 	for s in $(STAGES); do rm -f "$(BINDIR)/$$s" "$(MANDIR)/$$s.1" "$(BASHDIR)/$$s" "$(ZSHDIR)/_$$s" "$(FISHDIR)/$$s.fish"; done
+	rm -rf "$(SHAREDIR)" "$(DOCDIR)"
 
 # A named pipeline from pipelines/: make pipeline NAME=entra-id-watch FEEDS='https://… https://…'
 pipeline: build

@@ -11,11 +11,16 @@ public struct Plugin {
     public var summary: String { description?["summary"]?.stringValue ?? "" }
     public var version: String { description?["version"]?.stringValue ?? "" }
 
-    /// Runs `--describe` (bounded by a timeout) and checks the answer against the contract.
-    public static func inspect(name: String, path: String, timeoutSeconds: Int = 5) -> Plugin {
+    /// `cs plugins` waits this long for each `--describe` unless told otherwise.
+    public static let defaultTimeoutSeconds: Double = 5
+
+    /// Runs `--describe` (bounded by a timeout: a plugin still running then is killed, with anything it
+    /// started) and checks the answer against the contract.
+    public static func inspect(name: String, path: String,
+                               timeoutSeconds: Double = defaultTimeoutSeconds) throws(ChildProcess.Interrupted) -> Plugin {
         var plugin = Plugin(name: name, path: path, description: nil, problem: nil)
-        guard let (output, status) = ChildProcess.capture(path, ["--describe"], timeoutSeconds: timeoutSeconds) else {
-            plugin.problem = "--describe did not answer within \(timeoutSeconds)s"
+        guard let (output, status) = try ChildProcess.capture(path, ["--describe"], timeoutSeconds: timeoutSeconds) else {
+            plugin.problem = "--describe did not answer within \(seconds(timeoutSeconds)) s: killed"
             return plugin
         }
         guard status == 0 else { plugin.problem = "--describe exited with status \(status)"; return plugin }
@@ -36,7 +41,16 @@ public struct Plugin {
         return plugin
     }
 
-    public static func discover() -> [Plugin] {
-        StageLocator.allStages().map { inspect(name: $0.name, path: $0.path) }
+    public static func discover(timeoutSeconds: Double = defaultTimeoutSeconds) throws(ChildProcess.Interrupted) -> [Plugin] {
+        var plugins: [Plugin] = []
+        for stage in StageLocator.allStages() {
+            plugins.append(try inspect(name: stage.name, path: stage.path, timeoutSeconds: timeoutSeconds))
+        }
+        return plugins
+    }
+
+    /// 5 for 5.0, 0.5 for 0.5.
+    static func seconds(_ value: Double) -> String {
+        value == value.rounded() && value < 1e9 ? String(Int(value)) : String(value)
     }
 }

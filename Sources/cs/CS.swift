@@ -51,7 +51,7 @@ struct Plugins: ParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "List every cs-* executable beside cs and on PATH, with what its --describe says.",
         discussion: """
-            Each is asked for --describe (5 s at most); one that does not answer with its contract is flagged.
+            Each is asked for --describe and given --timeout seconds (5 by default) to answer; one still running then is killed, with every process it started, and flagged; so is one that does not answer with its contract. Exit status 2 when any is flagged.
 
             EXAMPLES:
               cs plugins
@@ -61,8 +61,20 @@ struct Plugins: ParsableCommand {
     @Flag(help: "One JSON object per executable instead of a table.")
     var json = false
 
+    @Option(help: ArgumentHelp("Seconds each executable has to answer --describe before it is killed.", valueName: "seconds"))
+    var timeout: Double = Plugin.defaultTimeoutSeconds
+
+    func validate() throws {
+        guard timeout > 0, timeout <= 3600 else { throw ValidationError("--timeout must be more than 0 and at most 3600 seconds") }
+    }
+
     func run() throws {
-        let plugins = Plugin.discover()
+        let plugins: [Plugin]
+        do {
+            plugins = try Plugin.discover(timeoutSeconds: timeout)
+        } catch {
+            throw ExitCode(ExitStatus.interrupted(by: error.signal))
+        }
         if json {
             for p in plugins {
                 let o = JSON.object()
@@ -94,6 +106,8 @@ struct Run: ParsableCommand {
         discussion: """
             A pipeline file lists one stage per line with its arguments; `#` starts a comment; values come from the environment as $VAR, ${VAR}, ${VAR:-default} or ${VAR:?message}. NAME=value arguments after the file set such values for this run. See docs/pipelines.md.
 
+            A value from the environment may not start an option (a word starting with '-'); a glob may expand to 10000 paths at most. The folders of the files the stages write (--to, --dead-letter, --state) are created first. --dry-run shows a required variable that is unset as "${NAME}". SIGINT and SIGTERM are passed on to the stages; cs waits for them and exits 128+N.
+
             EXAMPLES:
               cs run pipelines/high-severity-digest
               cs run pipelines/entra-id-watch FEEDS='examples/feeds/*'
@@ -101,7 +115,7 @@ struct Run: ParsableCommand {
               cs run --dry-run pipelines/splunk-hec-export
             """)
 
-    @Argument(help: "The pipeline file (a bare name is looked up in ./pipelines/).")
+    @Argument(help: "The pipeline file (a bare name is looked up in ./pipelines/, then in the installed share/cs/pipelines/).")
     var pipeline: String
 
     @Argument(help: "NAME=value settings for the pipeline's variables.")
@@ -120,7 +134,7 @@ struct Run: ParsableCommand {
     }
 
     func run() throws {
-        let path = StageLocator.isReadable(pipeline) || pipeline.contains("/") ? pipeline : "pipelines/" + pipeline
+        let path = PipelineLocator.path(for: pipeline)
         guard let text = StageLocator.readText(path) else {
             writeStandardError("cs: cannot read pipeline \(path)\n")
             throw ExitCode(ExitStatus.failure.rawValue)
@@ -132,14 +146,25 @@ struct Run: ParsableCommand {
         }
         for (k, v) in overrides { setenv(k, v, 1) }
         do {
-            let file = try PipelineFile(path: path, text: text) { name in getenv(name).map { String(cString: $0) } }
+            // A dry run shows the pipeline even when a required variable is unset, marking it ${NAME}.
+            let file = try PipelineFile(path: path, text: text, unresolved: dryRun ? .mark : .fail) { name in
+                getenv(name).map { String(cString: $0) }
+            }
             let runner = try PipelineRunner(pipeline: file, settings: [])
-            if dryRun { print(runner.shellCommand); return }
-            let results = try runner.run(collectStats: stats)
+            if dryRun {
+                for (name, message) in file.unresolved {
+                    writeStandardError("cs: \(name) is not set (shown as ${\(name)}): \(message)\n")
+                }
+                print(runner.shellCommand)
+                return
+            }
+            let outcome = try runner.execute(collectStats: stats)
+            let results = outcome.results
             for (i, r) in results.enumerated() where r.status != 0 {
                 writeStandardError("cs: stage \(i + 1) (cs-\(r.step.stage.replacingPrefixCS)) exited with status \(r.status)\n")
             }
             if stats { writeStandardError(StatsTable.render(results)) }
+            if outcome.stoppedBy != 0 { throw ExitCode(ExitStatus.interrupted(by: outcome.stoppedBy)) }
             let status = PipelineRunner.status(of: results)
             if status != 0 { throw ExitCode(status) }
         } catch let error as PipelineFile.ParseError {
