@@ -99,6 +99,7 @@ install: build manual-tool
 	@bin="$(BIN)"; \
 	install -d "$(BINDIR)" "$(MANDIR)" "$(BASHDIR)" "$(ZSHDIR)" "$(FISHDIR)" \
 	  "$(SHAREDIR)/pipelines" "$(SHAREDIR)/examples/feeds" "$(SHAREDIR)/examples/plugins" "$(SHAREDIR)/examples/shippers" \
+	  "$(SHAREDIR)/examples/psirt" "$(SHAREDIR)/examples/data" \
 	  "$(DOCDIR)/schema"; \
 	for s in $(STAGES); do install -m 0755 "$$bin/$$s" "$(BINDIR)/$$s"; done; \
 	for s in $(STAGES); do \
@@ -110,6 +111,9 @@ install: build manual-tool
 	install -m 0644 examples/feeds/* "$(SHAREDIR)/examples/feeds/"
 	install -m 0755 examples/plugins/* "$(SHAREDIR)/examples/plugins/"
 	install -m 0644 examples/shippers/* "$(SHAREDIR)/examples/shippers/"
+	install -m 0644 examples/psirt/* "$(SHAREDIR)/examples/psirt/"
+	install -m 0644 examples/data/* "$(SHAREDIR)/examples/data/"
+	install -m 0644 examples/feeds.txt "$(SHAREDIR)/examples/"
 	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
 	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
 	@# Man pages from each command's own definitions, tidied for mandoc (tools/man-pages.sh).
