@@ -45,10 +45,16 @@ struct FeedDialect {
         case "CHANNEL", "Channel", "channel": return "CDF (Microsoft's Channel Definition Format)"
         case "opml", "OPML": return "OPML (a list of feeds, not a feed: give the feeds it lists to cs-fetch)"
         case "scriptingNews": return "scriptingNews (UserLand's format before RSS)"
-        case "feed": return "a draft of Atom older than 0.3"   // a <feed> in another namespace (purl.org/echo, /pie...)
+        case "feed" where atomDraftNamespaces.contains(namespace ?? ""): return "a draft of Atom older than 0.3 (Echo, Pie)"
         default: return nil
         }
     }
+
+    /// The namespaces of Atom's drafts before 0.3, as feeds published them.
+    private static let atomDraftNamespaces: Set<String> = [
+        "http://purl.org/echo/", "http://purl.org/pie/", "http://example.com/necho", "http://example.com/newformat#",
+        "uri/of/echo/namespace#",
+    ]
 
     /// RSS 0.90 is RDF with Netscape's namespace on the channel.
     static func refine(_ d: FeedDialect, channelNamespace: String?) -> FeedDialect? {

@@ -187,8 +187,9 @@ final class LongTailFeedTests: XCTestCase {
             XCTAssertTrue(r.error?.message.contains(name) ?? false, r.error?.message ?? "no error for \(name)")
             XCTAssertTrue(r.records.isEmpty)
         }
-        // Something that is no feed at all is still INVALID_ARGUMENT.
+        // Something that is no feed at all is still INVALID_ARGUMENT, a <feed> of another vocabulary too.
         XCTAssertEqual(parseFeed("<html><body>hi</body></html>").error?.code, .invalidArgument)
+        XCTAssertEqual(parseFeed(#"<feed xmlns="urn:example:inventory"><entry/></feed>"#).error?.code, .invalidArgument)
         // A malformed legacy document goes through the recovering parser: the same answer.
         let broken = parseFeed(#"<opml version="1.0"><head><title>x</head><body></body></opml>"#)
         XCTAssertEqual(broken.error?.code, .unimplemented, broken.error?.message ?? "")
