@@ -19,6 +19,8 @@ public enum StatusCode: String, Sendable {
     case unauthenticated = "UNAUTHENTICATED"
     case cancelled = "CANCELLED"
     case unknown = "UNKNOWN"
+    /// A known format cs does not read (CDF, OPML, scriptingNews given to cs-normalize).
+    case unimplemented = "UNIMPLEMENTED"
     case ok = "OK"
 }
 

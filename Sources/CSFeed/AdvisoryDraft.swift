@@ -95,6 +95,10 @@ struct AdvisoryDraft {
     var contentText: String?
     var published: (field: String, text: String)?
     var modified: (field: String, text: String)?
+    /// Which kind of element gave `published` and `modified` (DateRank): of several, the lowest rank
+    /// counts whatever the order; of one rank, the first.
+    private(set) var publishedRank = Int.max
+    private(set) var modifiedRank = Int.max
     var authors: [Author] = []
     var tags: [String] = []
     var severities: [String] = []
@@ -114,6 +118,23 @@ struct AdvisoryDraft {
     /// About the bytes of text the draft holds (for the record pipeline's byte bound).
     var textBytes: Int {
         (title?.utf8.count ?? 0) + (summary?.utf8.count ?? 0) + (contentHTML?.utf8.count ?? 0) + (contentText?.utf8.count ?? 0)
+    }
+
+    /// Whether a date element of `rank` gives `published` (the caller reads its text only then).
+    func takesPublished(_ rank: Int) -> Bool { rank < publishedRank }
+    func takesModified(_ rank: Int) -> Bool { rank < modifiedRank }
+
+    /// Sets the date; one it displaces is kept under `extensions` unless the other date still holds it.
+    mutating func setPublished(_ field: String, _ text: String, rank: Int) {
+        if let old = published, modified?.field != old.field { ExtensionBag.add(old.field, .string(old.text), to: extensions) }
+        published = (field, text)
+        publishedRank = rank
+    }
+
+    mutating func setModified(_ field: String, _ text: String, rank: Int) {
+        if let old = modified, published?.field != old.field { ExtensionBag.add(old.field, .string(old.text), to: extensions) }
+        modified = (field, text)
+        modifiedRank = rank
     }
 
     /// Builds the record, reporting what had to be repaired or dropped. Fields are written in schema

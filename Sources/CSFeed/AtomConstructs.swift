@@ -2,9 +2,13 @@ import CSCore
 
 /// Atom text constructs (type="text" | "html" | "xhtml").
 enum AtomText {
-    /// As plain text (titles).
+    /// As plain text (titles); base64 (Atom 0.3 mode, or a type that is neither text nor XML) decoded.
     static func plain(_ e: XMLElement, text: String) -> String {
-        switch (e.attribute("type") ?? "text").lowercased() {
+        let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
+        if isBase64(type: type, mode: e.attribute("mode")?.trimmingSpaces.lowercased()), let decoded = decodeBase64(text) {
+            return isHTMLType(type) ? HTMLText.singleLine(decoded) : decoded
+        }
+        switch type {
         case "html", "text/html": return HTMLText.singleLine(text)
         case "xhtml", "application/xhtml+xml": return HTMLText.singleLine(xhtmlInner(e))
         default: return text
@@ -13,24 +17,44 @@ enum AtomText {
 
     /// As the feed wrote it, markup kept (summaries); base64 (Atom 0.3 mode, or a non-text type) decoded.
     static func markup(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> String? {
-        let type = (e.attribute("type") ?? "text").lowercased()
+        let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
+        if isBase64(type: type, mode: e.attribute("mode")?.trimmingSpaces.lowercased()), !e.hasElementChildren {
+            let text = try e.text(budget: &budget)
+            return decodeBase64(text) ?? text.trimmingSpaces   // not base64 after all: the text as written
+        }
         switch type {
         case "xhtml", "application/xhtml+xml": return xhtmlInner(e)
         case "html", "text/html": return try html(e, budget: &budget)
         default:
             if e.hasElementChildren { return e.innerXML.trimmingSpaces }   // markup put in unescaped
-            let text = try e.text(budget: &budget)
-            if e.attribute("mode")?.lowercased() == "base64" || !(type == "text" || type.hasPrefix("text/")) {
-                guard let bytes = Base64Decoder.decode(text.utf8), let decoded = String(validating: bytes, as: UTF8.self) else { return text }
-                return decoded
-            }
-            return text.trimmingSpaces
+            return try e.text(budget: &budget).trimmingSpaces
         }
+    }
+
+    /// Whether an element's text is base64 (RFC 4287 §4.1.3.3): Atom 0.3 says so with mode="base64"
+    /// (any other mode is not); Atom 1.0 with a MIME type that is neither text/* nor XML
+    /// (`application/octet-stream`). The keywords text, html and xhtml, and other words, are not.
+    /// `type` and `mode` are trimmed and lowercased.
+    static func isBase64(type: String, mode: String?) -> Bool {
+        if let mode { return mode == "base64" }
+        guard type.utf8.contains(UInt8(ascii: "/")) else { return false }
+        return !(type.hasPrefix("text/") || type.hasSuffix("+xml") || type.hasSuffix("/xml"))
+    }
+
+    /// html, xhtml or their MIME types: what decoded base64 of this type is (else text).
+    static func isHTMLType(_ type: String) -> Bool {
+        type == "html" || type == "text/html" || type == "xhtml" || type == "application/xhtml+xml"
+    }
+
+    /// Base64 text decoded, when it is base64 and encodes UTF-8 text.
+    static func decodeBase64(_ text: String) -> String? {
+        guard let bytes = Base64Decoder.decode(text.utf8) else { return nil }
+        return String(validating: bytes, as: UTF8.self)
     }
 
     /// Whether `markup(_:)` gives markup (html, xhtml, or markup put in unescaped) rather than text.
     static func isMarkup(_ e: XMLElement) -> Bool {
-        switch (e.attribute("type") ?? "text").lowercased() {
+        switch (e.attribute("type") ?? "text").trimmingSpaces.lowercased() {
         case "xhtml", "application/xhtml+xml", "html", "text/html": return true
         default: return e.hasElementChildren
         }

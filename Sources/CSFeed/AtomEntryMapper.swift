@@ -17,6 +17,8 @@ enum AtomEntryMapper {
             }
             ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
         }
+        // An entry whose only link is its id, when the id is a web URL (feedparser does the same).
+        if d.url == nil, let id = d.id, URLResolver.isWebURL(id) { d.url = id }
         // Atom requires `updated`; an entry without a publication date was published when it was last updated.
         if d.published == nil, let modified = d.modified { d.published = modified }
         return d
@@ -40,18 +42,19 @@ enum AtomEntryMapper {
             d.summaryIsHTML = AtomText.isMarkup(e)
         case "content":
             return try content(e, into: &d, budget: &budget)
-        case "published", "issued", "created":
-            if d.published != nil { return false }
-            d.published = (e.qualifiedName, try e.text(budget: &budget))
-        case "updated", "modified":
-            if d.modified != nil { return false }
-            d.modified = (e.qualifiedName, try e.text(budget: &budget))
+        case "published": return try SharedElements.published(e, rank: DateRank.standard, to: &d, budget: &budget)
+        case "issued": return try SharedElements.published(e, rank: DateRank.issued, to: &d, budget: &budget)
+        case "created": return try SharedElements.published(e, rank: DateRank.created, to: &d, budget: &budget)
+        case "updated": return try SharedElements.modified(e, rank: DateRank.standard, to: &d, budget: &budget)
+        case "modified": return try SharedElements.modified(e, rank: DateRank.modified, to: &d, budget: &budget)
         case "author":
             if let a = AtomPerson.author(e) { d.authors.append(a) }
         case "category":
             let attributeTerm = e.attribute("term") ?? e.attribute("label")
             let term: String
-            if let attributeTerm { term = attributeTerm.trimmingSpaces } else { term = try e.text(budget: &budget).trimmingSpaces }
+            let written: String
+            if let attributeTerm { written = attributeTerm } else { written = try e.text(budget: &budget) }
+            term = CategoryText.plain(written).trimmingSpaces
             let scheme = (e.attribute("scheme") ?? "").trimmingSpaces.lowercased()
             if scheme == "severity" || scheme.hasSuffix("/severity") || scheme.hasSuffix("#severity") {
                 d.severities.append(term)
@@ -67,7 +70,7 @@ enum AtomEntryMapper {
     }
 
     /// Atom content by its type (and 0.3 mode): html, xhtml, text, or base64-encoded text.
-    private static func content(_ e: XMLElement, into d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
+    static func content(_ e: XMLElement, into d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
         if d.contentHTML != nil || d.contentText != nil || e.attribute("src") != nil { return false }
         let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
         let mode = e.attribute("mode")?.trimmingSpaces.lowercased()
@@ -75,11 +78,11 @@ enum AtomEntryMapper {
         let isXHTML = type == "xhtml" || type == "application/xhtml+xml" || mode == "xml"
         let isText = type == "text" || type == "text/plain"
         d.baseURL = e.baseURL   // links inside the content are relative to the content's own base
-        if mode == "base64" || !(isHTML || isXHTML || isText || type.hasSuffix("+xml") || type.hasSuffix("/xml")) {
-            guard let bytes = Base64Decoder.decode(try e.text(budget: &budget).utf8),
-                  let decoded = String(validating: bytes, as: UTF8.self) else { return false }
-            if isHTML || isXHTML { d.contentHTML = decoded } else if isText || type.hasPrefix("text/") { d.contentText = decoded }
-            else { return false }
+        if AtomText.isBase64(type: type, mode: mode) {
+            // Encoded text (or HTML, by its type) is decoded; bytes that are no UTF-8 text (an image) stay
+            // under extensions as the feed wrote them.
+            guard let decoded = AtomText.decodeBase64(try e.text(budget: &budget)) else { return false }
+            if isHTML || isXHTML { d.contentHTML = decoded } else { d.contentText = decoded }
             return true
         }
         if isXHTML { d.contentHTML = AtomText.xhtmlInner(e) }

@@ -29,6 +29,33 @@ struct FeedDialect {
         }
     }
 
+    /// The error for a root element that is no feed cs reads: UNIMPLEMENTED, naming the format, for a
+    /// known legacy or neighbouring format; INVALID_ARGUMENT for anything else.
+    static func unsupported(root: String, namespace: String?) -> FeedError {
+        let written = "<\(root)>" + (namespace.map { " in namespace \($0)" } ?? "")
+        if let format = legacyFormat(root: root, namespace: namespace) {
+            return FeedError(.unimplemented, "\(format) is not supported (the root element is \(written))")
+        }
+        return FeedError(.invalidArgument, "not a feed: the root element is \(written)")
+    }
+
+    /// Formats that feed readers met before RSS 2.0 and Atom settled, or that come with feeds.
+    private static func legacyFormat(root: String, namespace: String?) -> String? {
+        switch root {
+        case "CHANNEL", "Channel", "channel": return "CDF (Microsoft's Channel Definition Format)"
+        case "opml", "OPML": return "OPML (a list of feeds, not a feed: give the feeds it lists to cs-fetch)"
+        case "scriptingNews": return "scriptingNews (UserLand's format before RSS)"
+        case "feed" where atomDraftNamespaces.contains(namespace ?? ""): return "a draft of Atom older than 0.3 (Echo, Pie)"
+        default: return nil
+        }
+    }
+
+    /// The namespaces of Atom's drafts before 0.3, as feeds published them.
+    private static let atomDraftNamespaces: Set<String> = [
+        "http://purl.org/echo/", "http://purl.org/pie/", "http://example.com/necho", "http://example.com/newformat#",
+        "uri/of/echo/namespace#",
+    ]
+
     /// RSS 0.90 is RDF with Netscape's namespace on the channel.
     static func refine(_ d: FeedDialect, channelNamespace: String?) -> FeedDialect? {
         guard d.format == "rss-1.0", channelNamespace == XMLNamespace.rss090 else { return nil }

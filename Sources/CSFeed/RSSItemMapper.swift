@@ -1,7 +1,7 @@
 import CSCore
 
 /// An RSS 0.9x/1.0/2.0 `<item>` into a draft. RSS 1.0 and 0.90 elements live in their own namespaces;
-/// RSS 0.9x/2.0 elements in none.
+/// RSS 0.9x/2.0 elements in none (or in UserLand's RSS namespace, which XMLElement reads as none).
 enum RSSItemMapper {
     static func draft(_ item: XMLElement, index: Int, budget: inout Int) throws(ItemTextBudgetExceeded) -> AdvisoryDraft {
         var d = AdvisoryDraft(index: index)
@@ -28,13 +28,13 @@ enum RSSItemMapper {
                     guid = try child.text(budget: &budget).trimmingSpaces
                     guidIsPermalink = (child.attribute("isPermaLink") ?? "true").trimmingSpaces.lowercased() != "false"
                     continue
-                case "pubDate" where d.published?.field != "pubDate":   // over a dc:date
-                    d.published = ("pubDate", try child.text(budget: &budget)); continue
+                case "pubDate" where d.takesPublished(DateRank.standard):   // over a dc:date, dcterms:issued...
+                    d.setPublished("pubDate", try child.text(budget: &budget), rank: DateRank.standard); continue
                 case "author":
                     if let a = RSSAuthor.parse(try child.text(budget: &budget)) { d.authors.append(a) }
                     continue
                 case "category":
-                    let value = try child.text(budget: &budget)
+                    let value = CategoryText.plain(try child.text(budget: &budget))
                     switch child.attribute("domain")?.trimmingSpaces.lowercased() {
                     case "severity": d.severities.append(value)
                     case "type": d.type = value
@@ -53,7 +53,7 @@ enum RSSItemMapper {
         }
         if let guid, !guid.isEmpty {
             d.id = guid
-            if d.url == nil, guidIsPermalink, guid.hasPrefix("http://") || guid.hasPrefix("https://") { d.url = guid }
+            if d.url == nil, guidIsPermalink, URLResolver.isWebURL(guid) { d.url = guid }
         }
         if d.id == nil, let about = item.attribute("about", namespace: XMLNamespace.rdf)?.trimmingSpaces, !about.isEmpty {
             d.id = about   // RSS 1.0 names each item by its rdf:about URI

@@ -11,10 +11,10 @@ enum SharedElements {
             return true
         case (XMLNamespace.dc?, "date"):
             // Dublin Core has one date; it serves as both when the feed gives no other.
-            guard d.published == nil else { return false }
+            guard d.takesPublished(DateRank.dublinCore) else { return false }
             let text = try e.text(budget: &budget)
-            d.published = (e.qualifiedName, text)
-            if d.modified == nil { d.modified = (e.qualifiedName, text) }
+            d.setPublished(e.qualifiedName, text, rank: DateRank.dublinCore)
+            if d.takesModified(DateRank.dublinCore) { d.setModified(e.qualifiedName, text, rank: DateRank.dublinCore) }
             return true
         case (XMLNamespace.dc?, "title"):
             if d.title != nil { return false }
@@ -34,32 +34,49 @@ enum SharedElements {
             return true
         case (XMLNamespace.atom10?, "category"):
             guard let term = e.attribute("term") else { return false }
-            d.tags.append(term)
+            d.tags.append(CategoryText.plain(term))
             return true
         case (XMLNamespace.atom10?, "content"):
             guard d.contentHTML == nil else { return false }
-            let type = (e.attribute("type") ?? "text").lowercased()
+            let type = (e.attribute("type") ?? "text").trimmingSpaces.lowercased()
+            // Base64 content (a type neither text nor XML) is decoded as in Atom documents.
+            if AtomText.isBase64(type: type, mode: nil) { return try AtomEntryMapper.content(e, into: &d, budget: &budget) }
             if type == "xhtml" { d.contentHTML = AtomText.xhtmlInner(e) }
             else if type == "html" || type == "text/html" { d.contentHTML = try e.htmlText(budget: &budget) }
             else { d.contentText = try e.text(budget: &budget) }
             return true
         case (XMLNamespace.dc?, "subject"):
-            d.tags.append(try e.text(budget: &budget))
+            d.tags.append(CategoryText.plain(try e.text(budget: &budget)))
             return true
-        case (XMLNamespace.dcterms?, "modified"):
-            if d.modified == nil { d.modified = (e.qualifiedName, try e.text(budget: &budget)); return true }
-            return false
         case (XMLNamespace.atom10?, "updated"):
-            if d.modified == nil { d.modified = (e.qualifiedName, try e.text(budget: &budget)); return true }
-            return false
+            return try modified(e, rank: DateRank.standard, to: &d, budget: &budget)
+        case (XMLNamespace.dcterms?, "modified"), (XMLNamespace.atom03?, "modified"):
+            return try modified(e, rank: DateRank.modified, to: &d, budget: &budget)
         case (XMLNamespace.atom10?, "published"):
-            if d.published == nil { d.published = (e.qualifiedName, try e.text(budget: &budget)); return true }
-            return false
+            return try published(e, rank: DateRank.standard, to: &d, budget: &budget)
+        case (XMLNamespace.dcterms?, "issued"), (XMLNamespace.atom03?, "issued"):
+            return try published(e, rank: DateRank.issued, to: &d, budget: &budget)
+        case (XMLNamespace.dcterms?, "created"), (XMLNamespace.atom03?, "created"):
+            return try published(e, rank: DateRank.created, to: &d, budget: &budget)
         case (XMLNamespace.atom10?, "author"):
             if let a = AtomPerson.author(e) { d.authors.append(a) }
             return true
         default:
             return false
         }
+    }
+
+    /// A date element that gives `published` when it outranks the one there is (DateRank); else false,
+    /// and it is kept under extensions.
+    static func published(_ e: XMLElement, rank: Int, to d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
+        guard d.takesPublished(rank) else { return false }
+        d.setPublished(e.qualifiedName, try e.text(budget: &budget), rank: rank)
+        return true
+    }
+
+    static func modified(_ e: XMLElement, rank: Int, to d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) -> Bool {
+        guard d.takesModified(rank) else { return false }
+        d.setModified(e.qualifiedName, try e.text(budget: &budget), rank: rank)
+        return true
     }
 }

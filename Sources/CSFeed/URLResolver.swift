@@ -12,6 +12,12 @@ enum URLResolver {
         return String(cString: built)
     }
 
+    /// An absolute http or https URL (scheme in any case): an id or guid that can serve as the item's link.
+    static func isWebURL(_ s: String) -> Bool {
+        let head = s.utf8.prefix(8).map { $0 | 0x20 }   // ASCII letters lowercased; ':' and '/' unchanged
+        return head.starts(with: "http://".utf8) || head.starts(with: "https://".utf8)
+    }
+
     /// Has a scheme (`https:`, `mailto:`...): nothing to resolve.
     static func isAbsolute(_ s: String) -> Bool {
         var first = true

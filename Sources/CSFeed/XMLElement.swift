@@ -18,6 +18,15 @@ enum XMLNamespace {
     static let dcterms = "http://purl.org/dc/terms/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+
+    /// Namespaces that RSS 0.9x/2.0 documents put their own elements in (UserLand's RSS 2.0 namespace,
+    /// default or prefixed, and the Harvard one): cs reads those elements as RSS's own, no-namespace ones,
+    /// as feedparser does. Compared as C strings, before any String is made.
+    static func isRSSOwn(_ href: UnsafePointer<UInt8>) -> Bool {
+        let s = UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)
+        return strcmp(s, "http://backend.userland.com/rss2") == 0 || strcmp(s, "http://backend.userland.com/rss") == 0
+            || strcmp(s, "http://blogs.law.harvard.edu/tech/rss") == 0
+    }
 }
 
 /// The text of one item went past the per-item budget (XMLFeedReader.itemTextBudget): a long text, or
@@ -46,7 +55,10 @@ struct XMLElement {
     private var rawName: String { node.pointee.name.map { String(cString: $0) } ?? "" }
     /// The namespace URI; for an undeclared prefix, the namespace feeds conventionally mean by it.
     var namespace: String? {
-        if let ns = node.pointee.ns { return ns.pointee.href.map { String(cString: $0) } }
+        if let ns = node.pointee.ns {
+            guard let href = ns.pointee.href, !XMLNamespace.isRSSOwn(href) else { return nil }
+            return String(cString: href)
+        }
         guard let raw = node.pointee.name, strchr(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self), 0x3A) != nil
         else { return nil }
         let name = rawName
@@ -62,7 +74,9 @@ struct XMLElement {
     }
     /// The name as the document wrote it (`dc:creator`), the key under `extensions`.
     var qualifiedName: String {
-        if let prefix = node.pointee.ns?.pointee.prefix { return String(cString: prefix) + ":" + rawName }
+        if let ns = node.pointee.ns, let prefix = ns.pointee.prefix, !(ns.pointee.href.map(XMLNamespace.isRSSOwn) ?? false) {
+            return String(cString: prefix) + ":" + rawName
+        }
         return rawName
     }
 

@@ -227,8 +227,7 @@ enum XMLFeedReader {
             guard let s = session else {
                 // The root element says what the document is.
                 guard let dialect = FeedDialect.detect(root: local, namespace: ns, version: attribute(reader, "version")) else {
-                    throw FeedError(.invalidArgument, "not a feed: the root element is <\(local)>"
-                                    + (ns.map { " in namespace \($0)" } ?? ""))
+                    throw FeedDialect.unsupported(root: local, namespace: ns)
                 }
                 session = FeedSession(dialect: dialect, source: source)
                 status = xmlTextReaderRead(reader)

@@ -48,7 +48,7 @@ enum XMLRecovery {
         if let session { s = session } else {
             guard let dialect = FeedDialect.detect(root: root.localName, namespace: root.namespace, version: root.attribute("version")) else {
                 if halted { throw XMLFeedReader.entityError(errors, emitted: 0) }
-                throw FeedError(.invalidArgument, "not a feed: the root element is <\(root.localName)>")
+                throw FeedDialect.unsupported(root: root.localName, namespace: root.namespace)
             }
             s = FeedSession(dialect: dialect, source: source)
         }

@@ -110,6 +110,22 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(rss["severity"] as? String, "critical")
     }
 
+    func testLegacyFormatIsUnimplementedNamedAndDeadLettered() throws {
+        let cdf = try write("channel.cdf", #"<?xml version="1.0"?><CHANNEL HREF="http://cdf.example/"><TITLE>Old</TITLE></CHANNEL>"#)
+        let c = try write("c.feed", Self.rssFeed)
+        let dead = tmp.appendingPathComponent("dead.ndjson").path
+        let r = try run(["--dead-letter", dead, "--log-format", "json", cdf, c])
+        XCTAssertEqual(r.status, 2, "a rejected document is counted in the exit status")
+        XCTAssertEqual(r.records.map { $0["id"] as? String }, ["r1"], "the next input is read")
+        let line = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.contains("channel.cdf") }, r.stderr)
+        let diagnostic = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
+        XCTAssertEqual(diagnostic["code"] as? String, "UNIMPLEMENTED")
+        XCTAssertTrue((diagnostic["message"] as? String ?? "").contains("CDF"), "\(diagnostic)")
+        let entry = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dead))) as? [String: Any])
+        XCTAssertEqual(entry["code"] as? String, "UNIMPLEMENTED")
+        XCTAssertEqual(entry["path"] as? String, cdf)
+    }
+
     func testStdinByDefaultAndDash() throws {
         let r1 = try run([], stdin: Data(Self.rssFeed.utf8))
         XCTAssertEqual(r1.status, 0, r1.stderr)
