@@ -116,8 +116,8 @@ install: build manual-tool
 	install -m 0644 examples/feeds.txt "$(SHAREDIR)/examples/"
 	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
 	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
-	@# Man pages from each command's own definitions, tidied for mandoc (tools/man-pages.sh).
-	@bin="$(BIN)"; tools/man-pages.sh "$$bin" "$(GENERATE_MANUAL)" "$(MANDIR)" $(STAGES)
+	@# Man pages from each command's own definitions, tidied for mandoc (Sources/man-pages/man-pages.sh).
+	@bin="$(BIN)"; Sources/man-pages/man-pages.sh "$$bin" "$(GENERATE_MANUAL)" "$(MANDIR)" $(STAGES)
 	@echo "installed $(STAGES) under $(DESTDIR)$(PREFIX)"
 
 manual-tool:

@@ -8,7 +8,7 @@ final class InstallTests: XCTestCase {
         if try Shell.run("command -v \(name)").status != 0 { throw XCTSkip("\(name) is not installed (make deps installs it)") }
     }
 
-    /// The man pages as make install writes them (tools/man-pages.sh), from the debug build's generate-manual.
+    /// The man pages as make install writes them (Sources/man-pages/man-pages.sh), from the debug build's generate-manual.
     func testManPagesHaveNoMandocWarnings() throws {
         let tool = Shell.binDir.appendingPathComponent("generate-manual").path
         guard FileManager.default.isExecutableFile(atPath: tool) else {
@@ -16,7 +16,7 @@ final class InstallTests: XCTestCase {
         }
         try requireTool("mandoc")
         let dir = try Shell.temporaryDirectory()
-        let r = try Shell.run("tools/man-pages.sh '\(Shell.binDir.path)' '\(tool)' '\(dir.path)'")
+        let r = try Shell.run("Sources/man-pages/man-pages.sh '\(Shell.binDir.path)' '\(tool)' '\(dir.path)'")
         XCTAssertEqual(r.status, 0, r.stderr)
         for command in ["cs", "cs-fetch", "cs-normalize", "cs-enrich", "cs-filter", "cs-sink"] {
             let page = dir.appendingPathComponent("\(command).1").path

@@ -3,7 +3,7 @@
 # (swift-argument-parser's generate-manual), then tidies what that tool gets wrong for mandoc:
 # a SYNOPSIS "subcommand" for commands that have none, blank lines and several sentences on one
 # text line (mandoc -T lint warns about both).
-#   tools/man-pages.sh BINDIR GENERATE_MANUAL OUTDIR [COMMAND...]
+#   Sources/man-pages/man-pages.sh BINDIR GENERATE_MANUAL OUTDIR [COMMAND...]
 set -eu
 bin=$1 tool=$2 out=$3
 shift 3
