@@ -21,7 +21,7 @@ enum AtomText {
             if e.hasElementChildren { return e.innerXML.trimmingSpaces }   // markup put in unescaped
             let text = try e.text(budget: &budget)
             if e.attribute("mode")?.lowercased() == "base64" || !(type == "text" || type.hasPrefix("text/")) {
-                guard let bytes = Base64Decoder.decode(text.utf8), let decoded = String(validating: bytes, as: UTF8.self) else { return text }
+                guard let bytes = Base64.decode(text.utf8), let decoded = String(validating: bytes, as: UTF8.self) else { return text }
                 return decoded
             }
             return text.trimmingSpaces

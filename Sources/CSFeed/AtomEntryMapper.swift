@@ -76,7 +76,7 @@ enum AtomEntryMapper {
         let isText = type == "text" || type == "text/plain"
         d.baseURL = e.baseURL   // links inside the content are relative to the content's own base
         if mode == "base64" || !(isHTML || isXHTML || isText || type.hasSuffix("+xml") || type.hasSuffix("/xml")) {
-            guard let bytes = Base64Decoder.decode(try e.text(budget: &budget).utf8),
+            guard let bytes = Base64.decode(try e.text(budget: &budget).utf8),
                   let decoded = String(validating: bytes, as: UTF8.self) else { return false }
             if isHTML || isXHTML { d.contentHTML = decoded } else if isText || type.hasPrefix("text/") { d.contentText = decoded }
             else { return false }
