@@ -13,8 +13,8 @@ let cLibraries: [Target] = [
     .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
     // Signal handling and other POSIX glue that needs C (async-signal-safe flags).
     .target(name: "CSPosix"),
-    // SHA-256 blocks with the x86 SHA extensions, for record uids (CSCore's SHA256 falls back to Swift).
-    .target(name: "CSHash"),
+    // OpenSSL's libcrypto: SHA-256 for record uids and content hashes (CSCore's SHA256).
+    .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -34,7 +34,7 @@ let package = Package(
     ],
     targets: cLibraries + [
         // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, options, exit policy.
-        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CSHash", argumentParser]),
+        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CCrypto", argumentParser]),
         // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
         .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
         // libcurl, wrapped once, for the stages that speak HTTP.

@@ -1,6 +1,17 @@
-/// Standard base64 (RFC 4648 §4, with padding): binary bodies inside JSON, Basic credentials.
+/// Standard base64 (RFC 4648 §4): binary bodies inside `cs.fetch/1` envelopes, Atom base64 content.
+/// The one codec in cs: encoding writes padding; decoding skips whitespace, takes padding as optional and
+/// the URL-safe alphabet (`-`, `_`) too, and rejects any other character.
 public enum Base64 {
     private static let alphabet = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+
+    /// Each byte's 6-bit value, 0xFF for bytes that are not in either alphabet.
+    private static let values: [UInt8] = {
+        var t = [UInt8](repeating: 0xFF, count: 256)
+        for (i, c) in alphabet.enumerated() { t[Int(c)] = UInt8(i) }
+        t[Int(UInt8(ascii: "-"))] = 62
+        t[Int(UInt8(ascii: "_"))] = 63
+        return t
+    }()
 
     public static func encode<C: Collection>(_ bytes: C) -> String where C.Element == UInt8 {
         var out: [UInt8] = []
@@ -15,5 +26,27 @@ public enum Base64 {
             out.append(c == nil ? UInt8(ascii: "=") : alphabet[Int(n & 63)])
         }
         return String(decoding: out, as: UTF8.self)
+    }
+
+    /// The decoded bytes, or nil when `input` is not base64.
+    public static func decode<C: Collection>(_ input: C) -> [UInt8]? where C.Element == UInt8 {
+        var out: [UInt8] = []
+        out.reserveCapacity(input.count / 4 * 3)
+        var acc: UInt32 = 0
+        var bits = 0
+        var padding = false
+        for c in input {
+            if c == 0x20 || c == 0x0A || c == 0x0D || c == 0x09 { continue }
+            if c == UInt8(ascii: "=") { padding = true; continue }
+            let v = values[Int(c)]
+            if v == 0xFF || padding { return nil }
+            acc = (acc << 6) | UInt32(v)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                out.append(UInt8((acc >> UInt32(bits)) & 0xFF))
+            }
+        }
+        return bits >= 6 ? nil : out
     }
 }

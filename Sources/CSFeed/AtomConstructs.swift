@@ -48,7 +48,7 @@ enum AtomText {
 
     /// Base64 text decoded, when it is base64 and encodes UTF-8 text.
     static func decodeBase64(_ text: String) -> String? {
-        guard let bytes = Base64Decoder.decode(text.utf8) else { return nil }
+        guard let bytes = Base64.decode(text.utf8) else { return nil }
         return String(validating: bytes, as: UTF8.self)
     }
 

@@ -198,7 +198,7 @@ public final class Normalizer {
             }
             return
         }
-        if schema == nil || schema == FetchEnvelope.schema, scanner.value("body") != nil {
+        if schema == nil || schema == FetchEnvelope.schema, scanner.value(FetchEnvelope.Field.body) != nil {
             handleEnvelope(bytes, position: position)
             return
         }

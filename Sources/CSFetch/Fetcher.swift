@@ -122,7 +122,10 @@ public final class Fetcher {
             try SavedFile.save(response.body, to: path)
             stage.diagnostics.info("saved \(response.body.count) bytes to \(path)", at: Position(input: url))
         } else if options.raw {
-            stage.output.writeRecord(FetchEnvelope.make(url: url, response: response, fetchedAt: fetchedAt))
+            stage.output.writeRecord(FetchEnvelope.record(
+                url: url, finalURL: response.finalURL, status: response.status, fetchedAt: fetchedAt,
+                etag: response.header("ETag"), lastModified: response.header("Last-Modified"),
+                contentType: response.contentType, body: response.body))
         } else {
             let source = FeedSource(url: response.finalURL, contentType: response.contentType, fetchedAt: fetchedAt)
             var parseError: FeedError?

@@ -1,3 +1,4 @@
+import CSAttack
 import CSCore
 
 /// `--tactic X`: an ATT&CK tactic given by ID (`TA0006`) or by name in any spelling
@@ -17,13 +18,12 @@ struct TacticQuery {
         var t = text.trimmingSpaces
         if t.lowercased().hasPrefix("attack.") { t = String(t.dropFirst(7)) }
         if TacticQuery.isTacticID(t) {
-            let upper = t.uppercased()
             id = Array(t.lowercased().utf8)
-            canonicalName = EnterpriseTactics.all.first { $0.id == upper }.map { Array(Tag.canonical($0.name).utf8) }
+            canonicalName = ATTACK.tactic(id: t).map { Array(Tag.canonical($0.name).utf8) }
         } else {
             let canonical = Tag.canonical(t)
-            guard let known = EnterpriseTactics.all.first(where: { Tag.canonical($0.name) == canonical }) else {
-                let names = EnterpriseTactics.all.map { Tag.canonical($0.name) }.joined(separator: ", ")
+            guard let known = ATTACK.tactics.first(where: { Tag.canonical($0.name) == canonical }) else {
+                let names = ATTACK.tactics.map { Tag.canonical($0.name) }.joined(separator: ", ")
                 throw FilterSpecError("--tactic: unknown tactic '\(text)' (use an ID such as TA0006, or one of: \(names))")
             }
             id = Array(known.id.lowercased().utf8)

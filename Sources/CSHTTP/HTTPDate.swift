@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CCurl
 import CSCore
 
 /// The `Retry-After` header: delay-seconds or an HTTP-date (RFC 9110 §10.2.3).
@@ -15,17 +16,13 @@ public enum RetryAfter {
     }
 }
 
-/// IMF-fixdate, the form every current server sends: "Sun, 06 Nov 1994 08:49:37 GMT".
+/// An HTTP-date (RFC 9110 §5.6.7) in any of its three forms, as seconds since the epoch: IMF-fixdate
+/// ("Sun, 06 Nov 1994 08:49:37 GMT"), the obsolete RFC 850 form ("Sunday, 06-Nov-94 08:49:37 GMT") and
+/// asctime ("Sun Nov  6 08:49:37 1994"). libcurl's parser reads them (curl_getdate), the one cs uses.
 public enum HTTPDate {
-    static let months = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
-
     public static func parse(_ text: String) -> Int? {
-        let parts = text.split(separator: " ")
-        guard parts.count == 6, parts[5] == "GMT", let day = Int(parts[1]), let year = Int(parts[3]),
-              let monthIndex = months.firstIndex(of: parts[2].lowercased()) else { return nil }
-        let hms = parts[4].split(separator: ":").compactMap { Int($0) }
-        guard hms.count == 3 else { return nil }
-        return RFC3339.epochSeconds(year: year, month: monthIndex + 1, day: day, hour: hms[0], minute: hms[1], second: hms[2])
+        let seconds = curl_getdate(text, nil)
+        return seconds == -1 ? nil : Int(seconds)
     }
 }
 

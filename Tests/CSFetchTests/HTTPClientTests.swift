@@ -66,6 +66,21 @@ final class HTTPClientTests: FetchTestCase {
         XCTAssertEqual(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:47 GMT", now: 784111777), 10)
         XCTAssertEqual(RetryAfter.seconds("Sun, 06 Nov 1994 08:49:47 GMT", now: Int(now)), 0, "a date in the past means now")
         XCTAssertNil(RetryAfter.seconds("soon", now: 0))
+        XCTAssertNil(RetryAfter.seconds("", now: 0))
+        // The obsolete forms a server may still send (RFC 9110 §5.6.7 says recipients accept them).
+        XCTAssertEqual(RetryAfter.seconds("Sunday, 06-Nov-94 08:49:47 GMT", now: 784111777), 10)
+        XCTAssertEqual(RetryAfter.seconds("Sun Nov  6 08:49:47 1994", now: 784111777), 10)
+    }
+
+    /// All three HTTP-date forms name the same instant; anything else is no date.
+    func testHTTPDateForms() {
+        XCTAssertEqual(HTTPDate.parse("Sun, 06 Nov 1994 08:49:37 GMT"), 784111777, "IMF-fixdate")
+        XCTAssertEqual(HTTPDate.parse("Sunday, 06-Nov-94 08:49:37 GMT"), 784111777, "RFC 850")
+        XCTAssertEqual(HTTPDate.parse("Sun Nov  6 08:49:37 1994"), 784111777, "asctime")
+        XCTAssertEqual(HTTPDate.parse("Thu, 01 Jan 2037 00:00:00 GMT"), 2114380800)
+        XCTAssertNil(HTTPDate.parse(""))
+        XCTAssertNil(HTTPDate.parse("soon"))
+        XCTAssertNil(HTTPDate.parse("Sun, 32 Nov 1994 08:49:37 GMT"))
     }
 
     func testRetryPolicyDecisions() {
