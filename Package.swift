@@ -72,8 +72,8 @@ let package = Package(
         .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-html", dependencies: ["CSFuzz", "CFuzzDriver"]),
 
-        .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson"]),
-        .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore"]),
+        .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson", "CSTestSupport"]),
+        .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore", "CSTestSupport"]),
         .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore", "CSTestSupport"]),
         // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and

@@ -2,22 +2,12 @@ import CSCore
 import Foundation
 import XCTest
 import CSFeed
+import CSTestSupport
 
 /// Damaged documents: random cuts, flipped bytes and inserted markup characters must never crash the
 /// parser, and every record that comes out must still have every field of the schema.
 final class MutationTests: XCTestCase {
-    /// A small deterministic generator (SplitMix64), so that a failure can be replayed.
-    struct Random {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-        mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
-    }
+    typealias Random = SeededRandom
 
     static let fragments: [[UInt8]] = ["<", ">", "&", "]]>", "<![CDATA[", "</item>", "<item>", "&#", "&nbsp;", "\u{0}",
                                        "<!ENTITY a \"b\">", "\"", "<br>", "</entry>", "{", "}", "\\", ","].map { Array($0.utf8) }

@@ -1,3 +1,4 @@
+import CSTestSupport
 import XCTest
 @testable import CSFilter
 
@@ -6,17 +7,7 @@ import XCTest
 /// expressions (negated, ranges, `[:class:]`), `^ $`, groups, `|`, `* + ? {m,n}`, `\w \W \s \S`,
 /// `\b \B \< \>` and escaped metacharacters.
 final class RegexDifferentialTests: XCTestCase {
-    /// SplitMix64: a small seeded generator, so a failure can be replayed.
-    struct SeededGenerator: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
+    typealias SeededGenerator = SeededRandom
 
     static let atoms = ["a", "b", "c", "A", "B", "0", "1", " ", "-", "_", ".", "[ab]", "[^a]", "[a-c]", "[^b-c1]", "[[:digit:]]",
                         "[[:alpha:]]", "[[:space:]]", "[[:upper:]]", "[]a]", "[a-]", "\\w", "\\W", "\\s", "\\S", "\\.", "\\-"]
