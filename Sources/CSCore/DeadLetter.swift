@@ -56,7 +56,7 @@ public final class DeadLetter {
     public func keep(_ line: UnsafeBufferPointer<UInt8>) -> Bool {
         var bytes = [UInt8](line)
         bytes.append(0x0A)
-        let e = bytes.withUnsafeBytes { writeAll($0) }
+        let e = writeAll(fd, bytes)   // one write(2) for the whole line, unless it comes back short
         if let e {
             notKept += 1
             if writeError == nil { writeError = e }
@@ -70,18 +70,6 @@ public final class DeadLetter {
     public func keep(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { keep($0) }
-    }
-
-    /// One write(2) for the whole line; the rest is written again after a short write. Nil, or the errno.
-    private func writeAll(_ buf: UnsafeRawBufferPointer) -> Int32? {
-        var off = 0
-        while off < buf.count {
-            let n = write(fd, buf.baseAddress! + off, buf.count - off)
-            if n > 0 { off += n; continue }
-            if n < 0 && errno == EINTR { continue }
-            return n < 0 ? errno : EIO   // write(2) returning 0 for a regular write: nothing will land
-        }
-        return nil
     }
 
     /// The entry for a rejection that is not kept verbatim: one JSON object on one line,

@@ -86,13 +86,7 @@ public final class Diagnostics {
             for (k, v) in extra { o.set(k, v) }
             text = String(decoding: DiagnosticEscape.json(o.serialized()), as: UTF8.self) + "\n"
         }
-        text.withUTF8 { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(2, buf.baseAddress! + off, buf.count - off)
-                if n > 0 { off += n } else if n < 0 && errno == EINTR { continue } else { break }
-            }
-        }
+        text.withUTF8 { _ = writeAll(2, UnsafeRawBufferPointer($0)) }   // stderr that fails has nowhere to report to
     }
 
     public func error(_ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil) {

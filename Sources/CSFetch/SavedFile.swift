@@ -32,17 +32,10 @@ public enum SavedFile {
         let temporary = path + ".part-\(getpid())"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC, 0o644)
         guard fd >= 0 else { throw StageError(.permissionDenied, "\(temporary): cannot create: \(String(cString: strerror(errno)))") }
-        var written = 0
-        while written < body.count {
-            let n = body.withUnsafeBytes { Glibc.write(fd, $0.baseAddress! + written, body.count - written) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let message = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw StageError(.dataLoss, "\(temporary): write error: \(message)")
-            }
-            written += n
+        if let e = writeAll(fd, body) {
+            close(fd)
+            unlink(temporary)
+            throw StageError(.dataLoss, "\(temporary): write error: \(String(cString: strerror(e)))")
         }
         guard fsync(fd) == 0, close(fd) == 0, rename(temporary, path) == 0 else {
             let message = String(cString: strerror(errno))

@@ -125,15 +125,7 @@ public final class AppendFile: RecordOutput {
     }
 
     private func writeWhole(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n > 0 { off += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                ExitStatus.outputFailed(errno: n < 0 ? errno : EIO)
-            }
-        }
+        if let e = writeAll(fd, bytes) { ExitStatus.outputFailed(errno: e) }
     }
 }
 

@@ -92,15 +92,7 @@ public final class ReplaceFile: RecordOutput {
 
     private func drain() {
         guard !buffer.isEmpty, fd >= 0 else { return }
-        buffer.withUnsafeBytes { buf in
-            var off = 0
-            while off < buf.count {
-                let n = Glibc.write(fd, buf.baseAddress! + off, buf.count - off)
-                if n > 0 { off += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                abandon(n < 0 ? errno : EIO)
-            }
-        }
+        if let e = writeAll(fd, buffer) { abandon(e) }
         buffer.removeAll(keepingCapacity: true)
     }
 
