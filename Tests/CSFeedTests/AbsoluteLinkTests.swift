@@ -89,3 +89,36 @@ final class AbsoluteLinkTests: XCTestCase {
         XCTAssertEqual(r.only?["extensions"]?["external_url"]?.stringValue, "../e")
     }
 }
+
+/// Enclosures and other links kept under `extensions` are absolute too.
+final class AbsoluteExtensionLinkTests: XCTestCase {
+    func testRSSEnclosureAndAtomLinksUnderExtensions() {
+        let rss = """
+            <rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>R</title>
+            <item><link>https://r.example/1</link><guid>g</guid><enclosure url="media/a.mp3" length="1" type="audio/mpeg"/>
+            <atom:link rel="related" href="https://abs.example/x"/></item></channel></rss>
+            """
+        let r = parseFeed(rss, source: FeedSource(url: "https://r.example/feeds/rss.xml")).only
+        XCTAssertEqual(r?["extensions"]?["enclosure"]?["@url"]?.stringValue, "https://r.example/feeds/media/a.mp3")
+        XCTAssertEqual(r?["extensions"]?["enclosure"]?["@type"]?.stringValue, "audio/mpeg")
+        XCTAssertEqual(r?["extensions"]?["atom:link"]?["@href"]?.stringValue, "https://abs.example/x")
+        let atom = """
+            <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://a.example/blog/"><title>T</title><id>urn:t</id>
+            <entry xml:base="2026/"><id>urn:e</id><link href="post"/><link rel="enclosure" href="../files/f.pdf"/></entry></feed>
+            """
+        let a = parseFeed(atom).only
+        XCTAssertEqual(a?["url"]?.stringValue, "https://a.example/blog/2026/post")
+        XCTAssertEqual(a?["extensions"]?["link"]?["@href"]?.stringValue, "https://a.example/blog/files/f.pdf")
+        // No base: as written.
+        let bare = parseFeed(rss).only
+        XCTAssertEqual(bare?["extensions"]?["enclosure"]?["@url"]?.stringValue, "media/a.mp3")
+    }
+
+    func testJSONFeedAttachmentURLs() {
+        let doc = #"{"version":"https://jsonfeed.org/version/1.1","home_page_url":"https://j.example/blog/","items":[{"id":"1","attachments":[{"url":"files/a.pdf","mime_type":"application/pdf"},{"url":"https://cdn.example/b.mp3"}]}]}"#
+        let attachments = parseFeed(doc).only?["extensions"]?["attachments"]
+        XCTAssertEqual(attachments?[0]?["url"]?.stringValue, "https://j.example/blog/files/a.pdf")
+        XCTAssertEqual(attachments?[0]?["mime_type"]?.stringValue, "application/pdf")
+        XCTAssertEqual(attachments?[1]?["url"]?.stringValue, "https://cdn.example/b.mp3")
+    }
+}
