@@ -24,6 +24,9 @@ public final class Normalizer {
 
     public init(stage: Stage) { self.stage = stage }
 
+    /// Has a scheme (`https:`): what `--base-url` must be to make links absolute.
+    public static func isAbsoluteURL(_ s: String) -> Bool { URLResolver.isAbsolute(s.trimmingSpaces) }
+
     /// cs-normalize's contract for `--describe`.
     public static let description = StageDescription(
         name: "cs-normalize",

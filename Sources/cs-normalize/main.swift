@@ -32,6 +32,13 @@ struct NormalizeCommand: ParsableCommand {
     @Argument(help: "Feed documents, directories of them (their files, sorted, not recursive, hidden files skipped), or NDJSON files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
+    func validate() throws {
+        // A relative base would leave links relative still: the base must itself be absolute.
+        if let baseURL, !Normalizer.isAbsoluteURL(baseURL) {
+            throw ValidationError("--base-url must be an absolute URL with a scheme (https://...), not \"\(baseURL)\"")
+        }
+    }
+
     mutating func run() throws {
         if common.describe {
             print(Normalizer.description.json(for: Self.self).text)

@@ -199,6 +199,10 @@ final class NormalizeCommandTests: XCTestCase {
         let envelope = String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self)
         let fromEnvelope = try run(["--base-url", "https://r.example/feeds/rss.xml"], stdin: Data((envelope + "\n").utf8))
         XCTAssertEqual(fromEnvelope.records.first?["url"] as? String, "https://env.example/f/posts/1")
+        // A base that is itself relative could make nothing absolute: a usage error.
+        let relative = try run(["--base-url", "/feeds/rss.xml", file])
+        XCTAssertEqual(relative.status, 64, relative.stderr)
+        XCTAssertTrue(relative.stderr.contains("--base-url"), relative.stderr)
     }
 
     func testAdvisoryRecordsPassThroughByteForByte() throws {
