@@ -15,7 +15,7 @@ enum AtomEntryMapper {
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue
             }
-            ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
+            ExtensionBag.add(child.qualifiedName, try ExtensionLinks.value(child, budget: &budget), to: d.extensions)
         }
         // An entry whose only link is its id, when the id is a web URL (feedparser does the same).
         if d.url == nil, let id = d.id, URLResolver.isWebURL(id) { d.url = id }

@@ -62,6 +62,18 @@ enum JSONFeedItem {
                 else if value.isIntegerNumber, let n = Int(String(decoding: value.bytes, as: UTF8.self)) { d.id = String(n) }
                 else if let x = value.number { d.id = String(x) }
             case "url": d.url = value.string.map { URLResolver.resolve($0, against: base) }
+            case "external_url" where value.string.map({ !URLResolver.isAbsolute($0) }) == true:
+                // Kept under extensions like any unmodelled member, but absolute, as `url` is.
+                d.extensions.set(key, .string(URLResolver.resolve(value.string!, against: base)))
+            case "attachments":
+                // Kept under extensions as written, but each attachment's url absolute, as `url` is.
+                let attachments = tree(value)
+                for a in attachments.kind == .array ? attachments.elements : [] where a.kind == .object {
+                    guard let written = a["url"]?.stringValue, !URLResolver.isAbsolute(written.trimmingSpaces) else { continue }
+                    let resolved = URLResolver.resolve(written, against: base)
+                    if resolved != written.trimmingSpaces { a.set("url", .string(resolved)) }
+                }
+                d.extensions.set(key, attachments)
             case "title": d.title = value.string
             case "summary": d.summary = value.string
             case "content_html": d.contentHTML = value.string

@@ -152,10 +152,12 @@ final class JSONFeedRun {
         }
         let feed = FeedContext(format: format, source: source)
         feed.feedTitle = root["title"]?.stringValue
-        feed.feedURL = root["feed_url"]?.stringValue
-        feed.homePageURL = root["home_page_url"]?.stringValue
+        // The feed's own URLs may be relative to where the document came from.
+        feed.feedURL = root["feed_url"]?.stringValue.map { URLResolver.resolve($0, against: source.url) }
+        feed.homePageURL = root["home_page_url"]?.stringValue.map { URLResolver.resolve($0, against: source.url) }
         feed.authors = JSONFeedReader.authors(root)
-        return Context(feed: feed, snapshot: feed.snapshot(), base: feed.feedURL ?? source.url)
+        // JSON Feed has no xml:base: item links are read against the site, else the feed, else the document URL.
+        return Context(feed: feed, snapshot: feed.snapshot(), base: feed.homePageURL ?? feed.feedURL ?? source.url)
     }
 }
 

@@ -18,8 +18,14 @@ public final class Normalizer {
     /// Whole documents may be much longer than an NDJSON line. For a JSON Feed, which streams, the limit
     /// is on what must be held at once (one item or member).
     public var maxDocumentBytes = 1 << 30
+    /// The URL the documents read from files and stdin came from (`--base-url`): the base for their relative
+    /// links, as a fetch URL is. A `cs.fetch/1` envelope names its own URL, which wins.
+    public var baseURL: String?
 
     public init(stage: Stage) { self.stage = stage }
+
+    /// Has a scheme (`https:`): what `--base-url` must be to make links absolute.
+    public static func isAbsoluteURL(_ s: String) -> Bool { URLResolver.isAbsolute(s.trimmingSpaces) }
 
     /// cs-normalize's contract for `--describe`.
     public static let description = StageDescription(
@@ -57,7 +63,7 @@ public final class Normalizer {
         let reader = InputReader(fd: fd)
         let position = Position(input: input)
         // A file's path identifies its feed in `uid` when the document names nothing about itself.
-        let fileSource = FeedSource(path: input == "-" ? nil : input)
+        let fileSource = FeedSource(url: baseURL, path: input == "-" ? nil : input)
         // Read only as far as the first meaningful byte: a slow producer's first record must not wait.
         var firstByte: UInt8?
         while firstByte == nil {

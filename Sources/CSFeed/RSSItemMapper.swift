@@ -49,7 +49,7 @@ enum RSSItemMapper {
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue
             }
-            ExtensionBag.add(child.qualifiedName, try child.extensionValue(budget: &budget), to: d.extensions)
+            ExtensionBag.add(child.qualifiedName, try ExtensionLinks.value(child, budget: &budget), to: d.extensions)
         }
         if let guid, !guid.isEmpty {
             d.id = guid

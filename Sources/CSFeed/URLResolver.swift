@@ -3,10 +3,11 @@ internal import CLibXML2
 /// Relative references resolved with libxml2's RFC 3986 resolver (xmlBuildURI).
 enum URLResolver {
     /// `reference` resolved against `base`; unchanged when there is no base, it is already absolute,
-    /// or either side cannot be parsed.
-    static func resolve(_ reference: String, against base: String?) -> String {
+    /// or either side cannot be parsed. The base is only worked out (xmlNodeGetBase walks the ancestors
+    /// and allocates) once the quick look has found the reference relative, as few links are.
+    static func resolve(_ reference: String, against base: @autoclosure () -> String?) -> String {
         let ref = reference.trimmingSpaces
-        guard let base, !base.isEmpty, !ref.isEmpty, !isAbsolute(ref) else { return ref }
+        guard !ref.isEmpty, !isAbsolute(ref), let base = base(), !base.isEmpty else { return ref }
         guard let built = xmlBuildURI(ref, base) else { return ref }
         defer { cs_xml_free(built) }
         return String(cString: built)

@@ -17,6 +17,7 @@ struct NormalizeCommand: ParsableCommand {
               cs-normalize feeds/ > advisories.ndjson
               curl -s https://example.org/feed.xml | cs-normalize
               cs-fetch --raw https://example.org/feed.xml | cs-normalize
+              curl -s https://example.org/feed.xml | cs-normalize --base-url https://example.org/feed.xml
               cs-normalize feed.xml | cs-enrich | cs-filter --sev high
             """,
         version: CSVersion.string)
@@ -25,8 +26,18 @@ struct NormalizeCommand: ParsableCommand {
 
     @OptionGroup var common: StageOptions
 
+    @Option(name: .customLong("base-url"), help: ArgumentHelp("The URL the input documents came from: relative links resolve against it (after any xml:base), as against a fetch URL. A cs.fetch/1 envelope's own URL wins.", valueName: "url"))
+    var baseURL: String?
+
     @Argument(help: "Feed documents, directories of them (their files, sorted, not recursive, hidden files skipped), or NDJSON files ('-' for stdin; default stdin).")
     var inputs: [String] = []
+
+    func validate() throws {
+        // A relative base would leave links relative still: the base must itself be absolute.
+        if let baseURL, !Normalizer.isAbsoluteURL(baseURL) {
+            throw ValidationError("--base-url must be an absolute URL with a scheme (https://...), not \"\(baseURL)\"")
+        }
+    }
 
     mutating func run() throws {
         if common.describe {
@@ -34,7 +45,9 @@ struct NormalizeCommand: ParsableCommand {
             return
         }
         let stage = Stage(name: "cs-normalize", options: common)
-        Normalizer(stage: stage).run(inputs: inputs)
+        let normalizer = Normalizer(stage: stage)
+        normalizer.baseURL = baseURL
+        normalizer.run(inputs: inputs)
         stage.finish()
     }
 }

@@ -180,6 +180,31 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertEqual(try String(contentsOfFile: dead, encoding: .utf8), lines[2] + "\n")
     }
 
+    func testBaseURLMakesRelativeLinksAbsoluteInFilesAndStdin() throws {
+        let rss = """
+            <rss version="2.0"><channel><title>R</title>
+            <item><title>One</title><link>posts/1</link><guid isPermaLink="false">r1</guid></item></channel></rss>
+            """
+        let file = try write("rel.xml", rss)
+        let without = try run([file])
+        XCTAssertEqual(without.records.first?["url"] as? String, "posts/1")
+        let withBase = try run(["--base-url", "https://r.example/feeds/rss.xml", file])
+        XCTAssertEqual(withBase.status, 0, withBase.stderr)
+        XCTAssertEqual(withBase.records.first?["url"] as? String, "https://r.example/feeds/posts/1")
+        let json = #"{"version":"https://jsonfeed.org/version/1.1","items":[{"id":"1","url":"../p"}]}"#
+        let piped = try run(["--base-url", "https://j.example/a/feed.json"], stdin: Data(json.utf8))
+        XCTAssertEqual(piped.records.first?["url"] as? String, "https://j.example/p")
+        // An envelope's own URL wins over --base-url.
+        let o: [String: Any] = ["schema": "cs.fetch/1", "url": "https://env.example/f/rss.xml", "status": 200, "body": rss]
+        let envelope = String(decoding: try JSONSerialization.data(withJSONObject: o), as: UTF8.self)
+        let fromEnvelope = try run(["--base-url", "https://r.example/feeds/rss.xml"], stdin: Data((envelope + "\n").utf8))
+        XCTAssertEqual(fromEnvelope.records.first?["url"] as? String, "https://env.example/f/posts/1")
+        // A base that is itself relative could make nothing absolute: a usage error.
+        let relative = try run(["--base-url", "/feeds/rss.xml", file])
+        XCTAssertEqual(relative.status, 64, relative.stderr)
+        XCTAssertTrue(relative.stderr.contains("--base-url"), relative.stderr)
+    }
+
     func testAdvisoryRecordsPassThroughByteForByte() throws {
         let first = try run([try write("f.json", Self.jsonFeed), try write("g.xml", Self.rssFeed)])
         XCTAssertEqual(first.records.count, 2)
