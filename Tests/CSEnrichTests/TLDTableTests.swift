@@ -40,6 +40,16 @@ final class TLDTableTests: XCTestCase {
         for label in TLDs.excluded { XCTAssertFalse(TLDs.list.contains(label), label) }
     }
 
+    /// The lookup table finds every label taken, and nothing else (probing past collisions, not past the end).
+    func testLookupFindsEveryLabelAndNothingElse() {
+        func contains(_ s: String) -> Bool { Array(s.utf8).withUnsafeBufferPointer { TLDs.contains($0) } }
+        for label in TLDs.list { XCTAssertTrue(contains(label), label) }
+        for label in TLDs.excluded { XCTAssertFalse(contains(label), label) }
+        for label in ["exe", "dll", "pdf", "php", "COM", "comx", "co1", "northwesternmutualx", String(repeating: "a", count: 30), "a"] {
+            XCTAssertFalse(contains(label), label)
+        }
+    }
+
     /// The generator on a small PSL sample: ICANN labels only, ASCII only, sorted, the header, and the same
     /// bytes when run twice.
     func testGeneratorIsDeterministic() throws {
