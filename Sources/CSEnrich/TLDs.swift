@@ -8,10 +8,12 @@ enum TLDs {
 
     /// File extensions analysts write in reports: "script.py", "run.sh", "README.md", "lib.so", "main.rs",
     /// "a.zip", "clip.mov", "tool.pl", "Module.pm", "doc.ps", "build.mk", "App.java", "setup.cab", "header.inc",
-    /// "notes.one" and "card.pub" (OneNote and Publisher lures).
+    /// "notes.one" and "card.pub" (OneNote and Publisher lures), "irc.pid" (PID files), "SAM.hiv" (registry
+    /// hives), "multi-user.target" (systemd units).
     /// `.cc` (C++) and `.ml` (OCaml) are TLDs attackers favour, and taken: "update-check.cc" matters more.
     static let fileExtensions: Set<String> = ["py", "sh", "md", "so", "rs", "zip", "mov", "pl", "pm", "ps", "mk",
-                                              "java", "cab", "inc", "one", "pub"]
+                                              "java", "cab", "inc", "one", "pub", "pid", "hiv",
+                                              "target"]
 
     /// Words that end field names and method calls in query and code snippets: "user.id", "host.name",
     /// "match.group", "file.author", "event.date", "subprocess.run", "array.map", "model.save",

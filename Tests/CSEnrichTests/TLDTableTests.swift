@@ -25,7 +25,8 @@ final class TLDTableTests: XCTestCase {
         let text = """
             The lure invoice.pdf drops update.exe, which reads config.php and loads loader.dll; see script.py,
             run.sh, README.md, libx.so, main.rs, payload.zip, clip.mov, tool.pl, Module.pm, doc.ps, build.mk,
-            App.java, setup.cab, header.inc, notes.one and card.pub. Query user.id, host.name, match.group,
+            App.java, setup.cab, header.inc, notes.one and card.pub; irc.pid, SAM.hiv, multi-user.target;
+            com.apple.quarantine, com.apple.loginwindow. and keys prefixed with `com.apple.*`. Query user.id, host.name, match.group,
             event.date and user.email; call subprocess.run, array.map, model.save, requests.post, window.open.
             """
         XCTAssertEqual(try enrich(text: text).indicators.domains.values, [])
