@@ -29,7 +29,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables pipeline daily fuzz data manual-tool
+.PHONY: all deps build debug test run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool
 
 all: build
 
@@ -91,6 +91,21 @@ fuzz: deps
 # Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
+
+# Regenerates cs-enrich's TLD table from the Public Suffix List (Debian's publicsuffix package, installed
+# when missing; PSL=FILE takes another copy, e.g. a newer one from publicsuffix.org).
+PSL ?= /usr/share/publicsuffix/public_suffix_list.dat
+tlds:
+	@if [ ! -r "$(PSL)" ] && [ "$(PSL)" = /usr/share/publicsuffix/public_suffix_list.dat ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "tlds: run 'sudo apt-get install publicsuffix' (needs root)"; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends publicsuffix >/dev/null; \
+	fi
+	@source_name=""; \
+	if [ "$(PSL)" = /usr/share/publicsuffix/public_suffix_list.dat ]; then \
+	  source_name="Debian publicsuffix $$(dpkg-query -W -f='$${Version}' publicsuffix)"; \
+	fi; \
+	Sources/tld-table/tld-table.sh "$(PSL)" Sources/CSEnrich/TLDTable.swift "$$source_name"
 
 # Executables, man pages (from each command's own help), shell completions, the pipelines and
 # examples (share/cs) and the docs (share/doc/cs) under PREFIX.

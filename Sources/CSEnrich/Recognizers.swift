@@ -122,12 +122,20 @@ extension IndicatorScanner {
         guard labels >= 1, p.count - lastLabelStart >= 2 else { return nil }
         let tld = UnsafeBufferPointer(rebasing: p[lastLabelStart...])
         if requireKnownTLD {
-            guard TLDs.contains(tld) else { return nil }
+            guard TLDs.contains(tld), !isReverseDNS(p) else { return nil }
         } else {
             guard tld.allSatisfy({ $0 | 0x20 >= 97 && $0 | 0x20 <= 122 }) else { return nil }
         }
         let name = String(decoding: p.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
         return isDocumentationName(name) ? nil : name
+    }
+
+    /// A reverse-DNS identifier written alone ("com.apple" of "`com.apple.*`", "org.example.app"):
+    /// a bundle or package ID, not a host, now that brand names are TLDs.
+    static func isReverseDNS(_ p: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard p.count >= 4, p[3] == UInt8(ascii: ".") else { return false }
+        let first = (p[0] | 0x20, p[1] | 0x20, p[2] | 0x20)
+        return first == (99, 111, 109) || first == (111, 114, 103)   // "com", "org"
     }
 
     /// Names reserved for documentation and tests (RFC 2606, RFC 6761), lowercased: never indicators.
