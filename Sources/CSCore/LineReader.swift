@@ -113,6 +113,7 @@ public final class LineReader {
 
     private func fill() throws(LineReaderError) {
         while true {
+            if cs_wait_readable(fd) == 0 { throw .interrupted(signal: cs_stop_signal()) }
             let n = read(fd, buffer + end, capacity - end)
             if n > 0 { end += n; bytesRead += n; return }
             if n == 0 { eof = true; return }

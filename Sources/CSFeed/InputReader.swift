@@ -127,6 +127,7 @@ final class InputReader {
             start = 0
         }
         while true {
+            if cs_wait_readable(fd) == 0 { return .interrupted(signal: cs_stop_signal()) }
             let n = Glibc.read(fd, scratch.baseAddress!, scratch.count)
             if n >= 0 {
                 buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))

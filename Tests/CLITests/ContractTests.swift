@@ -93,14 +93,14 @@ final class ContractTests: XCTestCase {
             cs-filter --sev info < "$fifo" & pid=$!
             exec 3>"$fifo"
             cs-normalize examples/feeds/advisories.feed.json | head -2 >&3
-            # Readiness, not a sleep: the FIFO is empty (FIONREAD) and cs-filter is blocked in its next read.
+            # Readiness, not a sleep: the FIFO is empty (FIONREAD) and cs-filter waits for more (in poll or read).
             python3 -c '
             import array, fcntl, sys, termios, time
             pid = sys.argv[1]
             while True:
                 n = array.array("i", [0]); fcntl.ioctl(3, termios.FIONREAD, n)
                 wchan = open(f"/proc/{pid}/wchan").read()
-                if n[0] == 0 and "pipe" in wchan: break
+                if n[0] == 0 and ("pipe" in wchan or "poll" in wchan): break
                 time.sleep(0.02)
             ' $pid
             kill -TERM $pid; wait $pid; echo "status=$?" >&2
