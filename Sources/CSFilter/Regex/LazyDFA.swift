@@ -183,37 +183,24 @@ final class LazyDFA {
         }
     }
 
+    /// What an assertion needs to be decided at a position beyond `atStart`: whether it is the end, and
+    /// whether the bytes before and after it are word bytes.
+    private struct Surroundings { var atEnd: Bool, prevWord: Bool, nextWord: Bool }
+
     /// Adds `pc` and what it reaches without consuming a byte, leaving next-byte assertions unresolved.
     /// Only `^` can be decided here (it needs nothing but `atStart`).
     private func addLazily(_ pc: Int32, atStart: Bool, into list: inout [Int32]) {
-        var top = 0
-        stack[0] = pc
-        top = 1
-        while top > 0 {
-            top -= 1
-            let pc = stack[top]
-            guard mark[Int(pc)] != generation else { continue }
-            mark[Int(pc)] = generation
-            let inst = instructions[Int(pc)]
-            switch inst.op {
-            case .bytes, .match:
-                list.append(pc)
-            case .split:
-                stack[top] = inst.y; stack[top + 1] = inst.x; top += 2
-            case .jump:
-                stack[top] = inst.x; top += 1
-            case .assertion:
-                if RegexAssertion(rawValue: inst.x) == .begin {
-                    if atStart { stack[top] = pc + 1; top += 1 }
-                } else {
-                    list.append(pc)
-                }
-            }
-        }
+        addClosure(pc, atStart: atStart, surroundings: nil, into: &list)
     }
 
     /// Adds `pc` and what it reaches, deciding every assertion with the context of this position.
     private func addResolved(_ pc: Int32, atStart: Bool, atEnd: Bool, prevWord: Bool, nextWord: Bool, into list: inout [Int32]) {
+        addClosure(pc, atStart: atStart, surroundings: Surroundings(atEnd: atEnd, prevWord: prevWord, nextWord: nextWord), into: &list)
+    }
+
+    /// The epsilon closure of `pc`: with `surroundings`, every assertion is decided; without, an assertion
+    /// other than `^` stays in `list`, pending until the next byte is known.
+    private func addClosure(_ pc: Int32, atStart: Bool, surroundings: Surroundings?, into list: inout [Int32]) {
         var top = 0
         stack[0] = pc
         top = 1
@@ -231,9 +218,17 @@ final class LazyDFA {
             case .jump:
                 stack[top] = inst.x; top += 1
             case .assertion:
-                if RegexAssertion(rawValue: inst.x)!.holds(atStart: atStart, atEnd: atEnd, prevWord: prevWord, nextWord: nextWord) {
-                    stack[top] = pc + 1; top += 1
+                let assertion = RegexAssertion(rawValue: inst.x)!
+                let holds: Bool
+                if let c = surroundings {
+                    holds = assertion.holds(atStart: atStart, atEnd: c.atEnd, prevWord: c.prevWord, nextWord: c.nextWord)
+                } else if assertion == .begin {
+                    holds = atStart
+                } else {
+                    list.append(pc)
+                    continue
                 }
+                if holds { stack[top] = pc + 1; top += 1 }
             }
         }
     }
