@@ -33,8 +33,11 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: cLibraries + [
-        // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, options, exit policy.
-        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CCrypto", argumentParser]),
+        // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, exit policy; no command line.
+        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CCrypto"]),
+        // The command line every executable shares over swift-argument-parser: the common options
+        // (StageOptions), `main` with cs's exit statuses (StageMain), `--describe`'s option list.
+        .target(name: "CSCommandLine", dependencies: ["CSCore", argumentParser]),
         // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
         .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
         // libcurl, wrapped once, for the stages that speak HTTP.
@@ -52,12 +55,12 @@ let package = Package(
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
         // Thin executables: argument parsing, then a call into a library.
-        .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
-        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", "CSCommandLine", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 

@@ -3,7 +3,6 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import ArgumentParser
 
 /// Status codes of diagnostics, named after gRPC's status codes.
 public enum StatusCode: String, Sendable {
@@ -30,7 +29,7 @@ public enum LogLevel: String, Sendable, Comparable {
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rank < b.rank }
 }
 
-public enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+public enum LogFormat: String, CaseIterable, Sendable {
     case text, json
 }
 

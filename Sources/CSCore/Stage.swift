@@ -27,7 +27,7 @@ public final class Stage {
         reporting.locked { recordsDelivered = (recordsDelivered ?? 0) + count }
     }
 
-    public init(name: String, options: StageOptions, output: OutputWriter? = nil) {
+    public init(name: String, settings options: StageSettings, output: OutputWriter? = nil) {
         cs_install_signal_handlers()
         ProcessInfoLite.stageName = name
         self.name = name
