@@ -39,7 +39,7 @@ let package = Package(
         // (StageOptions), `main` with cs's exit statuses (StageMain), `--describe`'s option list.
         .target(name: "CSCommandLine", dependencies: ["CSCore", argumentParser]),
         // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
-        .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
+        .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2"]),
         // libcurl, wrapped once, for the stages that speak HTTP.
         .target(name: "CSHTTP", dependencies: ["CCurl", "CSCore"]),
         // SQLite, wrapped once for both stores (cs-fetch --state, cs-sink --to sqlite:): one open path
@@ -48,9 +48,9 @@ let package = Package(
         .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite"]),
         // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
         .target(name: "CSAttack"),
-        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
+        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
@@ -67,7 +67,7 @@ let package = Package(
         // Fuzzing (docs/fuzzing.md), not products: one executable per parser over the checks in CSFuzz, and a C
         // driver that is libFuzzer's in a `make fuzz` build and replays corpus files in a plain one.
         .target(name: "CFuzzDriver"),
-        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich", "CJansson"]),
+        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich"]),
         .executableTarget(name: "fuzz-feed", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-scanner", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz", "CFuzzDriver"]),
