@@ -33,10 +33,13 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
     ],
     targets: cLibraries + [
-        // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, options, exit policy.
-        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CCrypto", argumentParser]),
+        // What every stage shares: the record over jansson, NDJSON I/O, diagnostics, exit policy; no command line.
+        .target(name: "CSCore", dependencies: ["CJansson", "CSPosix", "CCrypto"]),
+        // The command line every executable shares over swift-argument-parser: the common options
+        // (StageOptions), `main` with cs's exit statuses (StageMain), `--describe`'s option list.
+        .target(name: "CSCommandLine", dependencies: ["CSCore", argumentParser]),
         // Feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 records.
-        .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2", "CJansson"]),
+        .target(name: "CSFeed", dependencies: ["CSCore", "CLibXML2"]),
         // libcurl, wrapped once, for the stages that speak HTTP.
         .target(name: "CSHTTP", dependencies: ["CCurl", "CSCore"]),
         // SQLite, wrapped once for both stores (cs-fetch --state, cs-sink --to sqlite:): one open path
@@ -45,26 +48,26 @@ let package = Package(
         .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite"]),
         // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
         .target(name: "CSAttack"),
-        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
+        .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
         // Thin executables: argument parsing, then a call into a library.
-        .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", argumentParser]),
-        .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
-        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
+        .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-normalize", dependencies: ["CSFeed", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", "CSCommandLine", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 
         // Fuzzing (docs/fuzzing.md), not products: one executable per parser over the checks in CSFuzz, and a C
         // driver that is libFuzzer's in a `make fuzz` build and replays corpus files in a plain one.
         .target(name: "CFuzzDriver"),
-        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich", "CJansson"]),
+        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich"]),
         .executableTarget(name: "fuzz-feed", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-scanner", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz", "CFuzzDriver"]),

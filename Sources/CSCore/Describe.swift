@@ -1,7 +1,6 @@
-import ArgumentParser
-
 /// What `--describe` prints: a stage's contract as one JSON object (reflection for `cs plugins`,
-/// for other tools and for people). Options are taken from the command's own argument definitions.
+/// for other tools and for people). The options come from the command line's definitions
+/// (CSCommandLine's `json(for:)`), so the core does not depend on the argument parser.
 public struct StageDescription: Sendable {
     public var name: String
     public var summary: String
@@ -17,7 +16,8 @@ public struct StageDescription: Sendable {
         self.examples = examples
     }
 
-    public func json<C: ParsableCommand>(for command: C.Type) -> JSON {
+    /// The contract with `options`: an array of option objects (name, names, kind, help, value, default, repeating).
+    public func json(options: JSON) -> JSON {
         let o = JSON.object()
         o.set("name", .string(name))
         o.set("version", .string(CSVersion.string))
@@ -26,7 +26,7 @@ public struct StageDescription: Sendable {
         o.set("input", .strings(inputs))
         o.set("output", .string(output))
         o.set("schema", .string(CSVersion.schema))
-        o.set("options", StageDescription.options(of: command))
+        o.set("options", options)
         o.set("examples", .strings(examples))
         let exit = JSON.object()
         exit.set("0", .string("success"))
@@ -37,29 +37,5 @@ public struct StageDescription: Sendable {
         exit.set("128+N", .string("stopped by signal N after flushing"))
         o.set("exit_status", exit)
         return o
-    }
-
-    /// Options from swift-argument-parser's own description of the command.
-    static func options<C: ParsableCommand>(of command: C.Type) -> JSON {
-        let out = JSON.array()
-        guard let info = try? JSON.parse(C._dumpHelp()), let args = info["command"]?["arguments"] else { return out }
-        for arg in args.elements {
-            let names = arg["names"]?.elements.compactMap { n -> String? in
-                guard let name = n["name"]?.stringValue, let kind = n["kind"]?.stringValue else { return nil }
-                return kind == "short" ? "-" + name : "--" + name
-            } ?? []
-            let kind = arg["kind"]?.stringValue ?? "option"
-            if names.contains("--help") || names.contains("--experimental-dump-help") { continue }
-            let o = JSON.object()
-            o.set("name", .string(names.first(where: { $0.hasPrefix("--") }) ?? names.first ?? (arg["valueName"]?.stringValue ?? "")))
-            o.set("names", .strings(names))
-            o.set("kind", .string(kind))
-            if let help = arg["abstract"]?.stringValue { o.set("help", .string(help)) }
-            if let value = arg["valueName"]?.stringValue, kind != "flag" { o.set("value", .string(value)) }
-            if let d = arg["defaultValue"]?.stringValue { o.set("default", .string(d)) }
-            o.set("repeating", .bool(arg["isRepeating"]?.boolValue ?? false))
-            out.append(o)
-        }
-        return out
     }
 }

@@ -3,7 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
-import ArgumentParser
+import Synchronization
 
 /// Status codes of diagnostics, named after gRPC's status codes.
 public enum StatusCode: String, Sendable {
@@ -30,7 +30,7 @@ public enum LogLevel: String, Sendable, Comparable {
     public static func < (a: LogLevel, b: LogLevel) -> Bool { a.rank < b.rank }
 }
 
-public enum LogFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+public enum LogFormat: String, CaseIterable, Sendable {
     case text, json
 }
 
@@ -48,8 +48,9 @@ public final class Diagnostics {
     public let format: LogFormat
     /// The lowest level shown (`-q` raises it to `.error`).
     public let threshold: LogLevel
-    public private(set) var counts: [LogLevel: Int] = [:]
-    private let lock = Mutex()   // a second thread (cs-sink's flush timer) may report too
+    /// How many diagnostics of each level were emitted, shown or not.
+    public var counts: [LogLevel: Int] { counted.withLock { $0 } }
+    private let counted = Mutex<[LogLevel: Int]>([:])   // a second thread (cs-sink's flush timer) may report too
 
     public init(stage: String, format: LogFormat = .text, quiet: Bool = false) {
         self.stage = stage
@@ -59,7 +60,7 @@ public final class Diagnostics {
 
     public func emit(_ level: LogLevel, _ code: StatusCode, _ message: String, at position: Position = Position(), id: String? = nil,
                      extra: [(String, JSON)] = []) {
-        lock.locked { counts[level, default: 0] += 1 }
+        counted.withLock { $0[level, default: 0] += 1 }
         guard level >= threshold else { return }
         var text: String
         switch format {

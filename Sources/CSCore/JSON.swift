@@ -38,7 +38,7 @@ public final class JSON {
 
     // MARK: parsing and serialization
 
-    /// Parses one JSON text. The error carries jansson's message and the 1-based column.
+    /// Parses one JSON text. The error carries jansson's message, the 1-based column and line.
     public static func parse(_ bytes: UnsafeRawBufferPointer) throws(JSONParseError) -> JSON {
         var error = json_error_t()
         let flags = JSON_ALLOW_NUL | JSON_DECODE_ANY
@@ -48,7 +48,7 @@ public final class JSON {
             let message = withUnsafeBytes(of: &error.text) { raw in
                 String(decoding: raw.prefix(while: { $0 != 0 }), as: UTF8.self)
             }
-            throw JSONParseError(message: bytes.isEmpty ? "empty line" : message, column: Int(error.column))
+            throw JSONParseError(message: bytes.isEmpty ? "empty line" : message, column: Int(error.column), line: Int(error.line))
         }
         return JSON(owning: v)
     }
@@ -161,5 +161,7 @@ public final class JSON {
 public struct JSONParseError: Error, CustomStringConvertible {
     public let message: String
     public let column: Int
+    /// The 1-based line, for documents of several lines (a catalog file); 0 when unknown.
+    public var line = 0
     public var description: String { column > 0 ? "\(message) at column \(column)" : message }
 }

@@ -113,17 +113,12 @@ public final class LineReader {
 
     private func fill() throws(LineReaderError) {
         while true {
-            if cs_wait_readable(fd) == 0 { throw .interrupted(signal: cs_stop_signal()) }
-            let n = read(fd, buffer + end, capacity - end)
-            if n > 0 { end += n; bytesRead += n; return }
-            if n == 0 { eof = true; return }
-            let e = errno
-            if e == EINTR {
-                let sig = cs_stop_signal()
-                if sig != 0 { throw .interrupted(signal: sig) }
-                continue
+            switch readSome(fd, into: UnsafeMutableRawBufferPointer(start: buffer + end, count: capacity - end), honouringStop: true) {
+            case .bytes(let n): end += n; bytesRead += n; return
+            case .end: eof = true; return
+            case .stopped(let signal): throw .interrupted(signal: signal)
+            case .failed(let e): throw .readFailed(errno: e)
             }
-            throw .readFailed(errno: e)
         }
     }
 

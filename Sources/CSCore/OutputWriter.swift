@@ -69,15 +69,10 @@ public final class OutputWriter {
         writeFully(buffer, n)
     }
 
+    /// A reader that went away ends the stage quietly; any other failure is fatal.
     private func writeFully(_ src: UnsafeRawPointer, _ count: Int) {
-        var off = 0
-        while off < count {
-            let n = Glibc.write(fd, src + off, count - off)
-            if n >= 0 { off += n; continue }
-            let e = errno
-            if e == EINTR { continue }
-            if e == EPIPE { ExitStatus.brokenPipe() }
-            ExitStatus.outputFailed(errno: e)
-        }
+        guard let e = writeAll(fd, UnsafeRawBufferPointer(start: src, count: count)) else { return }
+        if e == EPIPE { ExitStatus.brokenPipe() }
+        ExitStatus.outputFailed(errno: e)
     }
 }

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSPosix
+import Synchronization
 
 /// The running stage: its diagnostics, output, dead-letter file, counters and exit policy.
 /// Executables parse their arguments, make a `Stage`, hand it to their library, and call `finish()`.
@@ -21,13 +22,13 @@ public final class Stage {
     public private(set) var recordsDelivered: Int? = nil
 
     /// Counters and diagnostics may be reached from a second thread (cs-sink's flush timer).
-    private let reporting = Mutex()
+    private let reporting = Mutex(())
 
     public func recordDelivered(_ count: Int = 1) {
-        reporting.locked { recordsDelivered = (recordsDelivered ?? 0) + count }
+        reporting.withLock { _ in recordsDelivered = (recordsDelivered ?? 0) + count }
     }
 
-    public init(name: String, options: StageOptions, output: OutputWriter? = nil) {
+    public init(name: String, settings options: StageSettings, output: OutputWriter? = nil) {
         cs_install_signal_handlers()
         ProcessInfoLite.stageName = name
         self.name = name
@@ -97,7 +98,7 @@ public final class Stage {
     /// Reports a rejection, keeps `item` in the dead-letter file, and counts it. A dead-letter write that
     /// fails is reported once, when it first happens; `finish()` then says how many were not kept and exits 3.
     public func reject(keeping item: DeadLetterItem, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
-        reporting.locked {
+        reporting.withLock { _ in
             rejected += 1
             diagnostics.error(code, message, at: position, id: id)
             guard let deadLetter else { return }

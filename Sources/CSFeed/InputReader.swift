@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CSCore
 import CSPosix
 
 /// cs-normalize's reader for one input: enough buffering to look at the first bytes and decide what the
@@ -127,20 +128,12 @@ final class InputReader {
             start = 0
         }
         while true {
-            if cs_wait_readable(fd) == 0 { return .interrupted(signal: cs_stop_signal()) }
-            let n = Glibc.read(fd, scratch.baseAddress!, scratch.count)
-            if n >= 0 {
-                buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n]))
-                if n == 0 { eof = true }
-                return nil
+            switch readSome(fd, into: scratch, honouringStop: true) {
+            case .bytes(let n): buffer.append(contentsOf: UnsafeRawBufferPointer(rebasing: scratch[0..<n])); return nil
+            case .end: eof = true; return nil
+            case .stopped(let signal): return .interrupted(signal: signal)
+            case .failed(let e): return .failed(errno: e)
             }
-            let e = errno
-            if e == EINTR {
-                let signal = cs_stop_signal()
-                if signal != 0 { return .interrupted(signal: signal) }
-                continue
-            }
-            return .failed(errno: e)
         }
     }
 }

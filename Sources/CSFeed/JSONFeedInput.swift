@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Musl)
 import Musl
 #endif
+import CSCore
 
 /// The bytes of a JSON Feed document as the streaming reader sees them: a window that grows as the
 /// descriptor is read and is trimmed behind each item, so memory follows the largest item, not the
@@ -164,10 +165,17 @@ final class JSONFeedInput {
         compact()
         let before = count
         while count == before && !eof {
-            let got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
-            if got < 0 {
-                if errno == EINTR { continue }
-                readError = errno
+            let got: Int
+            switch readSome(fd, into: scratch, honouringStop: true) {
+            case .bytes(let n): got = n
+            case .end: got = 0
+            case .stopped:
+                // The stage stops (Normalizer checks the signal); the walker sees a read that failed.
+                readError = EINTR
+                eof = true
+                return false
+            case .failed(let e):
+                readError = e
                 eof = true
                 return false
             }

@@ -243,6 +243,7 @@ public final class Normalizer {
         var keptDeadLetter = false
         let report: (FeedIssue) -> Void = { issue in
             if issue.level == .error {
+                self.checkSignal()   // an error that a stop signal caused (a read cut short) is no rejection
                 self.stage.reject(keptDeadLetter ? nil : deadLetter, at: position, issue.code, prefix + issue.text, id: issue.id)
                 keptDeadLetter = true
             } else {
@@ -255,6 +256,7 @@ public final class Normalizer {
                 self.stage.output.writeRecord(record.bytes)
             }
         } catch {
+            checkSignal()   // a read that a stop signal ended: the stage stops, nothing is rejected
             stage.reject(keptDeadLetter ? nil : deadLetter, at: position, error.code, prefix + error.message)
         }
     }

@@ -28,6 +28,8 @@ final class XMLInput {
     private var retained: [UInt8]?
     static let retainLimit = 32 << 20
     private(set) var readError: Int32 = 0
+    /// The stop signal (SIGINT, SIGTERM) that ended reading; libxml2 then sees a read error.
+    private(set) var stopSignal: Int32 = 0
     static let chunk = 256 << 10
 
     private lazy var scratch = UnsafeMutableRawBufferPointer.allocate(byteCount: XMLInput.chunk, alignment: 16)
@@ -125,13 +127,12 @@ final class XMLInput {
             if let transcoder { transcoder.convert(slice, final: sourceEnded, into: &raw) } else { raw.append(contentsOf: slice) }
             return true
         case .descriptor(let fd):
-            var got: Int
-            repeat {
-                got = Glibc.read(fd, scratch.baseAddress!, scratch.count)
-            } while got < 0 && errno == EINTR
-            if got < 0 {
-                readError = errno
-                return false
+            let got: Int
+            switch readSome(fd, into: scratch, honouringStop: true) {
+            case .bytes(let n): got = n
+            case .end: got = 0
+            case .stopped(let signal): stopSignal = signal; readError = EINTR; return false
+            case .failed(let e): readError = e; return false
             }
             let slice = UnsafeRawBufferPointer(rebasing: scratch[0..<got])
             if retained != nil {

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSCore
+import CSFeed
 import CSHTTP
 
 /// The feeds of one run, from arguments and `--feeds` files (a URL or path a line with `#` comments,
@@ -34,9 +35,7 @@ public struct FeedList {
         let base = path == "-" ? nil : FeedList.directory(of: path)
         let text = String(decoding: bytes, as: UTF8.self)
         if text.first(where: { !$0.isWhitespace }) == "<" {
-            let found = OPML.feedURLs(in: text)
-            if found.isEmpty { stage.diagnostics.warning(.invalidArgument, "OPML file lists no feed (no outline with xmlUrl)", at: Position(input: path)) }
-            for url in found { addEntry(url, relativeTo: base, at: Position(input: path), named: true, stage: stage) }
+            addOPML(bytes, path: path, relativeTo: base, stage: stage)
             return
         }
         var number = 0
@@ -48,6 +47,27 @@ public struct FeedList {
             let entry = String(line).trimmingSpaces
             if entry.isEmpty { continue }
             addEntry(entry, relativeTo: base, at: Position(input: path, line: number), named: true, stage: stage)
+        }
+    }
+
+    /// An OPML list (CSFeed's OPMLReader, over libxml2): every outline's `xmlUrl`, nested ones too; outlines
+    /// in comments are not read. A list that is not well-formed is rejected whole, with its first error's line.
+    private mutating func addOPML(_ bytes: [UInt8], path: String, relativeTo base: String?, stage: Stage) {
+        let outlines: [OPMLOutline]
+        do { outlines = try OPMLReader.outlines(in: bytes, url: path == "-" ? nil : path) } catch {
+            stage.reject(nil, at: Position(input: path, line: error.line > 0 ? error.line : nil), .invalidArgument,
+                         "not a well-formed OPML feed list: \(error.message); no feed read from it")
+            return
+        }
+        if outlines.isEmpty { stage.diagnostics.warning(.invalidArgument, "OPML file lists no feed (no outline with xmlUrl)", at: Position(input: path)) }
+        for outline in outlines {
+            let position = Position(input: path, line: outline.line)
+            if !outline.unexpandedEntities.isEmpty {
+                let names = outline.unexpandedEntities.map { "&\($0);" }.joined(separator: ", ")
+                stage.reject(nil, at: position, .invalidArgument, "xmlUrl uses the entity \(names), which is not expanded; outline skipped")
+                continue
+            }
+            addEntry(outline.xmlUrl, relativeTo: base, at: position, named: true, stage: stage)
         }
     }
 
@@ -105,62 +125,5 @@ public struct FeedList {
             }
         }
         return out
-    }
-}
-
-/// OPML subscription lists: the `xmlUrl` of every `<outline>`. A tag scanner is enough here:
-/// OPML carries its data in attributes of flat elements.
-enum OPML {
-    static func feedURLs(in text: String) -> [String] {
-        var urls: [String] = []
-        var rest = Substring(text)
-        while let start = rest.firstRange(of: "<outline") {
-            rest = rest[start.upperBound...]
-            guard let end = rest.firstIndex(of: ">") else { break }
-            let tag = rest[..<end]
-            if let value = attribute("xmlUrl", in: tag) { urls.append(value) }
-            rest = rest[end...]
-        }
-        return urls
-    }
-
-    private static func attribute(_ name: String, in tag: Substring) -> String? {
-        var rest = tag
-        while let r = rest.firstRange(of: name) {
-            let before = rest[..<r.lowerBound].last
-            var after = rest[r.upperBound...].drop { $0 == " " }
-            rest = rest[r.upperBound...]
-            guard before == nil || before!.isWhitespace, after.first == "=" else { continue }
-            after = after.dropFirst().drop { $0 == " " }
-            guard let quote = after.first, quote == "\"" || quote == "'" else { continue }
-            let value = after.dropFirst().prefix { $0 != quote }
-            return decodeEntities(String(value)).trimmingSpaces
-        }
-        return nil
-    }
-
-    private static func decodeEntities(_ s: String) -> String {
-        guard s.contains("&") else { return s }
-        var out = ""
-        var rest = Substring(s)
-        while let amp = rest.firstIndex(of: "&") {
-            out += rest[..<amp]
-            rest = rest[amp...]
-            guard let semi = rest.firstIndex(of: ";"), rest.distance(from: amp, to: semi) <= 10 else { out += "&"; rest = rest.dropFirst(); continue }
-            let entity = rest[rest.index(after: amp)..<semi]
-            switch entity {
-            case "amp": out += "&"
-            case "lt": out += "<"
-            case "gt": out += ">"
-            case "quot": out += "\""
-            case "apos": out += "'"
-            default:
-                if entity.hasPrefix("#x") || entity.hasPrefix("#X"), let v = UInt32(entity.dropFirst(2), radix: 16), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
-                else if entity.hasPrefix("#"), let v = UInt32(entity.dropFirst()), let u = Unicode.Scalar(v) { out.unicodeScalars.append(u) }
-                else { out += rest[...semi] }
-            }
-            rest = rest[rest.index(after: semi)...]
-        }
-        return out + rest
     }
 }

@@ -1,4 +1,3 @@
-import CJansson
 import CSCore
 
 /// RecordScanner.scan against jansson (JSON.parse, the parser every stage that builds records uses):

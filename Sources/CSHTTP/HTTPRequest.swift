@@ -74,24 +74,16 @@ public struct HTTPRequest: Sendable {
         return next
     }
 
-    /// "scheme://host:port" in lower case: the unit of the per-host connection cap.
+    /// "scheme://host[:port]" in lower case: the unit of the per-host connection cap and of the origin.
     public var hostKey: String { url.hostKey }
 }
 
 extension String {
-    /// "scheme://host:port" in lower case (for a URL string).
+    /// "scheme://host" or "scheme://host:port" (not the scheme's default port), in lower case, as libcurl's
+    /// URL API splits the URL (CurlURL): https://a.example, https://a.example:443/ and HTTPS://A.EXAMPLE/
+    /// are one host. A URL libcurl cannot parse is its own key.
     public var hostKey: String {
-        let url = self
-        var rest = Substring(url)
-        var scheme = "http"
-        if let split = url.schemeSplit {
-            scheme = split.scheme.lowercased()
-            rest = split.rest
-        }
-        if scheme == "file" { return "file://" }
-        let authority = rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" }
-        let hostPort = authority.split(separator: "@").last.map(String.init) ?? ""
-        return scheme + "://" + hostPort.lowercased()
+        CurlURL(self)?.hostKey ?? lowercased()
     }
 }
 

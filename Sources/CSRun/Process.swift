@@ -123,10 +123,9 @@ public enum ChildProcess {
             if reading {
                 var pfd = pollfd(fd: fds[0], events: Int16(POLLIN), revents: 0)
                 if poll(&pfd, 1, Int32(slice * 1000) + 1) > 0 {
-                    let n = buffer.withUnsafeMutableBytes { read(fds[0], $0.baseAddress!, $0.count) }
-                    if n > 0 {
+                    if case .bytes(let n) = buffer.withUnsafeMutableBytes({ readSome(fds[0], into: $0) }) {
                         if out.count < limit { out.append(contentsOf: buffer[0..<min(n, limit - out.count)]) }
-                    } else if n == 0 || errno != EINTR {
+                    } else {
                         close(fds[0]); reading = false
                     }
                 }

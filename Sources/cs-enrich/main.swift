@@ -1,5 +1,6 @@
 import ArgumentParser
 import CSAttack
+import CSCommandLine
 import CSCore
 import CSEnrich
 

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import ArgumentParser
+import CSCommandLine
 import CSCore
 import CSFetch
 import CSHTTP

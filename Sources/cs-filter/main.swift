@@ -5,6 +5,7 @@ import Musl
 #endif
 import ArgumentParser
 import CSAttack
+import CSCommandLine
 import CSCore
 import CSFilter
 

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSCommandLine
 import CSCore
 import CSRun
 #if canImport(Glibc)

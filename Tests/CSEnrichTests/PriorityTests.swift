@@ -245,6 +245,11 @@ final class PriorityTests: XCTestCase {
             XCTAssertTrue(message.contains("not a KEV catalog"), message)
         }
         XCTAssertThrowsError(try KEVCatalog.parse(Array(#"{"title":"x"}"#.utf8), path: "kev.json", problems: &problems))
+        // The line is jansson's, through CSCore's JSON.parse: the bad token is on the third line.
+        XCTAssertThrowsError(try KEVCatalog.parse(Array("{\n\"count\": 1,\n\"vulnerabilities\": nope}".utf8), path: "kev.json", problems: &problems)) { error in
+            let message = (error as? StageError)?.message ?? ""
+            XCTAssertTrue(message.hasPrefix("kev.json:3: not a KEV catalog: "), message)
+        }
         let bad = try KEVCatalog.parse(Array(#"{"count":2,"vulnerabilities":[{"cveID":"nope"},{"cveID":"CVE-2024-3400"}]}"#.utf8), path: "k.json", problems: &problems)
         XCTAssertEqual(bad.count, 1)
         XCTAssertEqual(problems, ["k.json: vulnerabilities[0]: no valid cveID; entry skipped"])

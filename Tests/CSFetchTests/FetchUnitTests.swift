@@ -25,20 +25,6 @@ final class FetchUnitTests: XCTestCase {
         XCTAssertNil(FetchOptions.header(parsing: "X-A: b\r\nX-B: c"))
     }
 
-    func testOPMLAttributes() {
-        let opml = """
-            <opml><body>
-            <outline text="xmlUrl is not here" title="a"/>
-            <outline xmlUrl="https://a.example/feed?x=1&amp;y=2" text="A"/>
-            <outline text='B' xmlUrl = 'https://b.example/&#x66;eed' />
-            <outline type="rss" htmlUrl="https://c.example/" text="no feed URL"/>
-            <outline
-               xmlUrl="https://d.example/rss"/>
-            </body></opml>
-            """
-        XCTAssertEqual(OPML.feedURLs(in: opml), ["https://a.example/feed?x=1&y=2", "https://b.example/feed", "https://d.example/rss"])
-    }
-
     func testFileURLOfARelativePath() {
         let url = FeedList.fileURL(for: "dir/my feed#1.xml")
         XCTAssertTrue(url.hasPrefix("file:///"), url)

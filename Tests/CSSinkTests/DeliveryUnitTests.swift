@@ -56,7 +56,7 @@ final class DeliveryUnitTests: XCTestCase {
     /// The retry loop: only the records that failed go again; a Retry-After over the limit is not
     /// waited for; after the retries, what is left is dead-lettered; delivered records are counted.
     func testDelivererRetriesOnlyWhatFailed() throws {
-        let stage = Stage(name: "cs-sink-test", options: try StageOptions.parse(["-q"]))
+        let stage = Stage(name: "cs-sink-test", settings: StageSettings(quiet: true))
         let endpoint = ScriptedEndpoint()
         var options = DeliveryOptions()
         options.retries = 2

@@ -1,4 +1,3 @@
-import CJansson
 import CSCore
 
 /// CISA's Known Exploited Vulnerabilities catalog, read from its published JSON
@@ -19,15 +18,12 @@ public struct KEVCatalog: Sendable {
     /// entry without a usable cveID is skipped and reported in `problems`.
     public static func parse(_ bytes: [UInt8], path: String, problems: inout [String]) throws(StageError) -> KEVCatalog {
         guard !bytes.isEmpty else { throw StageError(.dataLoss, "\(path): not a KEV catalog: the file is empty") }
-        var error = json_error_t()
-        let root: UnsafeMutablePointer<json_t>? = bytes.withUnsafeBytes { b in
-            json_loadb(b.baseAddress!.assumingMemoryBound(to: CChar.self), b.count, 0, &error)
+        let parsed = bytes.withUnsafeBytes { b in Result { () throws(JSONParseError) -> JSON in try JSON.parse(b) } }
+        let doc: JSON
+        switch parsed {
+        case .success(let json): doc = json
+        case .failure(let error): throw StageError(.dataLoss, "\(path):\(error.line): not a KEV catalog: \(error.message)")
         }
-        guard let root else {
-            let message = withUnsafeBytes(of: &error.text) { String(decoding: $0.prefix(while: { $0 != 0 }), as: UTF8.self) }
-            throw StageError(.dataLoss, "\(path):\(error.line): not a KEV catalog: \(message)")
-        }
-        let doc = JSON(owning: root)
         guard doc.kind == .object, let list = doc["vulnerabilities"], list.kind == .array else {
             throw StageError(.invalidArgument, "\(path): not a KEV catalog: no \"vulnerabilities\" list")
         }

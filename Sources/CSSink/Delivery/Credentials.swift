@@ -25,9 +25,7 @@ public enum Credentials {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 4096)
         while bytes.count < 64 << 10 {
-            let n = read(fd, &chunk, chunk.count)
-            if n < 0 && errno == EINTR { continue }
-            guard n > 0 else { break }
+            guard case .bytes(let n) = chunk.withUnsafeMutableBytes({ readSome(fd, into: $0) }) else { break }
             bytes += chunk[..<n]
         }
         let value = String(decoding: bytes, as: UTF8.self).trimmingSpaces

@@ -4,6 +4,7 @@ import Glibc
 import Musl
 #endif
 import CSCore
+import Synchronization
 
 /// cs-sink's side of a network destination: records are encoded as they are read, gathered into
 /// batches of `--batch`, and handed to the `Deliverer` when a batch is full, when it has waited
@@ -15,7 +16,7 @@ final class NetworkSink: @unchecked Sendable {
     let endpoint: DeliveryEndpoint
     let batchSize: Int
     let flushInterval: Double
-    private let lock = Mutex()
+    private let lock = Mutex(())
     private var batch: [PendingRecord] = []
     private var oldest = 0.0
     private var completed = false
@@ -43,7 +44,7 @@ final class NetworkSink: @unchecked Sendable {
     }
 
     /// Runs `body` holding the lock: the reading thread does all its work on a line this way.
-    func locked<T>(_ body: () throws -> T) rethrows -> T { try lock.locked(body) }
+    func locked(_ body: () -> Void) { lock.withLock { _ in body() } }
 
     /// Encodes and queues a record (call with the lock held).
     func consume(_ line: UnsafeBufferPointer<UInt8>, _ scanner: RecordScanner, at position: Position) {
@@ -67,7 +68,7 @@ final class NetworkSink: @unchecked Sendable {
 
     /// The timer's call: sends a batch that has waited long enough; false once the sink completed.
     private func tick() -> Bool {
-        lock.locked {
+        lock.withLock { _ in
             guard !completed else { return false }
             if !batch.isEmpty, NetworkSink.now() - oldest >= flushInterval { flushPending() }
             return true
@@ -76,7 +77,7 @@ final class NetworkSink: @unchecked Sendable {
 
     /// Sends what is pending, once: at the end of input, or from the exit handler after a signal.
     func complete() {
-        lock.locked {
+        lock.withLock { _ in
             guard !completed else { return }
             completed = true
             flushPending()

@@ -4,6 +4,7 @@
 @preconcurrency import Musl
 #endif
 import ArgumentParser
+import CSCore
 
 /// The `main` of every cs executable (`static func main() { StageMain.run(Self.self) }`): parses the
 /// command line and runs the command like swift-argument-parser's own `main`, except that

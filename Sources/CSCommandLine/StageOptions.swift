@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSCore
 
 /// The options every stage shares (`@OptionGroup var common: StageOptions`).
 /// `--version` comes from each command's `CommandConfiguration(version:)`.
@@ -22,10 +23,20 @@ public struct StageOptions: ParsableArguments {
     public var maxLineBytes: Int = LineReader.defaultMaxLineBytes
 
     public init() {}
+
+    /// The plain values the core takes.
+    public var settings: StageSettings {
+        StageSettings(logFormat: logFormat, deadLetter: deadLetter, lineBuffered: lineBuffered, quiet: quiet,
+                      maxLineBytes: maxLineBytes)
+    }
 }
 
-public enum CSVersion {
-    public static let string = "0.1.0"
-    public static let schema = "cs.advisory/1"
-    public static let contract = "cs.stage/1"
+/// `--log-format text|json`.
+extension LogFormat: ExpressibleByArgument {}
+
+extension Stage {
+    /// The running stage, configured by the shared options of its command line.
+    public convenience init(name: String, options: StageOptions, output: OutputWriter? = nil) {
+        self.init(name: name, settings: options.settings, output: output)
+    }
 }
