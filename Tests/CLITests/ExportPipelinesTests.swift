@@ -2,7 +2,7 @@ import Foundation
 import XCTest
 
 /// pipelines/splunk-hec-export, elasticsearch-export and syslog-export run with `cs run` on the
-/// example feeds against loopback endpoints: Tests/CSSinkTests/Fixtures/sink_server.py playing
+/// example feeds against loopback endpoints: Tests/CSSinkProcessTests/Fixtures/sink_server.py playing
 /// Splunk HEC and Elasticsearch, and a small UDP syslog listener.
 final class ExportPipelinesTests: XCTestCase {
     let token = "tok-\(UUID().uuidString)"
@@ -87,7 +87,7 @@ final class ExportPipelinesTests: XCTestCase {
     }
 }
 
-/// Tests/CSSinkTests/Fixtures/sink_server.py on a loopback port (see that file for its script).
+/// Tests/CSSinkProcessTests/Fixtures/sink_server.py on a loopback port (see that file for its script).
 final class LoopbackSinkServer {
     let process = Process()
     private let stdin = Pipe()
@@ -95,7 +95,7 @@ final class LoopbackSinkServer {
     private(set) var port = 0
 
     init(script: [String: Any]) throws {
-        let server = Shell.repoRoot.appendingPathComponent("Tests/CSSinkTests/Fixtures/sink_server.py")
+        let server = Shell.repoRoot.appendingPathComponent("Tests/CSSinkProcessTests/Fixtures/sink_server.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", server.path, state.path, String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)]
         process.standardInput = stdin

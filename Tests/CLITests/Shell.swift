@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -65,10 +66,9 @@ enum Shell {
                       status: p.terminationStatus)
     }
 
+    /// ../shared with its seed feeds: a skip without them, a failure when CI=true (CSTestSupport's requireShared).
     static func requireShared() throws -> URL {
-        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("seeds").path) else {
-            throw XCTSkip("../shared is not present (it exists in the development checkout and CI only): skipping the seed-feed suite")
-        }
+        _ = try CSTestSupport.requireShared("seeds")
         return shared
     }
 
