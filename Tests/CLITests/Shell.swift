@@ -28,9 +28,10 @@ enum Shell {
         }
     }
 
-    /// Runs `script` with bash (pipefail on), feeding `stdin`. Bounded by `timeout` seconds.
+    /// Runs `script` with bash (pipefail on), feeding `stdin`. A script still running after `timeout` seconds
+    /// (a hang guard, never reached by a slow run) is stopped and fails the test.
     @discardableResult
-    static func run(_ script: String, stdin: String? = nil, env: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    static func run(_ script: String, stdin: String? = nil, env: [String: String] = [:], timeout: TimeInterval = Readiness.hangGuard) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", "set -o pipefail\n" + script]
@@ -53,8 +54,7 @@ enum Shell {
         p.standardError = try FileHandle(forWritingTo: errURL)
         p.standardInput = try FileHandle(forReadingFrom: inURL)
         try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
+        Readiness.wait(hangGuard: timeout) { !p.isRunning }
         if p.isRunning {
             p.terminate()
             XCTFail("timed out after \(timeout)s: \(script)")

@@ -257,10 +257,10 @@ final class NormalizeCommandTests: XCTestCase {
             box.data = reader.availableData
             arrived.signal()
         }
-        let early = arrived.wait(timeout: .now() + 10) == .success
+        let early = arrived.wait(timeout: .now() + Readiness.hangGuard) == .success
         inp.fileHandleForWriting.write(Data(tail.utf8))
         try inp.fileHandleForWriting.close()
-        if !early { _ = arrived.wait(timeout: .now() + 10) }
+        if !early { _ = arrived.wait(timeout: .now() + Readiness.hangGuard) }
         let rest = reader.readDataToEndOfFile()
         p.waitUntilExit()
         XCTAssertTrue(early, "no record before the document ended", file: file, line: line)
