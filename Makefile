@@ -1,6 +1,7 @@
 # cs: build, test, run the main job, benchmark, install.
 #   make run     the main job on the bundled example feeds (enriched NDJSON in out/run/advisories.ndjson)
 #   make test    unit tests and tests of the built executables
+#   make unit    unit tests only: no processes, no servers, no CS_BIN_DIR (docs/testing.md)
 SHELL := /bin/bash
 .SHELLFLAGS := -eu -o pipefail -c
 
@@ -29,7 +30,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool
+.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool
 
 all: build
 
@@ -58,6 +59,12 @@ test: deps
 	$(SWIFT) build
 	$(SWIFT) build --product generate-manual
 	CS_BIN_DIR="$$($(SWIFT) build --show-bin-path)" $(SWIFT) test
+
+# Unit suites only (`<Module>Tests`): in-process, no built executables, no servers. The process suites
+# (`<Module>ProcessTests`, CLITests) are what `make test` adds (docs/testing.md).
+UNIT_SKIP := ProcessTests\.|^CLITests\.
+unit: deps
+	$(SWIFT) test --skip '$(UNIT_SKIP)'
 
 # The main job: the bundled example feeds through normalize, enrich and a severity-sorted table;
 # the enriched NDJSON is kept in $(RUN_OUT), a file of its own: `make daily` appends to

@@ -75,23 +75,37 @@ let package = Package(
         .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz", "CFuzzDriver"]),
         .executableTarget(name: "fuzz-html", dependencies: ["CSFuzz", "CFuzzDriver"]),
 
+        // Test targets come in two kinds (docs/testing.md): `<Module>Tests` are units, in-process and quick
+        // (`make unit`); `<Module>ProcessTests` and CLITests start processes or servers: they run the built
+        // executables (CS_BIN_DIR), loopback servers, rsyslog. Unit targets must not start either
+        // (CSTestSupportTests/TestLayoutTests checks it).
         .testTarget(name: "CSCoreTests", dependencies: ["CSCore", "CJansson", "CSTestSupport"]),
-        .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore", "CSTestSupport"]),
-        .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore"]),
+        // Goldens/: libxml2's HTML parser output saved for HTMLParserDifferentialTests (CS_UPDATE_GOLDENS=1 rewrites).
+        .testTarget(name: "CSFeedTests", dependencies: ["CSFeed", "CSCore", "CSTestSupport"], exclude: ["Goldens"]),
+        .testTarget(name: "CSFeedProcessTests", dependencies: ["CSFeed", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSEnrichTests", dependencies: ["CSEnrich", "CSAttack", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSEnrichProcessTests", dependencies: ["CSEnrich", "CSAttack", "CSCore", "CSTestSupport"]),
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSFilterProcessTests", dependencies: ["CSFilter", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"]),
         // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and
         // Elasticsearch) and Debian's rsyslog.
-        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
-        .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
+        .testTarget(name: "CSSinkProcessTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore", "CSTestSupport"]),
+        // The pipeline runner wiring small shell scripts into a real pipeline.
+        .testTarget(name: "CSRunProcessTests", dependencies: ["CSRun", "CSCore", "CSTestSupport"]),
         // The SQLite wrapper under contention: threads opening one new file at once.
-        .testTarget(name: "CSSQLiteTests", dependencies: ["CSSQLite", "CSCore"]),
+        .testTarget(name: "CSSQLiteTests", dependencies: ["CSSQLite", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore", "CSTestSupport"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
-        .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore"], exclude: ["Fixtures"]),
-        // Helpers the test targets share (running built executables).
+        .testTarget(name: "CSFetchProcessTests", dependencies: ["CSFetch", "CSHTTP", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
+        // Helpers the test targets share (running built executables, ../shared, seeded randomness, fixtures).
         .target(name: "CSTestSupport", path: "Tests/CSTestSupport"),
+        // The helpers themselves, and the rule that unit targets start no processes or servers.
+        .testTarget(name: "CSTestSupportTests", dependencies: ["CSTestSupport"]),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
-        .testTarget(name: "CLITests", dependencies: ["CSCore"]),
+        .testTarget(name: "CLITests", dependencies: ["CSCore", "CSTestSupport"]),
         // Replays every committed fuzz corpus (Tests/fuzz/corpus) through the fuzz checks.
-        .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz"]),
+        .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz", "CSTestSupport"]),
     ]
 )

@@ -105,7 +105,7 @@ final class ContractTests: XCTestCase {
             ' $pid
             kill -TERM $pid; wait $pid; echo "status=$?" >&2
             exec 3>&-; rm -f "$fifo"
-            """, timeout: 60)
+            """)
         XCTAssertTrue(r.stderr.contains("status=143"), r.stderr)
         XCTAssertEqual(r.records.count, 2, "records read before the signal are flushed")
     }

@@ -1,8 +1,9 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
 /// pipelines/splunk-hec-export, elasticsearch-export and syslog-export run with `cs run` on the
-/// example feeds against loopback endpoints: Tests/CSSinkTests/Fixtures/sink_server.py playing
+/// example feeds against loopback endpoints: Tests/CSSinkProcessTests/Fixtures/sink_server.py playing
 /// Splunk HEC and Elasticsearch, and a small UDP syslog listener.
 final class ExportPipelinesTests: XCTestCase {
     let token = "tok-\(UUID().uuidString)"
@@ -72,7 +73,7 @@ final class ExportPipelinesTests: XCTestCase {
         let out = try Shell.temporaryDirectory()
         let r = try Shell.run("cs run pipelines/syslog-export SYSLOG_URL=syslog+udp://127.0.0.1:\(receiver.port) SYSLOG_FACILITY=auth OUT='\(out.path)'")
         XCTAssertEqual(r.status, 0, r.stderr)
-        let messages = receiver.messages(seconds: 10)
+        let messages = receiver.messages()
         XCTAssertEqual(messages.count, expected)
         for m in messages {
             // auth is facility 4: PRI = 32 + severity (2 crit .. 6 info).
@@ -87,7 +88,7 @@ final class ExportPipelinesTests: XCTestCase {
     }
 }
 
-/// Tests/CSSinkTests/Fixtures/sink_server.py on a loopback port (see that file for its script).
+/// Tests/CSSinkProcessTests/Fixtures/sink_server.py on a loopback port (see that file for its script).
 final class LoopbackSinkServer {
     let process = Process()
     private let stdin = Pipe()
@@ -95,17 +96,18 @@ final class LoopbackSinkServer {
     private(set) var port = 0
 
     init(script: [String: Any]) throws {
-        let server = Shell.repoRoot.appendingPathComponent("Tests/CSSinkTests/Fixtures/sink_server.py")
+        let server = Shell.repoRoot.appendingPathComponent("Tests/CSSinkProcessTests/Fixtures/sink_server.py")
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", server.path, state.path, String(decoding: try JSONSerialization.data(withJSONObject: script), as: UTF8.self)]
         process.standardInput = stdin
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let s = try? JSONSerialization.jsonObject(with: Data(contentsOf: state)) as? [String: Any], let p = s["port"] as? Int { port = p; return }
-            usleep(20_000)
+        // Ready once the state file names the port (a server that dies first ends the wait).
+        Readiness.wait(alive: { process.isRunning }) {
+            port = ((try? JSONSerialization.jsonObject(with: Data(contentsOf: state))) as? [String: Any])?["port"] as? Int ?? 0
+            return port != 0
         }
+        if port != 0 { return }
         stop()
         throw XCTSkip("sink_server.py did not start")
     }
@@ -123,7 +125,7 @@ final class LoopbackSinkServer {
 }
 
 /// A UDP listener on 127.0.0.1 (Python) that writes each datagram received as one line of a file;
-/// it stops after `expecting` datagrams, when its stdin closes, or after a minute.
+/// it stops after `expecting` datagrams, when its stdin closes, or after ten minutes (a hang guard).
 final class UDPSyslogListener {
     let process = Process()
     private let stdin = Pipe()
@@ -140,7 +142,7 @@ final class UDPSyslogListener {
             open(sys.argv[1] + "/port.tmp", "w").write(str(s.getsockname()[1]))
             os.replace(sys.argv[1] + "/port.tmp", sys.argv[1] + "/port")
             threading.Thread(target=lambda: (sys.stdin.read(), os._exit(0)), daemon=True).start()
-            threading.Timer(60, lambda: os._exit(0)).start()
+            threading.Timer(600, lambda: os._exit(0)).start()
             for _ in range(int(sys.argv[2])):
                 out.write(s.recv(65536).replace(b"\\n", b" ") + b"\\n")
             os._exit(0)
@@ -149,11 +151,11 @@ final class UDPSyslogListener {
         process.arguments = ["python3", "-c", script, dir.path, String(expecting)]
         process.standardInput = stdin
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let text = try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8), let p = Int(text) { port = p; return }
-            usleep(20_000)
+        Readiness.wait(alive: { process.isRunning }) {
+            port = (try? String(contentsOf: dir.appendingPathComponent("port"), encoding: .utf8)).flatMap { Int($0) } ?? 0
+            return port != 0
         }
+        if port != 0 { return }
         stop()
         throw XCTSkip("UDP listener did not start")
     }
@@ -164,10 +166,9 @@ final class UDPSyslogListener {
         process.waitUntilExit()
     }
 
-    /// The messages received, once the listener has them all (or the time is up).
-    func messages(seconds: Double) -> [String] {
-        let deadline = Date().addingTimeInterval(seconds)
-        while process.isRunning && Date() < deadline { usleep(20_000) }
+    /// The messages received, once the listener has them all (it exits then; or at its hang guard).
+    func messages() -> [String] {
+        process.waitUntilExit()
         let text = (try? String(contentsOf: dir.appendingPathComponent("messages"), encoding: .utf8)) ?? ""
         return text.split(separator: "\n").map(String.init)
     }

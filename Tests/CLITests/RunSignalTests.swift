@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -103,13 +104,10 @@ final class RunSignalTests: XCTestCase {
         return pid
     }
 
-    /// Polls `condition` until it gives a value; fails after a generous bound (a hang, not a timing assertion).
+    /// Polls `condition` until it gives a value; fails at the hang guard (a hang, not a timing assertion).
     private func waitFor<T>(_ what: String, _ condition: () -> T?) throws -> T {
-        let giveUp = Date().addingTimeInterval(120)
-        while Date() < giveUp {
-            if let value = condition() { return value }
-            usleep(10_000)
-        }
+        var value: T?
+        if Readiness.wait(until: { value = condition(); return value != nil }), let value { return value }
         XCTFail("gave up waiting for \(what)")
         throw XCTSkip("precondition not reached")
     }

@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -27,9 +28,10 @@ enum Shell {
         }
     }
 
-    /// Runs `script` with bash (pipefail on), feeding `stdin`. Bounded by `timeout` seconds.
+    /// Runs `script` with bash (pipefail on), feeding `stdin`. A script still running after `timeout` seconds
+    /// (a hang guard, never reached by a slow run) is stopped and fails the test.
     @discardableResult
-    static func run(_ script: String, stdin: String? = nil, env: [String: String] = [:], timeout: TimeInterval = 120) throws -> Result {
+    static func run(_ script: String, stdin: String? = nil, env: [String: String] = [:], timeout: TimeInterval = Readiness.hangGuard) throws -> Result {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: "/bin/bash")
         p.arguments = ["-c", "set -o pipefail\n" + script]
@@ -52,8 +54,7 @@ enum Shell {
         p.standardError = try FileHandle(forWritingTo: errURL)
         p.standardInput = try FileHandle(forReadingFrom: inURL)
         try p.run()
-        let deadline = Date().addingTimeInterval(timeout)
-        while p.isRunning && Date() < deadline { usleep(20_000) }
+        Readiness.wait(hangGuard: timeout) { !p.isRunning }
         if p.isRunning {
             p.terminate()
             XCTFail("timed out after \(timeout)s: \(script)")
@@ -65,10 +66,9 @@ enum Shell {
                       status: p.terminationStatus)
     }
 
+    /// ../shared with its seed feeds: a skip without them, a failure when CI=true (CSTestSupport's requireShared).
     static func requireShared() throws -> URL {
-        guard FileManager.default.fileExists(atPath: shared.appendingPathComponent("seeds").path) else {
-            throw XCTSkip("../shared is not present (it exists in the development checkout and CI only): skipping the seed-feed suite")
-        }
+        _ = try CSTestSupport.requireShared("seeds")
         return shared
     }
 

@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -27,11 +28,9 @@ final class ShipperTests: XCTestCase {
         daemon.standardOutput = FileHandle.nullDevice
         daemon.standardError = FileHandle.nullDevice
         try daemon.run()
-        defer { daemon.terminate(); daemon.waitUntilExit() }
+        defer { if daemon.isRunning { daemon.terminate() }; daemon.waitUntilExit() }
 
-        // Ten copies of the example records (unique uids), appended by separate cs-sink runs that rotate at
-        // 32 KB: a file lives at least one pause long, as with any realistic rotation size (a file renamed
-        // aside before the shipper ever opened it cannot be tailed, whatever the writer does).
+        // Ten copies of the example records (unique uids), appended by separate cs-sink runs that rotate at 32 KB.
         let records = dir.appendingPathComponent("records.ndjson").path
         try Shell.run("""
             cs-normalize examples/feeds/* > '\(dir.path)/one.ndjson'
@@ -39,26 +38,27 @@ final class ShipperTests: XCTestCase {
             """)
         let expected = try String(contentsOfFile: records, encoding: .utf8).split(separator: "\n").map(String.init)
         XCTAssertEqual(expected.count, 10 * 14)
-        usleep(500_000)   // let imfile set up its watch
+        // After each batch, wait until rsyslog has forwarded everything written so far: every file has been
+        // read before the next run can rotate it aside (a file renamed before imfile ever opened it cannot be
+        // tailed, whatever the writer does), and no pause stands in for imfile setting up its watch.
+        func forwardedLines() -> [String] {
+            ((try? String(contentsOfFile: forwarded, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        }
         for batch in stride(from: 0, to: expected.count, by: 7) {
-            let chunk = expected[batch..<min(batch + 7, expected.count)].joined(separator: "\n") + "\n"
+            let end = min(batch + 7, expected.count)
+            let chunk = expected[batch..<end].joined(separator: "\n") + "\n"
             let r = try Shell.run("cs-sink --to '\(archive)' --rotate 32K --keep 50", stdin: chunk)
             XCTAssertEqual(r.status, 0, r.stderr)
-            usleep(300_000)
+            XCTAssertTrue(Readiness.wait(alive: { daemon.isRunning }) { forwardedLines().count >= end },
+                          "rsyslog forwarded \(forwardedLines().count) of the \(end) records written so far")
         }
         let rotated = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix("advisories.ndjson.") }
         XCTAssertGreaterThan(rotated.count, 3, "the sink rotated several times")
 
-        // Wait (bounded) for rsyslog to forward everything.
-        var received: [String] = []
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            received = ((try? String(contentsOfFile: forwarded, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if received.count >= expected.count { break }
-            usleep(200_000)
-        }
-        usleep(500_000)
-        received = ((try? String(contentsOfFile: forwarded, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
+        // rsyslog stopped (its queues written out): what it forwarded in this run is all in the file.
+        daemon.terminate()
+        daemon.waitUntilExit()
+        let received = forwardedLines()
         XCTAssertEqual(received.count, expected.count, "every record arrives exactly once")
         let missing = Set(expected).subtracting(received), unexpected = Set(received).subtracting(expected)
         XCTAssertTrue(missing.isEmpty, "\(missing.count) records never arrived, e.g. \(missing.first?.prefix(120) ?? "")")

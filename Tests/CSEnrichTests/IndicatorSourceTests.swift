@@ -1,3 +1,4 @@
+import CSTestSupport
 import CSEnrich
 import XCTest
 

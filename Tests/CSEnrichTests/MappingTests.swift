@@ -1,5 +1,6 @@
 import CSAttack
 import CSEnrich
+import CSTestSupport
 import Foundation
 import XCTest
 

@@ -1,4 +1,5 @@
 import CSEnrich
+import CSTestSupport
 import Foundation
 import XCTest
 

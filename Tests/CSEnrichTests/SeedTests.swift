@@ -1,4 +1,5 @@
 import CSEnrich
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -28,7 +29,7 @@ final class SeedTests: XCTestCase {
     ]
 
     func testSeedItemsMapToTheirExactSets() throws {
-        let seeds = try sharedDirectory("seeds").appendingPathComponent("seeds")
+        let seeds = try requireShared("seeds")
         var records = try jsonFeedRecords(seeds.appendingPathComponent("craftedsignal-tag-entra-id.feed.json"))
         records += try rssRecords(seeds.appendingPathComponent("craftedsignal-tag-entra_id.rss.xml"))
         XCTAssertEqual(records.count, 4)

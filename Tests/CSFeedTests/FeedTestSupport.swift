@@ -1,4 +1,5 @@
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 import CSFeed
@@ -49,17 +50,8 @@ extension JSON {
     }
 }
 
-/// The repository root (three levels up from this file) and ../shared next to it.
+/// The repository root and ../shared next to it (CSTestSupport's Repository; `requireShared` reaches ../shared).
 enum TestPaths {
-    static let repoRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-    static let shared = repoRoot.deletingLastPathComponent().appendingPathComponent("shared")
-
-    static func requireShared(_ sub: String) throws -> URL {
-        let url = shared.appendingPathComponent(sub)
-        guard FileManager.default.fileExists(atPath: url.path) else {
-            throw XCTSkip("../shared not present: \(url.path) is needed for this suite")
-        }
-        return url
-    }
+    static let repoRoot = Repository.root
+    static let shared = Repository.shared
 }

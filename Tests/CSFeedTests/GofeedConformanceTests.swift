@@ -1,4 +1,5 @@
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 import CSFeed
@@ -20,7 +21,7 @@ final class GofeedConformanceTests: XCTestCase {
     }
 
     func testTranslatorGoldens() throws {
-        let root = try TestPaths.requireShared("conformance/gofeed/translator")
+        let root = try requireShared("conformance/gofeed/translator")
         var tally = Tally()
         var documents = 0
         for dir in ["rss", "atom", "json"] {
@@ -116,7 +117,7 @@ final class GofeedConformanceTests: XCTestCase {
     /// fields map: RSS title, link, guid, description → summary, content, categories; Atom id, title (text
     /// type), alternate link, summary, content (html and text), authors, categories.
     func testParserGoldens() throws {
-        let root = try TestPaths.requireShared("conformance/gofeed/parser")
+        let root = try requireShared("conformance/gofeed/parser")
         var tally = Tally()
         var documents = 0
         for dir in ["rss", "atom"] {

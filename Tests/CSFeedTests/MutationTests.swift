@@ -36,13 +36,14 @@ final class MutationTests: XCTestCase {
             <entry><id>2</id><summary type="html">&lt;h2&gt;Impact&lt;/h2&gt;&lt;p&gt;z&lt;/p&gt;</summary></entry></feed>
             """].map { Array($0.utf8) }
         let iterations = Int(ProcessInfo.processInfo.environment["CS_MUTATIONS"] ?? "") ?? 400
-        var rng = Random(state: UInt64(ProcessInfo.processInfo.environment["CS_MUTATION_SEED"] ?? "") ?? 20_260_422)
+        let seed = SeededRandom.seed(20_260_422, variable: "CS_MUTATION_SEED")
+        var rng = Random(state: seed)
         var records = 0
         for n in 0..<iterations {
             let doc = mutate(seeds[n % seeds.count], &rng)
             let result = parseFeed(doc)
             for r in result.records {
-                XCTAssertEqual(r.keys, advisoryFields, "iteration \(n)")
+                XCTAssertEqual(r.keys, advisoryFields, "iteration \(n), CS_MUTATION_SEED=\(seed)")
                 records += 1
             }
         }

@@ -1,5 +1,6 @@
 import CSCore
 import CSFeed
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -9,31 +10,7 @@ import XCTest
 final class TruncationTests: XCTestCase {
     static let examples = TestPaths.repoRoot.appendingPathComponent("examples/feeds")
 
-    /// An Atom document with the constructs a cut can fall into: declaration, attributes with both
-    /// quotes, entities, escaped html, xhtml, CDATA, comments, a processing instruction.
-    static let atom = """
-        <?xml version="1.0" encoding="utf-8"?>
-        <?xml-stylesheet type="text/xsl" href="feed.xsl"?>
-        <!-- generated -->
-        <feed xmlns="http://www.w3.org/2005/Atom" xml:base='https://a.example/'>
-          <title type="html">Alerts &amp;amp; notes</title>
-          <link rel="self" href="https://a.example/feed.atom"/>
-          <id>urn:uuid:60a76c80</id><updated>2026-04-22T18:43:05Z</updated>
-          <entry>
-            <id>urn:e1</id><title>First &lt;b&gt;entry&lt;/b&gt;</title>
-            <link href="e/1"/><updated>2026-04-22T18:43:05Z</updated>
-            <category term="ransomware" scheme="https://a.example/tags"/>
-            <content type="html"><![CDATA[<p>Body with <a href="x">a link</a></p>]]></content>
-          </entry>
-          <entry>
-            <id>urn:e2</id><title type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><b>Second</b></div></title>
-            <summary>Plain &#8220;text&#8221;</summary>
-            <content type="xhtml"><div xmlns="http://www.w3.org/1999/xhtml"><p>X<br/>Y</p></div></content>
-            <updated>2026-04-23T08:00:00+02:00</updated>
-          </entry>
-        </feed>
-
-        """
+    static let atom = FeedDocuments.truncationAtom
 
     func document(_ name: String) throws -> [UInt8] {
         Array(try Data(contentsOf: Self.examples.appendingPathComponent(name)))

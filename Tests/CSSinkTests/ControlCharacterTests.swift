@@ -1,3 +1,4 @@
+import CSTestSupport
 import XCTest
 import CSCore
 @testable import CSSink

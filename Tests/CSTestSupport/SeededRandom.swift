@@ -1,3 +1,5 @@
+import Foundation
+
 /// SplitMix64: a small seeded generator for randomized tests, so that every run draws the same cases
 /// and a failure can be replayed.
 public struct SeededRandom: RandomNumberGenerator {
@@ -12,4 +14,14 @@ public struct SeededRandom: RandomNumberGenerator {
     }
     /// A number in 0..<n (0 when n is 0).
     public mutating func below(_ n: Int) -> Int { Int(next() % UInt64(max(1, n))) }
+}
+
+extension SeededRandom {
+    /// The seed of a randomized test: `fixed`, so that every run draws the same cases, unless `variable`
+    /// (CS_TEST_SEED, or a suite's own) names another to explore with. Tests put the seed in their failure
+    /// messages, so a failing run can be replayed.
+    public static func seed(_ fixed: UInt64, variable: String = "CS_TEST_SEED",
+                            environment: [String: String] = ProcessInfo.processInfo.environment) -> UInt64 {
+        environment[variable].flatMap { UInt64($0) } ?? fixed
+    }
 }

@@ -19,6 +19,9 @@ final class Deliverer {
     private(set) var delivered = 0
     private(set) var created = 0
     private(set) var updated = 0
+    /// Waits between attempts (seconds; false when stopped by a signal). Tests replace it to see the
+    /// waits asked for instead of timing them.
+    var pause: (Double) -> Bool = Deliverer.sleepUnlessStopped
 
     init(endpoint: DeliveryEndpoint, stage: Stage, options: DeliveryOptions, destination: String) {
         self.endpoint = endpoint
@@ -79,7 +82,7 @@ final class Deliverer {
             // Full jitter over the upper half, so clients that failed together do not return together.
             let delay = max(wait, backoff <= 0 ? 0 : Double.random(in: (backoff / 2)...backoff))
             stage.diagnostics.warning(lastCode, "\(destination): \(lastReason); \(again.count) record\(again.count == 1 ? "" : "s") sent again in \(formatDelay(delay)) s (attempt \(attempt + 1) of \(options.retries + 1))")
-            if !sleepUnlessStopped(delay) {
+            if !pause(delay) {
                 for record in again { deadLetter(record, lastCode, "stopped by a signal before delivery succeeded: \(lastReason)") }
                 return
             }
@@ -104,7 +107,7 @@ final class Deliverer {
     }
 
     /// Sleeps in short steps so SIGINT/SIGTERM cuts the wait short; false when stopped.
-    private func sleepUnlessStopped(_ seconds: Double) -> Bool {
+    private static func sleepUnlessStopped(_ seconds: Double) -> Bool {
         var left = seconds
         while left > 0 {
             if cs_stop_signal() != 0 { return false }

@@ -25,7 +25,7 @@ final class FilterSignalTests: XCTestCase {
     /// signal, sent once the first huge line is in, usually lands inside its match; wherever it lands,
     /// nothing but the first record may come out.
     func testTerminateDuringAMatchWritesNothingWithInvert() throws {
-        var rng = RegexDifferentialTests.SeededGenerator(state: 11)
+        var rng = SeededRandom(state: 11)
         let text = String((0..<300_000).map { _ in Bool.random(using: &rng) ? Character("a") : Character("b") })
         try terminate(["--invert", "--grep", "a[ab]{1000}c"], first: #"{"schema":"cs.advisory/1","id":"s","title":"x"}"#,
                       huge: #"{"schema":"cs.advisory/1","id":"s","title":"\#(text)c"}"#, hugeLinesBeforeSignal: 1)

@@ -1,4 +1,5 @@
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -24,7 +25,7 @@ final class NormalizeCommandTests: XCTestCase {
             for xctest in Bundle.allBundles where xctest.bundleURL.pathExtension == "xctest" {
                 candidates.append(xctest.bundleURL.deletingLastPathComponent())
             }
-            candidates.append(TestPaths.repoRoot.appendingPathComponent(".build/debug"))
+            candidates.append(Repository.root.appendingPathComponent(".build/debug"))
             for dir in candidates {
                 let exe = dir.appendingPathComponent("cs-normalize")
                 if FileManager.default.isExecutableFile(atPath: exe.path) { return exe }
@@ -81,7 +82,7 @@ final class NormalizeCommandTests: XCTestCase {
         """
 
     func testSeedsGiveFourRecordsTwoHigh() throws {
-        let seeds = try TestPaths.requireShared("seeds")
+        let seeds = try requireShared("seeds")
         let files = try FileManager.default.contentsOfDirectory(atPath: seeds.path).sorted().map { seeds.appendingPathComponent($0).path }
         let r = try run(files)
         XCTAssertEqual(r.status, 0, r.stderr)
@@ -256,10 +257,10 @@ final class NormalizeCommandTests: XCTestCase {
             box.data = reader.availableData
             arrived.signal()
         }
-        let early = arrived.wait(timeout: .now() + 10) == .success
+        let early = arrived.wait(timeout: .now() + Readiness.hangGuard) == .success
         inp.fileHandleForWriting.write(Data(tail.utf8))
         try inp.fileHandleForWriting.close()
-        if !early { _ = arrived.wait(timeout: .now() + 10) }
+        if !early { _ = arrived.wait(timeout: .now() + Readiness.hangGuard) }
         let rest = reader.readDataToEndOfFile()
         p.waitUntilExit()
         XCTAssertTrue(early, "no record before the document ended", file: file, line: line)

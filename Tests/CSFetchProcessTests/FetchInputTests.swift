@@ -129,8 +129,8 @@ final class FetchInputTests: FetchTestCase {
         XCTAssertEqual(capped.status, 0, capped.stderr)
         XCTAssertEqual(capped.records.count, 4)
         XCTAssertEqual(try server.control("/control/max-in-flight"), "1")
-        // Two seconds a request: long enough for the four to overlap even on a slow machine.
-        let wide = try CSFetchRun.run(["--parallel", "4", "--per-host", "4"] + urls.map { $0.replacingOccurrences(of: "seconds=1", with: "seconds=2") + "&wide" })
+        // Each request is held until two are in flight at once: they overlap, or the server's hang guard ends them.
+        let wide = try CSFetchRun.run(["--parallel", "4", "--per-host", "4"] + urls.map { $0.replacingOccurrences(of: "seconds=1", with: "until=2") + "&wide" })
         XCTAssertEqual(wide.records.count, 4)
         XCTAssertGreaterThan(Int(try server.control("/control/max-in-flight")) ?? 0, 1, "transfers overlap when allowed")
     }

@@ -1,12 +1,13 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
 /// cs-normalize on cut documents, from files (read again for recovery) and from pipes (kept for it).
 extension NormalizeCommandTests {
     func testCutDocumentsExitTwoWithDataLoss() throws {
-        let rss = try Data(contentsOf: TruncationTests.examples.appendingPathComponent("detections.rss.xml"))
-        let json = try Data(contentsOf: TruncationTests.examples.appendingPathComponent("advisories.feed.json"))
-        let atom = Data(TruncationTests.atom.utf8)
+        let rss = try Data(contentsOf: Repository.examples.appendingPathComponent("detections.rss.xml"))
+        let json = try Data(contentsOf: Repository.examples.appendingPathComponent("advisories.feed.json"))
+        let atom = Data(FeedDocuments.truncationAtom.utf8)
         // Inside the root's attributes, inside an item's start tag, inside `</channel>`, inside `</rss>`,
         // in the Atom prolog, in an Atom entry's attribute, in the JSON Feed before and after its first item.
         let cuts: [(String, Data)] = [("rss", rss.prefix(98)), ("rss", rss.prefix(rss.count - 16)), ("rss", rss.prefix(rss.count - 5)),
@@ -31,7 +32,7 @@ extension NormalizeCommandTests {
 /// cs-normalize on a billion-laughs document, from a file and from a pipe.
 extension NormalizeCommandTests {
     func testBillionLaughsKeepsTheItemsBeforeIt() throws {
-        let (doc, line) = EntityBudgetTests.billionLaughs(good: 50)
+        let (doc, line) = FeedDocuments.billionLaughs(good: 50)
         let path = try write("bomb.xml", doc)
         for r in [try run(["--log-format", "json", path]), try run(["--log-format", "json"], stdin: Data(doc.utf8))] {
             XCTAssertEqual(r.status, 2)

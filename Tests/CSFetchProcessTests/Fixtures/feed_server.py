@@ -27,6 +27,7 @@ LOCK = threading.Lock()
 COUNTS = {}          # path -> requests seen
 LAST_429 = {}        # key -> time of the last 429 sent
 IN_FLIGHT = {"now": 0, "max": 0}
+IN_FLIGHT_CHANGED = threading.Condition(LOCK)
 BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)   # 64 MiB of zeros in ~64 KiB
 
 
@@ -126,6 +127,7 @@ class Handler(BaseHTTPRequestHandler):
             self.end_headers()
             self.wfile.write(b'{"version":')
             self.wfile.flush()
+            self.count(key)         # the stall has begun: tests wait on this count, not on time
             STOP.wait(float(q.get("seconds", "60")))
             return
 
@@ -199,7 +201,12 @@ class Handler(BaseHTTPRequestHandler):
             with LOCK:
                 IN_FLIGHT["now"] += 1
                 IN_FLIGHT["max"] = max(IN_FLIGHT["max"], IN_FLIGHT["now"])
-            STOP.wait(float(q.get("seconds", "1")))
+                IN_FLIGHT_CHANGED.notify_all()
+            if "until" in q:        # held until that many are in flight at once (ten minutes at most: a hang guard)
+                with IN_FLIGHT_CHANGED:
+                    IN_FLIGHT_CHANGED.wait_for(lambda: IN_FLIGHT["max"] >= int(q["until"]), timeout=600)
+            else:
+                STOP.wait(float(q.get("seconds", "1")))
             with LOCK:
                 IN_FLIGHT["now"] -= 1
             return self.send(200, feed("slow", [(url.path, "Slow item " + url.path)]), [json_type])

@@ -18,11 +18,12 @@ final class SinkServer {
         process.standardInput = stdin          // the server exits when this closes
         process.standardOutput = FileHandle.nullDevice
         try process.run()
-        let deadline = Date().addingTimeInterval(10)
-        while Date() < deadline {
-            if let p = (try? state())?["port"] as? Int { port = p; return }
-            usleep(20_000)
+        // Ready once the state file names the port (a server that dies first ends the wait).
+        Readiness.wait(alive: { process.isRunning }) {
+            port = (try? state())?["port"] as? Int ?? 0
+            return port != 0
         }
+        if port != 0 { return }
         stop()
         throw XCTSkip("sink_server.py did not start (python3 missing?)")
     }
@@ -60,15 +61,13 @@ final class SinkServer {
         (try state()["requests"] as? [[String: Any]] ?? []).filter { $0["endpoint"] as? String == endpoint }.compactMap { $0["status"] as? Int }
     }
 
-    /// Waits until `condition` holds on the state (bounded).
-    func wait(seconds: Double, _ condition: ([String: Any]) -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(seconds)
-        while Date() < deadline {
-            if let s = try? state(), condition(s) { return true }
-            usleep(20_000)
-        }
-        return false
+    /// Waits until `condition` holds on the state (false if the server is gone, or at the hang guard).
+    func wait(_ condition: ([String: Any]) -> Bool) -> Bool {
+        Readiness.wait(alive: { process.isRunning }) { (try? state()).map(condition) ?? false }
     }
+
+    @available(*, deprecated, message: "wait on the condition alone: wait { ... } (the only bound is Readiness.hangGuard)")
+    func wait(seconds: Double, _ condition: ([String: Any]) -> Bool) -> Bool { wait(condition) }
 }
 
 /// Records for delivery tests: unique uids, some marked for the server to refuse ("[bad]") or to

@@ -205,7 +205,7 @@ final class SinkCommandTests: XCTestCase {
             p.standardOutput = stdout
             try p.run()
             stdin.fileHandleForWriting.write(SinkFixtures.ndjson)
-            Thread.sleep(forTimeInterval: 1)
+            XCTAssertTrue(Readiness.idle(stdin, by: p), "\(format): cs-sink read its input")
             p.terminate()
             let out = String(decoding: stdout.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
             p.waitUntilExit()

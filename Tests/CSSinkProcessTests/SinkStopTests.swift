@@ -52,7 +52,7 @@ final class SinkStopTests: XCTestCase {
         // 40 records fit in the pipe's buffer, so this write never waits for cs-sink; stdin stays open.
         let records = DeliveryRecords.lines(40)
         input.fileHandleForWriting.write(DeliveryRecords.data(records))
-        XCTAssertTrue(server.wait(seconds: 60) { ($0["received"] as? Int ?? 0) >= 2 }, "the second batch reached the server")
+        XCTAssertTrue(server.wait { ($0["received"] as? Int ?? 0) >= 2 }, "the second batch reached the server")
         p.terminate()
         server.release()
         p.waitUntilExit()

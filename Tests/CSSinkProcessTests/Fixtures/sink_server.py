@@ -29,7 +29,7 @@ import threading
 import time
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
-MAX_LIFETIME = 300
+MAX_LIFETIME = 600
 STATE_FILE = sys.argv[1]
 SCRIPT = json.loads(sys.argv[2]) if len(sys.argv) > 2 else {}
 LOCK = threading.Lock()

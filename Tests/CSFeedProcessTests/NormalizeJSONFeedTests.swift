@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -103,7 +104,8 @@ extension NormalizeCommandTests {
             inp.fileHandleForWriting.write(Data(doc[at..<end]))
             at = end
             size = size % 5 + 1
-            usleep(200)
+            // Each piece read on its own: the next is written once cs-normalize has read this one.
+            XCTAssertTrue(Readiness.drained(inp, by: p), "cs-normalize stopped reading at byte \(at)")
         }
         try inp.fileHandleForWriting.close()
         done.wait()

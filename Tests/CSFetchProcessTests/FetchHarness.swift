@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -25,28 +26,21 @@ final class FeedServer {
         process.standardInput = stdin
         try process.run()
 
-        // The first line is "PORT <n>", then "TLSPORT <n>" when asked; a server that does not say so
-        // within 60 s is a broken fixture.
-        let lines = Locked<[String]>([])
-        let wanted = tls ? 2 : 1
-        let reader = Thread {
-            var bytes: [UInt8] = []
-            while lines.get().count < wanted {
-                let chunk = stdout.fileHandleForReading.readData(ofLength: 1)
-                if chunk.isEmpty { lines.mutate { $0 += Array(repeating: "", count: wanted) }; break }
-                if chunk.first == 0x0A {
-                    let line = String(decoding: bytes, as: UTF8.self)
-                    lines.mutate { $0.append(line) }
-                    bytes = []
-                } else {
-                    bytes.append(contentsOf: chunk)
-                }
+        // The first line is "PORT <n>", then "TLSPORT <n>" when asked: read as they come (a server that
+        // fails to start closes its stdout, which ends the read).
+        var got: [String] = []
+        let output = stdout.fileHandleForReading
+        var bytes: [UInt8] = []
+        while got.count < (tls ? 2 : 1) {
+            let chunk = output.readData(ofLength: 1)
+            if chunk.isEmpty { break }
+            if chunk.first == 0x0A {
+                got.append(String(decoding: bytes, as: UTF8.self))
+                bytes = []
+            } else {
+                bytes.append(contentsOf: chunk)
             }
         }
-        reader.start()
-        let deadline = Date().addingTimeInterval(60)
-        while lines.get().count < wanted && Date() < deadline { Thread.sleep(forTimeInterval: 0.02) }
-        let got = lines.get()
         func portNumber(_ prefix: String, _ index: Int) -> Int? {
             guard index < got.count, got[index].hasPrefix(prefix + " ") else { return nil }
             return Int(got[index].dropFirst(prefix.count + 1))
@@ -144,9 +138,9 @@ struct CSFetchRun {
             "cs-fetch not found (build it, or set CS_BIN_DIR); looked in \(candidates.map(\.path))"])
     }
 
-    /// Runs cs-fetch; a run that has not ended after `limit` seconds is killed and fails the test.
+    /// Runs cs-fetch; a run that has not ended after `limit` seconds (a hang guard) is killed and fails the test.
     /// `--no-progress` is added unless `progress` (the line would only show on a terminal anyway).
-    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Double = 120, progress: Bool = false) throws -> CSFetchRun {
+    static func run(_ arguments: [String], environment: [String: String] = [:], limit: Double = Readiness.hangGuard, progress: Bool = false) throws -> CSFetchRun {
         let process = Process()
         process.executableURL = try binary()
         process.arguments = (progress ? [] : ["--no-progress"]) + arguments

@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -38,13 +39,9 @@ final class RsyslogReceiver {
         process.standardError = FileHandle.nullDevice
         try process.run()
         // Ready once the TCP listener accepts (both inputs start together).
-        let deadline = Date().addingTimeInterval(10)
-        while !RsyslogReceiver.accepts(port: tcpPort) {
-            guard Date() < deadline, process.isRunning else {
-                stop()
-                throw XCTSkip("rsyslogd did not start listening on 127.0.0.1:\(tcpPort)")
-            }
-            usleep(50_000)
+        guard Readiness.wait(alive: { process.isRunning }, until: { RsyslogReceiver.accepts(port: tcpPort) }) else {
+            stop()
+            throw XCTSkip("rsyslogd did not start listening on 127.0.0.1:\(tcpPort)")
         }
     }
 
@@ -59,15 +56,13 @@ final class RsyslogReceiver {
 
     func removeFiles() { try? FileManager.default.removeItem(at: directory) }
 
-    /// The lines rsyslog wrote, once there are at least `count` (bounded wait).
-    func lines(atLeast count: Int, seconds: Double = 10) -> [String] {
-        let deadline = Date().addingTimeInterval(seconds)
+    /// The lines rsyslog wrote, once there are at least `count` (or what there is if rsyslogd is gone).
+    func lines(atLeast count: Int) -> [String] {
         var lines: [String] = []
-        repeat {
+        Readiness.wait(alive: { process.isRunning }) {
             lines = ((try? String(contentsOf: output, encoding: .utf8)) ?? "").split(separator: "\n").map(String.init)
-            if lines.count >= count { return lines }
-            usleep(50_000)
-        } while Date() < deadline
+            return lines.count >= count
+        }
         return lines
     }
 

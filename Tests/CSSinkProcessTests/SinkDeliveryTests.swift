@@ -185,22 +185,26 @@ final class SinkDeliveryTests: XCTestCase {
     }
 
     /// SIGTERM during a backoff: the wait is cut short, the records still pending are dead-lettered
-    /// (not dropped), and the stage exits with 143 at once.
+    /// (not dropped), and the stage exits with 143. The 7 backoffs left would add up to at least 45 s;
+    /// a stage that sat them out would give up after its retries instead, and say so.
     func testSIGTERMDuringBackoffDeadLettersThePending() throws {
         let server = try SinkServer(script: ["hook": Array(repeating: "503", count: 10)])
         let dead = deadLetter()
-        defer { try? FileManager.default.removeItem(at: dead) }
-        let (process, input) = try startSink(["--to", "http://\(server.base)/hook", "--batch", "2", "--retries", "8", "--dead-letter", dead.path])
+        let errors = ToolRunner.temporaryFile("sink-stderr")
+        defer { try? FileManager.default.removeItem(at: dead); try? FileManager.default.removeItem(at: errors) }
+        let (process, input) = try startSink(["--to", "http://\(server.base)/hook", "--batch", "2", "--retries", "8", "--dead-letter", dead.path],
+                                             errors: errors)
         let records = DeliveryRecords.lines(2)
         input.fileHandleForWriting.write(DeliveryRecords.data(records))
-        XCTAssertTrue(server.wait(seconds: 5) { ($0["requests"] as? [Any])?.count ?? 0 >= 2 }, "retrying")
-        let stopped = Date()
+        XCTAssertTrue(server.wait { ($0["requests"] as? [Any])?.count ?? 0 >= 2 }, "retrying")
         process.terminate()
         process.waitUntilExit()
-        // The 7 backoffs left would add up to at least 45 s (0.5 s doubling, half-jittered, capped at 30 s).
-        XCTAssertLessThan(Date().timeIntervalSince(stopped), 30, "the backoff does not hold up the stop")
         XCTAssertEqual(process.terminationStatus, 143)
         XCTAssertEqual(lines(of: dead), records)
+        let stderr = try String(contentsOf: errors, encoding: .utf8)
+        XCTAssertTrue(stderr.contains("stopped by a signal before delivery succeeded"), "the backoff was cut short: \(stderr)")
+        XCTAssertFalse(stderr.contains("gave up after"), stderr)
+        XCTAssertLessThan(try server.statuses("hook").count, 9, "not every retry was made")
     }
 
     /// A partial batch leaves after --flush-interval although the input stays open and idle; the
@@ -210,7 +214,7 @@ final class SinkDeliveryTests: XCTestCase {
         let (process, input) = try startSink(["--to", "http://\(server.base)/hook", "--batch", "100", "--flush-interval", "0.3"])
         let records = DeliveryRecords.lines(5)
         input.fileHandleForWriting.write(DeliveryRecords.data(Array(records[0..<3])))
-        XCTAssertTrue(server.wait(seconds: 5) { ($0["hook"] as? [String: Int])?.count == 3 }, "3 records sent while stdin stays open")
+        XCTAssertTrue(server.wait { ($0["hook"] as? [String: Int])?.count == 3 }, "3 records sent while stdin stays open")
         XCTAssertTrue(process.isRunning)
         XCTAssertEqual(try server.state()["hook_bodies"] as? [String], ["array"])
         input.fileHandleForWriting.write(DeliveryRecords.data(Array(records[3...])))
@@ -224,9 +228,9 @@ final class SinkDeliveryTests: XCTestCase {
     func testSIGTERMFlushesPendingRecords() throws {
         let server = try SinkServer()
         let (process, input) = try startSink(["--to", "splunk-hec+http://\(server.base)", "--token-env", "HEC_TOKEN",
-                                              "--batch", "100", "--flush-interval", "60"], environment: ["HEC_TOKEN": token])
+                                              "--batch", "100", "--flush-interval", "3600"], environment: ["HEC_TOKEN": token])
         input.fileHandleForWriting.write(DeliveryRecords.data(DeliveryRecords.lines(4)))
-        usleep(500_000)
+        XCTAssertTrue(Readiness.idle(input, by: process), "cs-sink read its input")
         XCTAssertEqual(try server.arrivals("hec").count, 0, "still batching")
         process.terminate()
         process.waitUntilExit()
@@ -266,7 +270,7 @@ final class SinkDeliveryTests: XCTestCase {
     }
 
     /// cs-sink reading from a pipe the test keeps open.
-    private func startSink(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe) {
+    private func startSink(_ arguments: [String], environment: [String: String] = [:], errors: URL? = nil) throws -> (Process, Pipe) {
         let p = Process()
         p.executableURL = try ToolRunner.executable("cs-sink")
         p.arguments = arguments
@@ -276,7 +280,12 @@ final class SinkDeliveryTests: XCTestCase {
         let input = Pipe()
         p.standardInput = input
         p.standardOutput = FileHandle.nullDevice
-        p.standardError = FileHandle.nullDevice
+        if let errors {
+            _ = FileManager.default.createFile(atPath: errors.path, contents: nil)
+            p.standardError = try FileHandle(forWritingTo: errors)
+        } else {
+            p.standardError = FileHandle.nullDevice
+        }
         try p.run()
         addTeardownBlock {
             if p.isRunning { p.terminate() }

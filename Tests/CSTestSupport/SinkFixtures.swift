@@ -2,8 +2,8 @@ import Foundation
 
 /// Hand-picked cs.advisory/1 records for the sink tests: one per severity and one unrated, with
 /// the text hazards a sink must survive (formula-like titles, markup, quotes, control characters).
-enum SinkFixtures {
-    static func record(_ i: Int, severity: String?, title: String, published: String? = nil, url: String? = nil,
+public enum SinkFixtures {
+    public static func record(_ i: Int, severity: String?, title: String, published: String? = nil, url: String? = nil,
                        tactics: [(String, String)]? = nil, techniques: [(String, String)] = [], cves: [String] = [],
                        uid: String? = nil, summary: String = "Summary text.") -> [String: Any] {
         var o: [String: Any] = [
@@ -27,7 +27,7 @@ enum SinkFixtures {
         return o
     }
 
-    static var records: [[String: Any]] { [
+    public static var records: [[String: Any]] { [
         record(0, severity: "medium", title: "Azure CLI used to manage Entra ID users", tactics: [("TA0003", "Persistence")]),
         record(1, severity: "high", title: "Entra ID Excessive Account Lockouts Detected",
                tactics: [("TA0006", "Credential Access")], techniques: [("T1110", "Brute Force"), ("T1110.003", "Password Spraying")]),
@@ -41,10 +41,10 @@ enum SinkFixtures {
                tactics: [("TA0003", "Persistence"), ("TA0004", "Privilege Escalation")]),
     ] }
 
-    static func line(_ o: [String: Any]) -> String {
+    public static func line(_ o: [String: Any]) -> String {
         String(decoding: try! JSONSerialization.data(withJSONObject: o, options: [.sortedKeys]), as: UTF8.self)
     }
 
-    static var lines: [String] { records.map(line) }
-    static var ndjson: Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
+    public static var lines: [String] { records.map(line) }
+    public static var ndjson: Data { Data((lines.joined(separator: "\n") + "\n").utf8) }
 }

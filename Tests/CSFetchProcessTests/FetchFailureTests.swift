@@ -47,11 +47,11 @@ final class FetchFailureTests: FetchTestCase {
         XCTAssertEqual(stats(run)[url]?["attempts"] as? Int, 2)
     }
 
+    /// The stall outlasts the run's hang guard: only --timeout can end the transfer.
     func testStalledBodyTimesOut() throws {
-        let url = server.url("/stall?seconds=60&k=\(key)")
+        let url = server.url("/stall?seconds=3600&k=\(key)")
         let run = try CSFetchRun.run(common + ["--timeout", "1", url])
         assertFailed(url, code: "DEADLINE_EXCEEDED", messageContains: "timed out", in: run)
-        XCTAssertLessThan(run.seconds, 50, "the transfer must end at --timeout, not when the server gives up")
     }
 
     func testResetConnectionIsRetriedThenUnavailable() throws {

@@ -71,13 +71,8 @@ final class SharedRotationTests: XCTestCase {
         }
     }
 
-    /// Polls `condition` until it holds (bounded, generously for a loaded machine).
+    /// Waits until `condition` holds (the hang guard is the only bound).
     private func waitUntil(_ condition: () -> Bool) -> Bool {
-        let deadline = Date().addingTimeInterval(60)
-        while Date() < deadline {
-            if condition() { return true }
-            usleep(10_000)
-        }
-        return condition()
+        Readiness.wait(until: condition)
     }
 }
