@@ -39,6 +39,8 @@ import warnings
 import feedparser
 
 FIELDS = ["id", "title", "link", "published", "updated", "tags", "authors", "summary", "content"]
+# The content types feedparser gives HTML (and XHTML) text; a decoded application/octet-stream is text.
+HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class _TextOf(html.parser.HTMLParser):
@@ -90,7 +92,7 @@ def fp_fields(entry):
     get = lambda k: dict.get(entry, k)   # FeedParserDict's fallbacks (updated -> published) bypassed
     def detail_is_html(key):
         detail = dict.get(entry, key + "_detail") or {}
-        return detail.get("type", "text/html") != "text/plain"
+        return detail.get("type", "text/html") in HTML_TYPES
     title = get("title")
     content = get("content")
     tags = [(t.get("term") or t.get("label") or "") for t in (get("tags") or [])]
@@ -110,7 +112,7 @@ def fp_fields(entry):
         "tags": tags or None,
         "authors": authors or None,
         "summary": text_of(get("summary"), detail_is_html("summary")),
-        "content": text_of(content[0].get("value"), content[0].get("type") != "text/plain") if content else None,
+        "content": text_of(content[0].get("value"), content[0].get("type") in HTML_TYPES) if content else None,
     }
 
 
