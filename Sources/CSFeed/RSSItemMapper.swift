@@ -76,6 +76,7 @@ enum RSSItemMapper {
             ExtensionBag.add(body.element.qualifiedName, try ExtensionLinks.value(body.element, budget: &budget), to: d.extensions)
         }
         if let encoded { d.contentHTML = encoded } else if let body, d.contentHTML == nil { d.contentHTML = body.text } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
+        d.settleStandIns()
         return d
     }
 }

@@ -45,6 +45,15 @@ enum SharedElements {
             guard let tag = text.isEmpty ? e.attribute("label") : text else { return false }
             d.tags.append(CategoryText.plain(tag))
             return true
+        case (XMLNamespace.media?, "title") where d.standInTitle == nil:
+            d.standInTitle = try standIn(e, budget: &budget)
+            return true
+        case (XMLNamespace.media?, "description") where d.standInSummary == nil:
+            d.standInSummary = try standIn(e, budget: &budget)
+            return true
+        case (let ns?, "summary") where d.standInSummary == nil && ns.lowercased() == XMLNamespace.itunes:
+            d.standInSummary = try standIn(e, budget: &budget)
+            return true
         case (let ns?, "keywords") where ns.lowercased() == XMLNamespace.itunes:
             for k in try e.text(budget: &budget).split(separator: ",") { d.tags.append(String(k)) }
             return true
@@ -80,6 +89,11 @@ enum SharedElements {
         default:
             return false
         }
+    }
+
+    /// A stand-in's text, and the element as it goes under extensions when it does not count.
+    private static func standIn(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> (text: String, element: (key: String, value: JSON)) {
+        (try e.text(budget: &budget).trimmingSpaces, (e.qualifiedName, try ExtensionLinks.value(e, budget: &budget)))
     }
 
     /// A date element that gives `published` when it outranks the one there is (DateRank); else false,

@@ -158,3 +158,43 @@ final class FeedparserCompatTests: XCTestCase {
         XCTAssertEqual(authors(3), [["Feed Author", nil, "https://j.example/about"]], "the feed's author, its url absolute")
     }
 }
+
+/// Elements of other vocabularies that stand in for a missing title or summary, and Atom written loosely.
+final class FeedparserStandInTests: XCTestCase {
+    func testMediaTitleAndITunesSummaryStandInOnlyWhenMissing() throws {
+        let doc = """
+        <rss version="2.0" xmlns:media="http://search.yahoo.com/mrss/" xmlns:itunes="http://www.itunes.com/dtds/podcast-1.0.dtd">
+        <channel><title>S</title>
+          <item><guid>s-1</guid><media:title type="plain">Episode 12</media:title><itunes:summary>What we found</itunes:summary></item>
+          <item><guid>s-2</guid><media:title>Not this</media:title><title>The item's own</title>
+            <itunes:summary>Nor this</itunes:summary><description>Its own description</description></item>
+          <item><guid>s-3</guid><media:description>Described by Media RSS</media:description></item>
+        </channel></rss>
+        """
+        let r = parseFeed(doc)
+        XCTAssertEqual(r.records.count, 3)
+        XCTAssertEqual(r.records[0].str("title"), "Episode 12")
+        XCTAssertEqual(r.records[0].str("summary"), "What we found")
+        XCTAssertNil(r.records[0]["extensions"]?["media:title"], "a stand-in that counts is not kept twice")
+        XCTAssertEqual(r.records[1].str("title"), "The item's own", "the format's own title wins, whatever the order")
+        XCTAssertEqual(r.records[1].str("summary"), "Its own description")
+        XCTAssertEqual(r.records[1].path("extensions", "media:title")?.stringValue, "Not this")
+        XCTAssertEqual(r.records[1].path("extensions", "itunes:summary")?.stringValue, "Nor this")
+        XCTAssertEqual(r.records[2].str("summary"), "Described by Media RSS")
+    }
+
+    func testAtomItemsAndLinksWrittenAsText() throws {
+        let doc = """
+        <feed xmlns="http://www.w3.org/2005/Atom" xml:base="https://loose.example/"><title>Loose</title>
+          <item><id>tag:loose,1</id><title>An item, not an entry</title><link>posts/1</link></item>
+          <entry><id>tag:loose,2</id><link rel="enclosure">https://loose.example/a.mp3</link>
+            <link rel="alternate" type="text/html">https://loose.example/posts/2</link></entry>
+        </feed>
+        """
+        let r = parseFeed(doc)
+        XCTAssertEqual(r.records.map { $0.str("id") }, ["tag:loose,1", "tag:loose,2"])
+        XCTAssertEqual(r.records[0].str("title"), "An item, not an entry")
+        XCTAssertEqual(r.records[0].str("url"), "https://loose.example/posts/1", "a link's text stands for its href")
+        XCTAssertEqual(r.records[1].str("url"), "https://loose.example/posts/2", "an enclosure is not the item's link")
+    }
+}

@@ -165,11 +165,17 @@ def by_rule(field, fp, cs, entry):
         return "the description is the body when there is no other"
     if field == "link" and fp["link"] is None and cs["link"] is not None:
         return "a permalink guid or web-URL id as url"
+    if field == "link" and cs["link"] is None and fp["link"] == fp["id"] \
+            and not re.match(r"https?://", fp["link"] or "", re.I):
+        return "an id that is no http(s) URL is no url (feedparser takes any id as the link)"
     if field == "published" and fp["published"] is None and cs["published"] is not None \
             and cs["published"] == rfc3339(dict.get(entry, "created_parsed")):
         return "created (Atom 0.3, dcterms:created) as published when there is no other"
-    if field == "summary" and cs["summary"] is None and fp["summary"] is not None and fp["summary"] == fp["content"]:
+    if field == "summary" and cs["summary"] is None and fp["summary"] is not None \
+            and fp["summary"] in (fp["content"], cs["content"]):
         return "no summary when the feed gives none (feedparser copies the body)"
+    if field in ("title", "summary") and cs[field] is not None and text_of(dict.get(entry, field), True) == cs[field]:
+        return "markup in a text title or summary read as HTML (a decoded base64 text, an escaped tag)"
     return None
 
 
