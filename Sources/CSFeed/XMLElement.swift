@@ -23,6 +23,14 @@ enum XMLNamespace {
     /// The namespace cs compares with for a URI as a document wrote it: the other spellings feeds use for
     /// one vocabulary (Dublin Core 1.0 and 1.1 with or without the trailing slash, Media RSS before and
     /// after 1.1.2 added the slash, module URIs without their slash) and, as feedparser does, any case.
+    static func canonical(_ href: UnsafePointer<UInt8>) -> String {
+        // The URIs cs models, as written, are compared as C strings and answered with the shared constant:
+        // no String is made for them (every element of an Atom entry is in Atom's namespace).
+        let s = UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)
+        for uri in modelled where strcmp(s, uri) == 0 { return uri }   // a native String's C form needs no copy
+        return canonical(String(cString: href))
+    }
+
     static func canonical(_ uri: String) -> String {
         if let known = variants[uri] { return known }
         guard uri.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return uri }
@@ -36,6 +44,8 @@ enum XMLNamespace {
         "http://search.yahoo.com/mrss": media,
         "http://www.w3.org/2005/atom": atom10,
     ]
+    /// The modelled URIs, most frequent first.
+    private static let modelled = [atom10, content, dc, dcterms, atom03, media, itunes, xhtml, rss10, rdf, rss090]
     /// Every spelling above, and the modelled URIs themselves, by their lower case.
     private static let byLowercase: [String: String] = {
         var table: [String: String] = [:]
@@ -82,7 +92,7 @@ struct XMLElement {
     var namespace: String? {
         if let ns = node.pointee.ns {
             guard let href = ns.pointee.href, !XMLNamespace.isRSSOwn(href) else { return nil }
-            return XMLNamespace.canonical(String(cString: href))
+            return XMLNamespace.canonical(href)
         }
         guard let raw = node.pointee.name, strchr(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self), 0x3A) != nil
         else { return nil }

@@ -47,6 +47,18 @@ final class FeedparserCompatTests: XCTestCase {
         XCTAssertEqual(authors.map { $0["name"]?.stringValue }, ["Grace Hopper", "Alan (Turing) Team"],
                        "a creator without an address stays the name as written")
         XCTAssertEqual(authors.first?["email"]?.stringValue, "grace@example.org")
+
+        let markup = """
+        <rss version="2.0"><channel><title>M</title>
+          <item><guid>a-2</guid><author><![CDATA[<p>Item Author</p>]]></author></item>
+          <item><guid>a-3</guid><author>Jo Doe &lt;jo@example.org&gt;</author></item>
+        </channel></rss>
+        """
+        let r = parseFeed(markup)
+        XCTAssertEqual(r.records[0]["authors"]?.elements.first?["name"]?.stringValue, "<p>Item Author</p>",
+                       "angle brackets around no address are no email")
+        XCTAssertNil(r.records[0]["authors"]?.elements.first?["email"]?.stringValue)
+        XCTAssertEqual(r.records[1]["authors"]?.elements.first?["email"]?.stringValue, "jo@example.org")
     }
 
     func testXHTMLBodyBodyAndFullitemAreTheContent() throws {
