@@ -112,8 +112,26 @@ struct AdvisoryDraft {
     let extensions = JSON.object()
     /// Base for resolving relative links found inside the content.
     var baseURL: String?
+    /// Stand-ins from other vocabularies (`media:title`; `itunes:summary`, `media:description`): they
+    /// count only when the format's own element is missing, else they are kept under extensions
+    /// (settleStandIns()), whatever the order of the elements.
+    var standInTitle: (text: String, element: (key: String, value: JSON))?
+    var standInSummary: (text: String, element: (key: String, value: JSON))?
 
     init(index: Int) { self.index = index }
+
+    /// Takes the stand-ins where the item has no title or summary of its own; keeps the others under extensions.
+    mutating func settleStandIns() {
+        if let t = standInTitle {
+            if title == nil { title = t.text } else { ExtensionBag.add(t.element.key, t.element.value, to: extensions) }
+        }
+        if let s = standInSummary {
+            if summary == nil { summary = s.text; summaryIsHTML = false }
+            else { ExtensionBag.add(s.element.key, s.element.value, to: extensions) }
+        }
+        standInTitle = nil
+        standInSummary = nil
+    }
 
     /// About the bytes of text the draft holds (for the record pipeline's byte bound).
     var textBytes: Int {

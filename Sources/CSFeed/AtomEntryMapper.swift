@@ -17,6 +17,7 @@ enum AtomEntryMapper {
             }
             ExtensionBag.add(child.qualifiedName, try ExtensionLinks.value(child, budget: &budget), to: d.extensions)
         }
+        d.settleStandIns()
         // An entry whose only link is its id, when the id is a web URL (feedparser does the same).
         if d.url == nil, let id = d.id, URLResolver.isWebURL(id) { d.url = id }
         // Atom requires `updated`; an entry without a publication date was published when it was last updated.
@@ -34,7 +35,11 @@ enum AtomEntryMapper {
             d.title = AtomText.plain(e, text: try e.text(budget: &budget))
         case "link":
             let rel = e.attribute("rel")?.trimmingSpaces ?? "alternate"
-            guard rel == "alternate", d.url == nil, let href = e.attribute("href") else { return false }
+            guard rel == "alternate", d.url == nil else { return false }
+            // A link written as text instead of href (`<link>https://...</link>`, as in RSS): feedparser takes it too.
+            var written = e.attribute("href")
+            if written == nil, !e.hasElementChildren { written = try e.text(budget: &budget).trimmingSpaces }
+            guard let href = written, !href.isEmpty else { return false }
             d.url = URLResolver.resolve(href, against: e.baseURL)
         case "summary":
             let summary = try AtomText.markup(e, budget: &budget)

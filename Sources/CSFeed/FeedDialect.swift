@@ -7,6 +7,12 @@ struct FeedDialect {
     /// The element that holds one item.
     var itemName: String { family == .rss ? "item" : "entry" }
 
+    /// Whether an element of this local name is an item: also an `<item>` in an Atom feed, which
+    /// feedparser reads as an entry (drafts and hand-made feeds write it).
+    func isItem(_ localName: String) -> Bool {
+        localName == itemName || (family == .atom && localName == "item")
+    }
+
     static func detect(root: String, namespace: String?, version: String?) -> FeedDialect? {
         switch root {
         case "rss":

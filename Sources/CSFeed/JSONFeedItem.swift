@@ -81,7 +81,15 @@ enum JSONFeedItem {
             case "date_published": d.published = value.string.map { ("date_published", $0) }
             case "date_modified": d.modified = value.string.map { ("date_modified", $0) }
             case "authors", "author":
-                if !authorsSeen { d.authors = authors(list: member("authors"), single: member("author")); authorsSeen = true }
+                if !authorsSeen {
+                    authorsSeen = true
+                    if let chosen = JSONFeedAuthor.chosen(list: member("authors"), single: member("author")) {
+                        d.authors = authors(chosen, base: base)
+                        if JSONFeedAuthor.hasUnmodelledMembers(chosen) {
+                            d.extensions.set(chosen.start == member("authors")?.start ? "authors" : "author", tree(chosen))
+                        }
+                    }
+                }
             case "tags", "_cs_tags": d.tags += value.strings
             case "_cs_severities", "_cs_severity": d.severities += value.strings
             case "_cs_type": d.type = value.string
@@ -105,15 +113,13 @@ enum JSONFeedItem {
         return d
     }
 
-    /// JSON Feed 1.1 `authors` (an array; anything else gives none), else 1.0's single `author`.
-    static func authors(list: JSONRef?, single: JSONRef?) -> [Author] {
+    /// The authors of an `authors` array, or the one of an `author` object.
+    static func authors(_ value: JSONRef, base: String?) -> [Author] {
         var candidates: [JSONRef] = []
-        if let list { list.forEachElement { candidates.append($0); return true } }
-        else if let single { candidates = [single] }
+        if value.isObject { candidates = [value] } else { value.forEachElement { candidates.append($0); return true } }
         return candidates.compactMap { a in
             guard a.isObject else { return nil }
-            let author = Author(name: a.member("name")?.string, email: nil, url: a.member("url")?.string)
-            return author.isEmpty ? nil : author
+            return JSONFeedAuthor.make(name: a.member("name")?.string, url: a.member("url")?.string, base: base)
         }
     }
 

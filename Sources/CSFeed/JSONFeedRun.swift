@@ -155,9 +155,10 @@ final class JSONFeedRun {
         // The feed's own URLs may be relative to where the document came from.
         feed.feedURL = root["feed_url"]?.stringValue.map { URLResolver.resolve($0, against: source.url) }
         feed.homePageURL = root["home_page_url"]?.stringValue.map { URLResolver.resolve($0, against: source.url) }
-        feed.authors = JSONFeedReader.authors(root)
         // JSON Feed has no xml:base: item links are read against the site, else the feed, else the document URL.
-        return Context(feed: feed, snapshot: feed.snapshot(), base: feed.homePageURL ?? feed.feedURL ?? source.url)
+        let base = feed.homePageURL ?? feed.feedURL ?? source.url
+        feed.authors = JSONFeedReader.authors(root, base: base)
+        return Context(feed: feed, snapshot: feed.snapshot(), base: base)
     }
 }
 
@@ -179,12 +180,12 @@ extension JSONFeedReader {
     }
 
     /// JSON Feed 1.1 `authors`, or 1.0's single `author`, of the feed.
-    static func authors(_ o: JSON) -> [Author] {
-        let list = o["authors"].map(\.elements) ?? o["author"].map { [$0] } ?? []
+    static func authors(_ o: JSON, base: String?) -> [Author] {
+        let members = o["authors"].map { $0.kind == .object ? [$0] : $0.elements } ?? []
+        let list = members.contains { $0.kind == .object } ? members : o["author"].map { [$0] } ?? members
         return list.compactMap { a in
             guard a.kind == .object else { return nil }
-            let author = Author(name: a["name"]?.stringValue, email: nil, url: a["url"]?.stringValue)
-            return author.isEmpty ? nil : author
+            return JSONFeedAuthor.make(name: a["name"]?.stringValue, url: a["url"]?.stringValue, base: base)
         }
     }
 }

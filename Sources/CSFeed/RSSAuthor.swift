@@ -15,7 +15,9 @@ enum RSSAuthor {
             return Author(name: name.isEmpty ? nil : name, email: email.contains("@") ? email : nil,
                           url: nil).orName(email)
         }
-        if let open = chars.firstIndex(of: "<"), let close = chars.lastIndex(of: ">"), open < close {
+        // `Name <a@b>`; angle brackets around no address are markup (`<p>Name</p>`), not an email.
+        if let open = chars.firstIndex(of: "<"), let close = chars.lastIndex(of: ">"), open < close,
+           chars[(open + 1)..<close].contains("@") {
             let name = String(chars[..<open]).trimmingSpaces
             let email = String(chars[(open + 1)..<close]).trimmingSpaces
             return Author(name: name.isEmpty ? nil : name, email: email.isEmpty ? nil : email)

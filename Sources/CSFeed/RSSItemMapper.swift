@@ -8,6 +8,7 @@ enum RSSItemMapper {
         d.baseURL = item.baseURL
         var description: String?
         var encoded: String?
+        var body: (text: String, element: XMLElement)?   // xhtml:body, body or fullitem: the body without content:encoded
         var guidIsPermalink = false
         var guid: String?
         for child in item.children {
@@ -33,8 +34,11 @@ enum RSSItemMapper {
                 case "author":
                     if let a = RSSAuthor.parse(try child.text(budget: &budget)) { d.authors.append(a) }
                     continue
+                case "fullitem" where body == nil, "body" where body == nil:
+                    // fullitem holds escaped HTML; a body without a namespace, markup written inline.
+                    body = (try child.htmlText(budget: &budget).trimmingSpaces, child); continue
                 case "category":
-                    let value = CategoryText.plain(try child.text(budget: &budget))
+                    let value = try CategoryText.of(child, budget: &budget)
                     switch child.attribute("domain")?.trimmingSpaces.lowercased() {
                     case "severity": d.severities.append(value)
                     case "type": d.type = value
@@ -45,6 +49,9 @@ enum RSSItemMapper {
                 }
             } else if ns == XMLNamespace.content, child.localName == "encoded", encoded == nil {
                 encoded = try child.htmlText(budget: &budget)
+                continue
+            } else if ns == XMLNamespace.xhtml, child.localName == "body", body == nil {
+                body = (child.innerXML.trimmingSpaces, child)
                 continue
             } else if try SharedElements.apply(child, to: &d, budget: &budget) {
                 continue
@@ -64,7 +71,12 @@ enum RSSItemMapper {
         }
         d.summary = description
         d.summaryIsHTML = true   // RSS descriptions are HTML (escaped or not)
-        if let encoded { d.contentHTML = encoded } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
+        if let body, encoded != nil || d.contentHTML != nil {
+            // Not the body after all: kept under extensions like any element the record does not take.
+            ExtensionBag.add(body.element.qualifiedName, try ExtensionLinks.value(body.element, budget: &budget), to: d.extensions)
+        }
+        if let encoded { d.contentHTML = encoded } else if let body, d.contentHTML == nil { d.contentHTML = body.text } else if d.contentHTML == nil, d.contentText == nil { d.contentHTML = description }
+        d.settleStandIns()
         return d
     }
 }

@@ -7,7 +7,9 @@ enum SharedElements {
         switch (e.namespace, e.localName) {
         case (XMLNamespace.dc?, "creator"):
             let name = try e.text(budget: &budget).trimmingSpaces
-            if !name.isEmpty, !d.authors.contains(where: { $0.name == name }) { d.authors.append(Author(name: name)) }
+            // A creator is a name; one with an address in it (`Jo Doe (jo@example.org)`) is read as RSS's author is.
+            let author = name.utf8.contains(UInt8(ascii: "@")) ? RSSAuthor.parse(name) : Author(name: name)
+            if !name.isEmpty, let author, !d.authors.contains(author) { d.authors.append(author) }
             return true
         case (XMLNamespace.dc?, "date"):
             // Dublin Core has one date; it serves as both when the feed gives no other.
@@ -29,6 +31,29 @@ enum SharedElements {
             if name.isEmpty || !d.authors.isEmpty { return false }
             d.authors.append(Author(name: name))
             return true
+        case (let ns?, "category") where ns.lowercased() == XMLNamespace.itunes:
+            // Apple's categories are named by `text`; a subcategory is nested in its parent, and both are tags.
+            guard let text = e.attribute("text"), !text.trimmingSpaces.isEmpty else { return false }
+            d.tags.append(CategoryText.plain(text))
+            for sub in e.children where sub.localName == "category" {
+                if let t = sub.attribute("text"), !t.trimmingSpaces.isEmpty { d.tags.append(CategoryText.plain(t)) }
+            }
+            return true
+        case (XMLNamespace.media?, "category"):
+            // Media RSS names a category by its text (`label` is its readable name when there is no text).
+            let text = try CategoryText.of(e, budget: &budget).trimmingSpaces
+            guard let tag = text.isEmpty ? e.attribute("label") : text else { return false }
+            d.tags.append(CategoryText.plain(tag))
+            return true
+        case (XMLNamespace.media?, "title") where d.standInTitle == nil:
+            d.standInTitle = try standIn(e, budget: &budget)
+            return true
+        case (XMLNamespace.media?, "description") where d.standInSummary == nil:
+            d.standInSummary = try standIn(e, budget: &budget)
+            return true
+        case (let ns?, "summary") where d.standInSummary == nil && ns.lowercased() == XMLNamespace.itunes:
+            d.standInSummary = try standIn(e, budget: &budget)
+            return true
         case (let ns?, "keywords") where ns.lowercased() == XMLNamespace.itunes:
             for k in try e.text(budget: &budget).split(separator: ",") { d.tags.append(String(k)) }
             return true
@@ -46,7 +71,7 @@ enum SharedElements {
             else { d.contentText = try e.text(budget: &budget) }
             return true
         case (XMLNamespace.dc?, "subject"):
-            d.tags.append(CategoryText.plain(try e.text(budget: &budget)))
+            d.tags.append(try CategoryText.of(e, budget: &budget))
             return true
         case (XMLNamespace.atom10?, "updated"):
             return try modified(e, rank: DateRank.standard, to: &d, budget: &budget)
@@ -64,6 +89,11 @@ enum SharedElements {
         default:
             return false
         }
+    }
+
+    /// A stand-in's text, and the element as it goes under extensions when it does not count.
+    private static func standIn(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> (text: String, element: (key: String, value: JSON)) {
+        (try e.text(budget: &budget).trimmingSpaces, (e.qualifiedName, try ExtensionLinks.value(e, budget: &budget)))
     }
 
     /// A date element that gives `published` when it outranks the one there is (DateRank); else false,

@@ -18,6 +18,41 @@ enum XMLNamespace {
     static let dcterms = "http://purl.org/dc/terms/"
     static let xhtml = "http://www.w3.org/1999/xhtml"
     static let itunes = "http://www.itunes.com/dtds/podcast-1.0.dtd"
+    static let media = "http://search.yahoo.com/mrss/"
+
+    /// The namespace cs compares with for a URI as a document wrote it: the other spellings feeds use for
+    /// one vocabulary (Dublin Core 1.0 and 1.1 with or without the trailing slash, Media RSS before and
+    /// after 1.1.2 added the slash, module URIs without their slash) and, as feedparser does, any case.
+    static func canonical(_ href: UnsafePointer<UInt8>) -> String {
+        // The URIs cs models, as written, are compared as C strings and answered with the shared constant:
+        // no String is made for them (every element of an Atom entry is in Atom's namespace).
+        let s = UnsafeRawPointer(href).assumingMemoryBound(to: CChar.self)
+        for uri in modelled where strcmp(s, uri) == 0 { return uri }   // a native String's C form needs no copy
+        return canonical(String(cString: href))
+    }
+
+    static func canonical(_ uri: String) -> String {
+        if let known = variants[uri] { return known }
+        guard uri.utf8.contains(where: { $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else { return uri }
+        return byLowercase[uri.lowercased()] ?? uri
+    }
+
+    private static let variants: [String: String] = [
+        "http://purl.org/dc/elements/1.0/": dc, "http://purl.org/dc/elements/1.0": dc, "http://purl.org/dc/elements/1.1": dc,
+        "http://purl.org/dc/terms": dcterms,
+        "http://purl.org/rss/1.0/modules/content": content,
+        "http://search.yahoo.com/mrss": media,
+        "http://www.w3.org/2005/atom": atom10,
+    ]
+    /// The modelled URIs, most frequent first.
+    private static let modelled = [atom10, content, dc, dcterms, atom03, media, itunes, xhtml, rss10, rdf, rss090]
+    /// Every spelling above, and the modelled URIs themselves, by their lower case.
+    private static let byLowercase: [String: String] = {
+        var table: [String: String] = [:]
+        for uri in [atom10, atom03, rss10, rss090, content, dc, dcterms, xhtml, itunes, media] { table[uri.lowercased()] = uri }
+        for (spelling, uri) in variants { table[spelling.lowercased()] = uri }
+        return table
+    }()
 
     /// Namespaces that RSS 0.9x/2.0 documents put their own elements in (UserLand's RSS 2.0 namespace,
     /// default or prefixed, and the Harvard one): cs reads those elements as RSS's own, no-namespace ones,
@@ -57,7 +92,7 @@ struct XMLElement {
     var namespace: String? {
         if let ns = node.pointee.ns {
             guard let href = ns.pointee.href, !XMLNamespace.isRSSOwn(href) else { return nil }
-            return String(cString: href)
+            return XMLNamespace.canonical(href)
         }
         guard let raw = node.pointee.name, strchr(UnsafeRawPointer(raw).assumingMemoryBound(to: CChar.self), 0x3A) != nil
         else { return nil }
@@ -69,6 +104,7 @@ struct XMLElement {
         case "dcterms": return XMLNamespace.dcterms
         case "atom": return XMLNamespace.atom10
         case "itunes": return XMLNamespace.itunes
+        case "media": return XMLNamespace.media
         default: return "urn:undeclared-prefix:" + name[..<colon]
         }
     }
@@ -195,6 +231,22 @@ struct XMLElement {
             }
             c = n.pointee.next
         }
+    }
+
+    /// The text nodes directly inside the element, without those of its child elements.
+    func ownText(budget: inout Int) throws(ItemTextBudgetExceeded) -> String {
+        var out: [UInt8] = []
+        var c = node.pointee.children
+        while let n = c {
+            if n.pointee.type == XML_TEXT_NODE || n.pointee.type == XML_CDATA_SECTION_NODE, let content = n.pointee.content {
+                let len = Int(strlen(content))
+                budget -= len
+                if budget < 0 { throw ItemTextBudgetExceeded(element: qualifiedName) }
+                out.append(contentsOf: UnsafeBufferPointer(start: content, count: len))
+            }
+            c = n.pointee.next
+        }
+        return String(decoding: out, as: UTF8.self)
     }
 
     /// An element meant to hold escaped HTML: its text, or, when a feed put the markup in unescaped

@@ -233,7 +233,7 @@ enum XMLFeedReader {
                 status = xmlTextReaderRead(reader)
                 continue
             }
-            let isItem = local == s.dialect.itemName && (depth == 1 || depth == 2)
+            let isItem = s.dialect.isItem(local) && (depth == 1 || depth == 2)
             let isContainer = local == "channel" && depth == 1
             if isContainer {
                 if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: ns) {

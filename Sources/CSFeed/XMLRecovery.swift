@@ -60,7 +60,7 @@ enum XMLRecovery {
         var items: [XMLElement] = []
         func collectItems(_ e: XMLElement) {
             for c in e.children {
-                if c.localName == s.dialect.itemName { items.append(c) }
+                if s.dialect.isItem(c.localName) { items.append(c) }
                 collectItems(c)
             }
         }
@@ -70,9 +70,9 @@ enum XMLRecovery {
                     s.setDialect(refined)
                 }
                 if session == nil {
-                    for grandchild in child.children where grandchild.localName != s.dialect.itemName { s.feedElement(grandchild) }
+                    for grandchild in child.children where !s.dialect.isItem(grandchild.localName) { s.feedElement(grandchild) }
                 }
-            } else if session == nil, child.localName != s.dialect.itemName {
+            } else if session == nil, !s.dialect.isItem(child.localName) {
                 s.feedElement(child)
             }
         }
