@@ -39,13 +39,19 @@ extension Enrichment {
 /// The repository root: three levels above this file (Tests/CSEnrichTests/Support.swift).
 let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
-/// ../shared beside the repository, or a skip.
+/// ../shared beside the repository, or a skip (a failure when CI=true: CI must run what needs it).
 func sharedDirectory(_ what: String) throws -> URL {
     let shared = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared")
     guard FileManager.default.fileExists(atPath: shared.appendingPathComponent(what).path) else {
+        if ProcessInfo.processInfo.environment["CI"] == "true" { throw SharedDataMissing(what: what) }
         throw XCTSkip("../shared not present: \(what) is needed")
     }
     return shared
+}
+
+struct SharedDataMissing: Error, CustomStringConvertible {
+    var what: String
+    var description: String { "../shared not present (CI=true, so this fails instead of skipping): \(what) is needed" }
 }
 
 /// Where the built executables are: $CS_BIN_DIR, else the directory of the .xctest bundle.
