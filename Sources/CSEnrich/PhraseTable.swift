@@ -170,9 +170,10 @@ final class PhraseTable {
     private func actsAsSubject(_ tokens: UnsafeBufferPointer<Token>, _ next: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         guard next < tokens.count else { return false }
         let gap = Int(tokens[next].start) - Int(tokens[next - 1].end)
-        let first = text[Int(tokens[next - 1].end)]
+        let end = Int(tokens[next - 1].end), first = text[end]
         if tokens[next].hash == possessiveHash {
-            return (gap == 1 && first == UInt8(ascii: "'")) || (gap == 3 && first == 0xE2)
+            // ' or ’ (U+2019: E2 80 99)
+            return (gap == 1 && first == UInt8(ascii: "'")) || (gap == 3 && first == 0xE2 && text[end + 1] == 0x80 && text[end + 2] == 0x99)
         }
         return gap == 1 && first == 0x20 && subjectVerbHashes.contains(tokens[next].hash)
     }
