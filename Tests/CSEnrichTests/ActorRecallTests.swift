@@ -1,5 +1,5 @@
 import CSAttack
-import CSEnrich
+@testable import CSEnrich
 import Foundation
 import XCTest
 
@@ -12,6 +12,8 @@ final class ActorRecallTests: XCTestCase {
     /// The committed figure: the test fails below it. Measured 93.94% (14083 of 14991); 86.40% before the
     /// sentence-start rule used the word list (docs/cs-enrich.md says which names are still missed and why).
     static let minimumRate = 0.939
+    /// The same over the examples that name the actor by a name NamePolicy allows in text: 99.35% (14083 of 14175).
+    static let minimumMatchableRate = 0.993
 
     struct Example { var source: String; var text: String }
 
@@ -20,18 +22,24 @@ final class ActorRecallTests: XCTestCase {
             .appendingPathComponent("attack/enterprise-attack-18.1-text.ndjson")
         let examples = try Self.examples(file)
         XCTAssertGreaterThan(examples.count, 10_000, "the procedure examples of groups and software")
-        var found = 0
+        var found = 0, allowed = 0, foundAllowed = 0
         var misses: [String: [String]] = [:]
         for x in examples {
             let e = try enrich(title: "", text: x.text)
-            if e.groupIDs.contains(x.source) || e.softwareIDs.contains(x.source) {
+            let hit = e.groupIDs.contains(x.source) || e.softwareIDs.contains(x.source)
+            // Names NamePolicy never matches in text ("Play", "Net", "Kevin") are missed on purpose.
+            let matchable = Self.names(of: x.source).contains { NamePolicy.allowed($0) && Self.containsWord($0, in: x.text) }
+            if matchable { allowed += 1 }
+            if hit {
                 found += 1
+                if matchable { foundAllowed += 1 }
             } else {
                 misses[x.source, default: []].append(x.text)
             }
         }
         let rate = Double(found) / Double(examples.count)
-        let summary = String(format: "actors recognised in %d of %d procedure examples (%.2f%%)", found, examples.count, rate * 100)
+        let summary = String(format: "actors recognised in %d of %d procedure examples (%.2f%%); in %d of the %d that name it by a name cs-enrich may match in text (%.2f%%)",
+                             found, examples.count, rate * 100, foundAllowed, allowed, Double(foundAllowed) / Double(allowed) * 100)
         print(summary)
         if ProcessInfo.processInfo.environment["CS_SHOW_MISSES"] != nil {
             for (source, texts) in misses.sorted(by: { $0.value.count > $1.value.count }) {
@@ -39,6 +47,7 @@ final class ActorRecallTests: XCTestCase {
             }
         }
         XCTAssertGreaterThanOrEqual(rate, Self.minimumRate, summary)
+        XCTAssertGreaterThanOrEqual(Double(foundAllowed) / Double(allowed), Self.minimumMatchableRate, summary)
     }
 
     /// Procedure examples of active groups and software whose name or an alias is in the text as a word
