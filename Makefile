@@ -30,7 +30,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool
+.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool name-words
 
 all: build
 
@@ -113,6 +113,22 @@ tlds:
 	  source_name="Debian publicsuffix $$(dpkg-query -W -f='$${Version}' publicsuffix)"; \
 	fi; \
 	Sources/tld-table/tld-table.sh "$(PSL)" Sources/CSEnrich/TLDTable.swift "$$source_name"
+
+# Regenerates cs-enrich's table of English words that are also ATT&CK group or software names (the words
+# a capitalized name at the start of a sentence may be) from a word list: Debian's wamerican, installed when
+# missing (only this target needs it); WORDS=FILE takes another list. Run after `make attack-tables`.
+WORDS ?= /usr/share/dict/words
+name-words:
+	@if [ ! -r "$(WORDS)" ] && [ "$(WORDS)" = /usr/share/dict/words ]; then \
+	  if [ "$$(id -u)" != 0 ]; then echo "name-words: run 'sudo apt-get install wamerican' (needs root)"; exit 1; fi; \
+	  export DEBIAN_FRONTEND=noninteractive; \
+	  apt-get update -qq && apt-get install -y -qq --no-install-recommends wamerican >/dev/null; \
+	fi
+	@source_name="$(notdir $(WORDS))"; \
+	if [ "$(WORDS)" = /usr/share/dict/words ]; then \
+	  source_name="Debian wamerican $$(dpkg-query -W -f='$${Version}' wamerican)"; \
+	fi; \
+	Sources/name-words/name-words.sh "$(WORDS)" Sources/CSAttack/ATTACKTables.swift Sources/CSEnrich/NameWordTable.swift "$$source_name"
 
 # Executables, man pages (from each command's own help), shell completions, the pipelines and
 # examples (share/cs) and the docs (share/doc/cs) under PREFIX.

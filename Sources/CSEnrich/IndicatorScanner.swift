@@ -27,11 +27,13 @@ enum IndicatorScanner {
                 var i = 0
                 while i < n {
                     if classes[Int(b[i])] & ByteClass.chunk == 0 { i += 1; continue }
+                    if isGeneralPunctuation(b, i) { i += 3; continue }
                     let start = i, tokensBefore = count
                     var seen: UInt8 = 0
                     var h: UInt64 = 0, wordStart = -1, digits = true
                     repeat {
                         let c = b[i], k = classes[Int(c)]
+                        if k & ByteClass.nonASCII != 0 && isGeneralPunctuation(b, i) { break }
                         seen |= k
                         if k & ByteClass.word != 0 {
                             if wordStart < 0 { wordStart = i; h = Tokenizer.offsetBasis; digits = true }
@@ -70,6 +72,12 @@ enum IndicatorScanner {
         return count
     }
 
+    /// U+2000...U+203F (UTF-8 E2 80 xx): typographic spaces, dashes, quotes and bullets end a word like
+    /// their ASCII forms ("Mimikatz’s" is Mimikatz, "“Shamoon”" is Shamoon).
+    @inline(__always) static func isGeneralPunctuation(_ b: Buffer, _ i: Int) -> Bool {
+        b[i] == 0xE2 && i + 2 < b.count && b[i + 1] == 0x80
+    }
+
     @inline(__always) static func isEdgePunctuation(_ c: UInt8) -> Bool {
         c == UInt8(ascii: ".") || c == UInt8(ascii: "-") || c == UInt8(ascii: ":") || c == UInt8(ascii: "/")
             || c == UInt8(ascii: "_") || c == UInt8(ascii: "=")
@@ -95,8 +103,8 @@ enum IndicatorScanner {
         let part = UnsafeBufferPointer(rebasing: b[s..<end])
         let len = part.count
         if let id = attackID(part) {
-            if e.add(id: id, via: "text:" + id) { return true }
-            return true   // a well-formed but unknown ID is not emitted, and is nothing else either
+            // A well-formed but unknown ID is not emitted; it stays a word, which may be a name ("TA2541", "T9000").
+            return e.add(id: id, via: "text:" + id)
         }
         if len >= 13, let cve = cve(part) { e.indicators.cves.insert(cve); return true }
         if len >= 7, len <= 15, let ip = ipv4(part) {

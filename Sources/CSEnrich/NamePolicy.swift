@@ -5,8 +5,12 @@
 /// - names in `exactCase`, single words of five letters or fewer, words ATT&CK writes in capitals
 ///   (Microsoft's element names: "MERCURY", "CHROMIUM", "PLATINUM") and multi-word names match only when
 ///   written exactly as ATT&CK spells them ("Cobalt Strike", "Tor", "Responder");
-///   English words among them do not count at the start of a sentence ("Silence is...");
-/// - other single words (six letters or more, not English: "Mimikatz", "QakBot", "APT29") match in any case.
+/// - other single words (six letters or more, not English: "Mimikatz", "QakBot", "APT29") match in any case;
+/// - a single-word name that is an English word (`englishNameWords`, generated from a word list by
+///   `make name-words`) does not count at the start of a sentence when written as the capitalized word
+///   ("Silence is golden") unless an auxiliary or modal verb, "uses"/"used" or a possessive follows ("Silence has used",
+///   "Empire can", "Machete's loader"): a common noun opening a sentence seldom does that, a name often;
+///   every other name counts wherever it stands ("Shamoon wipes the MBR").
 enum NamePolicy {
     static func allowed(_ name: String) -> Bool {
         !excluded.contains(name) && name.utf8.count >= 3
@@ -21,6 +25,18 @@ enum NamePolicy {
         return name.utf8.count <= 5
     }
 
+    /// True when `name`, in lowercase, is an English word ("Silence", "Empire"; not "Shamoon").
+    static func isEnglishWord(_ name: String) -> Bool {
+        englishWords.contains(name.lowercased())
+    }
+
+    static let englishWords = Set(englishNameWords.split(whereSeparator: { $0 == " " || $0 == "\n" }).map(String.init))
+
+    /// Auxiliary and modal verbs, and "use": after one, a capitalized word opening a sentence is its subject.
+    /// Not "is" or "was", which follow common nouns as often ("Silence is golden").
+    static let subjectVerbs = ["has", "had", "have", "can", "could", "may", "might", "will", "would", "should", "must",
+                               "does", "did", "uses", "used"]
+
     /// Ordinary words, first names and generic utilities.
     static let excluded: Set<String> = [
         "at", "Net", "Ping", "Page", "Play", "Expand", "Reg", "route", "Arp", "cmd", "ftp", "ifconfig", "ipconfig",
@@ -33,7 +49,8 @@ enum NamePolicy {
         "Unknown Logger", "Net Crawler", "Group 72", "The Dukes", "Gold Dragon", "Small Sieve",
     ]
 
-    /// English words that are also names: matched only when capitalized exactly as ATT&CK writes them.
+    /// Names matched only when capitalized exactly as ATT&CK writes them: English words, and words that
+    /// look like them ("Shamoon", "Daggerfly": spelled in lowercase they are more likely something else).
     static let exactCase: Set<String> = [
         "Silence", "Equation", "Inception", "Machete", "Leviathan", "Patchwork", "Rancor", "Confucius", "Dragonfly",
         "Blackfly", "Havoc", "Sliver", "Empire", "Mythic", "Responder", "Gazer", "Matryoshka", "Rattlesnake",

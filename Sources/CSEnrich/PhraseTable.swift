@@ -19,7 +19,7 @@ final class PhraseTable {
         var words: [[UInt8]]
         var exactCase: Bool
         /// An English word that is also a name ("Silence", "Empire"): capitalized at the start of a
-        /// sentence it is just the word, so it counts only inside a sentence.
+        /// sentence it is just the word, so there it counts only when written otherwise ("SILENCE", "BloodHound").
         var notAtSentenceStart: Bool
         /// Text for `via`, e.g. "phrase:password spraying".
         var via: String
@@ -31,6 +31,9 @@ final class PhraseTable {
     private var byKey: [Key: Int] = [:]
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
+    /// The verbs after which a capitalized English word at the start of a sentence is a name (NamePolicy).
+    private let subjectVerbHashes = Set(NamePolicy.subjectVerbs.map(Tokenizer.hash))
+    private let possessiveHash = Tokenizer.hash("s")
 
     // The matching loop reads only these flat arrays (no per-candidate reference counting):
     /// First-word hash -> bucket number.
@@ -114,11 +117,15 @@ final class PhraseTable {
         flags.withUnsafeBufferPointer { flags in
         index.withLookup { lookup in
             var i = 0
-            outer: while i < n {
+            while i < n {
                 guard let b = lookup(tokens[i].hash) else { i += 1; continue }
+                // The longest match wins; phrases of that length that match too ("Evilnum" the group in any
+                // case, "EVILNUM" the malware in capitals) are found with it.
+                var matched = 0
                 for k in Int(bucketStart[Int(b)])..<Int(bucketStart[Int(b) + 1]) {
                     let p = Int(bucketItems[k])
                     let hs = Int(hashStart[p]), count = Int(hashStart[p + 1]) - hs
+                    if matched != 0 && count < matched { break }
                     guard i + count <= n else { continue }
                     var j = 1
                     while j < count && tokens[i + j].hash == hashPool[hs + j] { j += 1 }
@@ -126,14 +133,14 @@ final class PhraseTable {
                     let f = flags[p]
                     if f != 0 {
                         if f & 1 != 0 && !sameCase(phrases[p], tokens, i, text) { continue }
-                        if f & 2 != 0 && Self.startsSentence(Int(tokens[i].start), text) { continue }
+                        if f & 2 != 0 && Self.isCapitalized(tokens[i], text) && Self.startsSentence(Int(tokens[i].start), text)
+                            && !actsAsSubject(tokens, i + 1, text) { continue }
                     }
                     if i + count < n, tokens[i + count].hash == resistant { continue }
                     found(phrases[p])
-                    i += count
-                    continue outer
+                    matched = count
                 }
-                i += 1
+                i += max(matched, 1)
             }
         }
         }
@@ -143,16 +150,39 @@ final class PhraseTable {
         }
     }
 
-    /// Nothing but spaces, quotes or brackets between the start of the text, a line break or
+    /// Nothing but spaces, quotes (typographic ones too) or brackets between the start of the text, a line break or
     /// sentence-ending punctuation and `at`.
     static func startsSentence(_ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var k = at - 1
         while k >= 0 {
             let c = text[k]
             if c == 0x20 || c == 0x09 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "(") || c == UInt8(ascii: "'") { k -= 1; continue }
+            // An opening typographic quote (U+201C, U+2018).
+            if (c == 0x9C || c == 0x98) && k >= 2 && text[k - 1] == 0x80 && text[k - 2] == 0xE2 { k -= 3; continue }
             return c == 0x0A || c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
                 || c == UInt8(ascii: ";")
         }
+        return true
+    }
+
+    /// The word at `next` makes the word before it a subject: one of `NamePolicy.subjectVerbs` after a space
+    /// ("Silence has used"), or a possessive "'s" ("Machete’s loader").
+    private func actsAsSubject(_ tokens: UnsafeBufferPointer<Token>, _ next: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard next < tokens.count else { return false }
+        let gap = Int(tokens[next].start) - Int(tokens[next - 1].end)
+        let end = Int(tokens[next - 1].end), first = text[end]
+        if tokens[next].hash == possessiveHash {
+            // ' or ’ (U+2019: E2 80 99)
+            return (gap == 1 && first == UInt8(ascii: "'")) || (gap == 3 && first == 0xE2 && text[end + 1] == 0x80 && text[end + 2] == 0x99)
+        }
+        return gap == 1 && first == 0x20 && subjectVerbHashes.contains(tokens[next].hash)
+    }
+
+    /// An uppercase letter, then lowercase ones only: how any word is written at the start of a sentence.
+    static func isCapitalized(_ token: Token, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let start = Int(token.start), end = Int(token.end)
+        guard start < end, text[start] >= 65, text[start] <= 90 else { return false }
+        for k in (start + 1)..<end where !(text[k] >= 97 && text[k] <= 122) { return false }
         return true
     }
 
@@ -209,16 +239,22 @@ final class PhraseTable {
     }
 
     private func addNames(_ objects: [(id: String, names: [String])], _ target: (String) -> Target) {
-        // An alias that two objects of the same kind share names neither.
+        // An alias that two objects of the same kind share names neither, unless it is the name of one of
+        // them ("Thrip" is a group and an alias of Lotus Blossom: it names the group Thrip).
         var owners: [String: Set<String>] = [:]
+        var namedBy: [String: Set<String>] = [:]
         for o in objects {
             for name in o.names { owners[name, default: []].insert(o.id) }
+            if let name = o.names.first { namedBy[name, default: []].insert(o.id) }
+        }
+        func owns(_ id: String, _ name: String) -> Bool {
+            owners[name]?.count == 1 || namedBy[name] == [id]
         }
         for o in objects {
-            for name in Set(o.names) where NamePolicy.allowed(name) && owners[name]?.count == 1 {
+            for name in Set(o.names) where NamePolicy.allowed(name) && owns(o.id, name) {
                 let wordCount = Tokenizer.words(name).hashes.count
                 add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount),
-                    notAtSentenceStart: NamePolicy.exactCase.contains(name), via: "phrase:" + name, target: target(o.id))
+                    notAtSentenceStart: wordCount == 1 && NamePolicy.isEnglishWord(name), via: "phrase:" + name, target: target(o.id))
             }
         }
     }

@@ -41,13 +41,20 @@ struct TacticQuery {
             && b[2...].allSatisfy { $0 >= 48 && $0 <= 57 }
     }
 
-    func matches(_ record: RecordScanner) -> Bool {
+    /// `confidence`: `--min-confidence`, under which a tactic that only weak model techniques implied does not count.
+    func matches(_ record: RecordScanner, confidence: ModelConfidence? = nil) -> Bool {
         if let attack = record.value("attack"), !attack.isNull {
             guard let tactics = attack.member("tactics") else { return false }
             var found = false
+            var weak: [[UInt8]]? = nil
             tactics.forEachElement { e in
-                if matchesEntry(e) { found = true; return false }
-                return true
+                guard matchesEntry(e) else { return true }
+                if let confidence {
+                    if weak == nil { weak = confidence.weakTechniqueIDs(record) }
+                    if confidence.isWeakTactic(e, weak: weak!) { return true }
+                }
+                found = true
+                return false
             }
             return found
         }
@@ -114,11 +121,13 @@ struct TechniqueQuery {
         return digits(b[1...4]) && b[5] == UInt8(ascii: ".") && digits(b[6...8])
     }
 
-    func matches(_ record: RecordScanner) -> Bool {
+    /// `confidence`: `--min-confidence`, under which a technique only a model mapped with a lower score does not count.
+    func matches(_ record: RecordScanner, confidence: ModelConfidence? = nil) -> Bool {
         if let attack = record.value("attack"), !attack.isNull {
             guard let techniques = attack.member("techniques") else { return false }
             var found = false
             techniques.forEachElement { e in
+                if let confidence, confidence.isWeakTechnique(e) { return true }
                 let idRef = e.isString ? e : e.member("id")
                 let nameRef = e.isString ? e : e.member("name")
                 if let idRef, matchesID(idRef) { found = true; return false }

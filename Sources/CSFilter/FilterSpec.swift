@@ -10,6 +10,9 @@ public struct FilterSpec: Sendable {
     public var tags: [String] = [], notTags: [String] = []
     public var tactics: [String] = [], notTactics: [String] = []
     public var techniques: [String] = [], notTechniques: [String] = []
+    /// `--min-confidence`: a technique only a model mapped counts for the technique and tactic criteria
+    /// when its score is at least this (ModelConfidence).
+    public var minConfidence: Double? = nil
     public var cves: [String] = [], notCves: [String] = []
     public var vendors: [String] = [], notVendors: [String] = []
     public var products: [String] = [], notProducts: [String] = []

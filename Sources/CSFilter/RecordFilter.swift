@@ -55,13 +55,21 @@ public struct RecordFilter {
         try both(spec.products, spec.notProducts, "product") { v in RecordFilter.member("products", CanonicalValues([v])) }
         try both(spec.actors, spec.notActors, "actor") { v in RecordFilter.actor(CanonicalValues([v])) }
         try both(spec.cves, spec.notCves, "cve") { v in RecordFilter.cve(v) }
+        var confidence: ModelConfidence? = nil
+        if let minimum = spec.minConfidence {
+            guard minimum >= 0, minimum <= 1 else { throw FilterSpecError("--min-confidence: expected a score from 0 to 1, not \(minimum)") }
+            guard !(spec.tactics + spec.notTactics + spec.techniques + spec.notTechniques).isEmpty else {
+                throw FilterSpecError("--min-confidence applies to --technique, --tactic and their --not- forms: give one of them")
+            }
+            confidence = ModelConfidence(minimum: minimum)
+        }
         try both(spec.tactics, spec.notTactics, "tactic") { v throws(FilterSpecError) in
             let q = try TacticQuery(parsing: v)
-            return { q.matches($0) }
+            return { q.matches($0, confidence: confidence) }
         }
         try both(spec.techniques, spec.notTechniques, "technique") { v throws(FilterSpecError) in
             let q = try TechniqueQuery(parsing: v)
-            return { q.matches($0) }
+            return { q.matches($0, confidence: confidence) }
         }
         guard let field = DateField(rawValue: spec.dateField) else {
             throw FilterSpecError("--date-field: expected published, modified or updated, not '\(spec.dateField)'")

@@ -6,6 +6,23 @@ public struct AdvisorySummary: Sendable {
     public struct Mapping: Sendable, Equatable {
         public var id: String
         public var name: String
+        /// Where the mapping came from ("phrase:brute force", "model:0.93").
+        public var via: [String] = []
+        /// The sentences a technique model scored (record.md's `evidence`), best first.
+        public var evidence: [Evidence] = []
+
+        /// The best model score: the first evidence's, else the highest `model:X` in `via`; nil when none.
+        public var bestScore: Double? {
+            if let s = evidence.first?.score { return s }
+            return via.compactMap { v in v.hasPrefix("model:") ? Double(v.dropFirst(6)) : nil }.max()
+        }
+    }
+
+    /// One sentence behind a technique: `{"text": "…", "score": 0.93, "field": "content_text"}`.
+    public struct Evidence: Sendable, Equatable {
+        public var text: String
+        public var score: Double?
+        public var field: String?
     }
     public var uid: String?
     public var title: String
@@ -53,7 +70,21 @@ public struct AdvisorySummary: Sendable {
             } else {
                 let id = e.member("id")?.string ?? ""
                 let name = e.member("name")?.string ?? id
-                if !id.isEmpty || !name.isEmpty { out.append(Mapping(id: id, name: name)) }
+                if !id.isEmpty || !name.isEmpty {
+                    out.append(Mapping(id: id, name: name, via: e.member("via")?.strings ?? [], evidence: evidence(e.member("evidence"))))
+                }
+            }
+            return true
+        }
+        return out
+    }
+
+    /// Evidence entries with text, in the record's order (best first); others are skipped.
+    static func evidence(_ list: JSONRef?) -> [Evidence] {
+        var out: [Evidence] = []
+        list?.forEachElement { e in
+            if let text = e.member("text")?.string {
+                out.append(Evidence(text: text, score: e.member("score")?.number, field: e.member("field")?.string))
             }
             return true
         }

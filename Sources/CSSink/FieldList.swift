@@ -11,6 +11,8 @@ public struct FieldList: Sendable {
         "techniques": "attack.techniques.id",
         "technique_names": "attack.techniques.name",
         "groups": "attack.groups.name",
+        // The sentences behind model-mapped techniques (best first per technique).
+        "evidence": "attack.techniques.evidence.text",
         "feed_url": "source.feed_url",
         "feed_title": "source.feed_title",
     ]

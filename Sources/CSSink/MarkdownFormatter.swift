@@ -1,7 +1,9 @@
 import CSCore
 
 /// `--format markdown`: a digest for people, grouped by severity (most severe first, unrated
-/// last), each advisory with its date, tactics, techniques, CVEs, link and summary. Feed text is
+/// last), each advisory with its date, tactics, techniques, CVEs, link and summary. When a technique
+/// carries evidence (a model's scored sentences), techniques are listed one a line with their `via`
+/// and the best sentence quoted, so a reader can check the mapping. Feed text is
 /// untrusted: Markdown and HTML metacharacters in it are escaped, and only http(s) URLs become links.
 public struct MarkdownFormatter: Sendable {
     public var title: String
@@ -43,7 +45,10 @@ public struct MarkdownFormatter: Sendable {
         if !item.tactics.isEmpty {
             out += "- Tactics: " + item.tactics.map { MarkdownFormatter.mapping($0, kind: "tactics") }.joined(separator: ", ") + "\n"
         }
-        if !item.techniques.isEmpty {
+        if item.techniques.contains(where: { !$0.evidence.isEmpty }) {
+            out += "- Techniques:\n"
+            for m in item.techniques { out += techniqueWithEvidence(m) }
+        } else if !item.techniques.isEmpty {
             out += "- Techniques: " + item.techniques.map { MarkdownFormatter.mapping($0, kind: "techniques") }.joined(separator: ", ") + "\n"
         }
         if !item.cves.isEmpty {
@@ -52,6 +57,23 @@ public struct MarkdownFormatter: Sendable {
         if let summary = item.summary?.trimmingSpaces, !summary.isEmpty {
             let text = summary.count > summaryLimit ? String(summary.prefix(summaryLimit - 1)) + "…" : summary
             out += "\n> " + MarkdownFormatter.escape(TableFormatter.oneLine(text)) + "\n"
+        }
+        return out
+    }
+
+    /// `  - Ingress Tool Transfer (T1105) · via model:0.93, phrase:…` and, when it has evidence, its best
+    /// sentence quoted below with the score and the field it came from.
+    func techniqueWithEvidence(_ m: AdvisorySummary.Mapping) -> String {
+        var out = "  - " + MarkdownFormatter.mapping(m, kind: "techniques")
+        if !m.via.isEmpty { out += " · via " + m.via.map { MarkdownFormatter.escape($0) }.joined(separator: ", ") }
+        out += "\n"
+        if let best = m.evidence.first {
+            let text = best.text.trimmingSpaces
+            let shown = text.count > summaryLimit ? String(text.prefix(summaryLimit - 1)) + "…" : text
+            var source: [String] = []
+            if let score = best.score { source.append(TableFormatter.scoreText(score)) }
+            if let field = best.field, !field.isEmpty { source.append(MarkdownFormatter.escape(field)) }
+            out += "\n    > " + MarkdownFormatter.escape(shown) + (source.isEmpty ? "" : " (" + source.joined(separator: ", ") + ")") + "\n\n"
         }
         return out
     }

@@ -1,7 +1,8 @@
 import CSCore
 
 /// `--format table`: aligned columns for people: severity, published date, CVSS/KEV/EPSS (when records carry
-/// them), title, tactics.
+/// them), title, tactics, and techniques with their model scores (when some technique carries one:
+/// `T1105 0.93, T1059.001`, best score first).
 /// Records are collected and sorted (most severe first by default) before printing; the layout
 /// fits `width` columns by truncating the title (and tactics) with an ellipsis.
 public struct TableFormatter: Sendable {
@@ -25,7 +26,12 @@ public struct TableFormatter: Sendable {
         // Tactics get what they need up to a third of the flexible space; the title the rest.
         let tacticNeed = max("TACTICS".count, tacticTexts.map(DisplayWidth.of).max() ?? 0)
         var tacticWidth = min(tacticNeed, flexible / 3)
-        var titleWidth = flexible - TableFormatter.gap - tacticWidth
+        // Techniques: a column only when a technique carries a model score (evidence), up to a quarter.
+        let techniqueTexts = items.map { TableFormatter.techniqueText($0) }
+        let scored = items.contains { $0.techniques.contains { $0.bestScore != nil } }
+        var techniqueWidth = scored ? min(max("TECHNIQUES".count, techniqueTexts.map(DisplayWidth.of).max() ?? 0), flexible / 4) : 0
+        var titleWidth = flexible - TableFormatter.gap - tacticWidth - (techniqueWidth > 0 ? techniqueWidth + TableFormatter.gap : 0)
+        if titleWidth < 20 && techniqueWidth > 0 { techniqueWidth = 0; titleWidth = flexible - TableFormatter.gap - tacticWidth }
         if titleWidth < 20 { tacticWidth = 0; titleWidth = flexible }
         let titleNeed = max("TITLE".count, items.map { DisplayWidth.of(TableFormatter.oneLine($0.title)) }.max() ?? 0)
         if titleNeed < titleWidth { titleWidth = titleNeed }
@@ -33,9 +39,10 @@ public struct TableFormatter: Sendable {
         var lines: [String] = []
         var header = TableFormatter.pad("SEVERITY", TableFormatter.severityWidth) + "  " + TableFormatter.pad("PUBLISHED", TableFormatter.dateWidth)
             + "  " + (priorityWidth > 0 ? TableFormatter.pad("CVSS KEV EPSS", priorityWidth) + "  " : "") + (tacticWidth > 0 ? TableFormatter.pad("TITLE", titleWidth) + "  TACTICS" : "TITLE")
+        if tacticWidth > 0 && techniqueWidth > 0 { header = TableFormatter.pad(header, DisplayWidth.of(header) + tacticWidth - "TACTICS".count) + "  TECHNIQUES" }
         header = TableFormatter.trimTrailing(header)
         lines.append(color ? "\u{1B}[1m" + header + "\u{1B}[0m" : header)
-        for (item, tactics) in zip(items, tacticTexts) {
+        for (index, (item, tactics)) in zip(items, tacticTexts).enumerated() {
             let sev = item.severity?.name ?? "-"
             var sevCell = TableFormatter.pad(sev, TableFormatter.severityWidth)
             if color, let s = item.severity { sevCell = TableFormatter.sgr(s) + sevCell + "\u{1B}[0m" }
@@ -43,7 +50,10 @@ public struct TableFormatter: Sendable {
             var line = sevCell + "  " + TableFormatter.pad(date.isEmpty ? "-" : date, TableFormatter.dateWidth) + "  "
             if priorityWidth > 0 { line += TableFormatter.pad(item.priority.cell, priorityWidth) + "  " }
             let title = TableFormatter.truncate(TableFormatter.oneLine(item.title.isEmpty ? "(untitled)" : item.title), titleWidth)
-            if tacticWidth > 0 {
+            if tacticWidth > 0 && techniqueWidth > 0 {
+                line += TableFormatter.pad(title, titleWidth) + "  " + TableFormatter.pad(TableFormatter.truncate(tactics, tacticWidth), tacticWidth)
+                    + "  " + TableFormatter.truncate(techniqueTexts[index], techniqueWidth)
+            } else if tacticWidth > 0 {
                 line += TableFormatter.pad(title, titleWidth) + "  " + TableFormatter.truncate(tactics, tacticWidth)
             } else {
                 line += title
@@ -55,6 +65,30 @@ public struct TableFormatter: Sendable {
 
     static func tacticText(_ item: AdvisorySummary) -> String {
         item.tactics.isEmpty ? "-" : oneLine(item.tactics.map { $0.name.isEmpty ? $0.id : $0.name }.joined(separator: ", "))
+    }
+
+    /// Technique IDs, those with a model score first (best first) and written with it: "T1105 0.93, T1110".
+    static func techniqueText(_ item: AdvisorySummary) -> String {
+        guard !item.techniques.isEmpty else { return "-" }
+        let ordered = item.techniques.enumerated().sorted { a, b in
+            switch (a.element.bestScore, b.element.bestScore) {
+            case let (x?, y?) where x != y: return x > y
+            case (.some, nil): return true
+            case (nil, .some): return false
+            default: return a.offset < b.offset
+            }
+        }
+        return oneLine(ordered.map { m in
+            let id = m.element.id.isEmpty ? m.element.name : m.element.id
+            return m.element.bestScore.map { id + " " + scoreText($0) } ?? id
+        }.joined(separator: ", "))
+    }
+
+    /// A score in [0, 1] with two decimals ("0.93"); others as Swift writes them.
+    static func scoreText(_ score: Double) -> String {
+        guard score >= 0, score <= 1 else { return String(score) }
+        let hundredths = Int((score * 100).rounded())
+        return "\(hundredths / 100).\(hundredths % 100 < 10 ? "0" : "")\(hundredths % 100)"
     }
 
     /// ANSI colour of a severity: critical bold red, high red, medium yellow, low cyan, info dim.

@@ -38,6 +38,8 @@ struct FilterCommand: ParsableCommand {
               cs-filter --where 'severity >= high and
                   (tags has "persistence" or attack.tactics has "TA0006")'
               cs-filter --dedupe --limit 20 -e day1.ndjson day2.ndjson
+              cs-filter --technique T1105 --min-confidence 0.8
+              cs-filter --where 'attack.techniques.evidence.score >= 0.9'
             """,
         version: CSVersion.string)
 
@@ -65,6 +67,8 @@ struct FilterCommand: ParsableCommand {
     var technique: [String] = []
     @Option(name: .customLong("not-technique"), help: ArgumentHelp("Drop records mapped to this technique.", valueName: "technique"))
     var notTechnique: [String] = []
+    @Option(name: .customLong("min-confidence"), help: ArgumentHelp("With --technique/--tactic: a technique only a model mapped (via model:SCORE) counts when SCORE is at least this (0-1).", valueName: "score"))
+    var minConfidence: Double?
     @Option(name: .customLong("cve"), help: ArgumentHelp("Records naming this CVE (cves or indicators.cves).", valueName: "id"))
     var cve: [String] = []
     @Option(name: .customLong("not-cve"), help: ArgumentHelp("Drop records naming this CVE.", valueName: "id"))
@@ -135,6 +139,7 @@ struct FilterCommand: ParsableCommand {
         spec.tags = tag; spec.notTags = notTag
         spec.tactics = tactic; spec.notTactics = notTactic
         spec.techniques = technique; spec.notTechniques = notTechnique
+        spec.minConfidence = minConfidence
         spec.cves = cve; spec.notCves = notCve
         spec.vendors = vendor; spec.notVendors = notVendor
         spec.products = product; spec.notProducts = notProduct

@@ -15,12 +15,14 @@ struct SinkCommand: ParsableCommand {
               csv, tsv  one row per record with --fields (csv: RFC 4180); a cell a
                         spreadsheet would run as a formula (= + - @ tab CR first)
                         gets a leading single quote
-              table     aligned columns (severity, published, title, tactics),
-                        sorted by --sort, severity in colour on a terminal
+              table     aligned columns (severity, published, title, tactics;
+                        techniques with their best model score when some carry
+                        one), sorted by --sort, severity in colour on a terminal
                         (NO_COLOR or --color never turn it off), as wide as the
                         terminal (else COLUMNS, else 100; --width overrides)
               markdown  a digest grouped by severity with tactics, techniques,
-                        CVEs and links
+                        CVEs and links; a technique a model mapped shows its via
+                        and its best evidence sentence
               html      the same digest as one self-contained HTML file (feed text
                         escaped, no scripts, http(s) links only)
               ecs       Elastic Common Schema documents, one per line (threat.*,
@@ -62,6 +64,7 @@ struct SinkCommand: ParsableCommand {
               cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table
               cs-sink --to /var/log/cs/advisories.ndjson < advisories.ndjson
               cs-sink --format csv --fields severity,published,title,url,tactics
+              cs-sink --format csv --fields title,techniques,evidence
               cs-sink --format markdown --title "Week 17" --to digest.md
               cs-sink --format html --to report.html
               cs-sink --to sqlite:advisories.db
