@@ -104,7 +104,7 @@ final class PhraseTable {
     }
 
     /// Calls `found` with each phrase matched in `tokens` of `text`.
-    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
+    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase, Int) -> Void) {
         let n = tokens.count
         let resistant = resistantHash
         bucketStart.withUnsafeBufferPointer { bucketStart in
@@ -129,7 +129,7 @@ final class PhraseTable {
                         if f & 2 != 0 && Self.startsSentence(Int(tokens[i].start), text) { continue }
                     }
                     if i + count < n, tokens[i + count].hash == resistant { continue }
-                    found(phrases[p])
+                    found(phrases[p], i)
                     i += count
                     continue outer
                 }
