@@ -143,6 +143,11 @@ final class TechniqueModelTests: XCTestCase {
         XCTAssertTrue(try Self.enricher.enrichment(ofLine: record(text: plain)).techniqueIDs.contains("T1003"))
     }
 
+    func testHeadingsAreNoSentences() throws {
+        let e = try Self.enricher.enrichment(ofLine: record(title: "Impact", text: "Impact\nAttack Chain\nRecommendations"))
+        XCTAssertFalse(e.techniques.contains { $0.via.contains { $0.hasPrefix("model:") } }, "\(e.techniques)")
+    }
+
     func testMinConfidenceRaisesTheBar() throws {
         let text = "The loader decodes the payload from base64 before running it."
         let low = Enricher(model: Self.model, minConfidence: 0.3)

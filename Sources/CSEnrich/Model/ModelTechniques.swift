@@ -16,6 +16,8 @@ final class ModelTechniques {
     /// Sentences longer than this are cut in evidence (the score is of the whole sentence).
     static let evidenceBytes = 400
     static let evidenceCount = 3
+    /// Shorter "sentences" are headings ("Impact", "Attack Chain") and labels: too little to go on.
+    static let minimumWords = 4
 
     init(model: TechniqueModel, minConfidence: Double?) {
         scorer = SentenceScorer(model: model)
@@ -57,6 +59,7 @@ final class ModelTechniques {
             let tokens = storage.reserve(forText: t.count)
             Sentences.forEach(in: t) { range in
                 let count = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: tokens)
+                guard count >= Self.minimumWords else { return }
                 let sentenceTokens = UnsafeBufferPointer(start: tokens, count: count)
                 let weight = Hedging.isHedged(sentenceTokens, in: t, sentenceStart: range.lowerBound) ? Hedging.weight : 1
                 var sentence: String?
