@@ -26,8 +26,13 @@ struct EnrichCommand: ParsableCommand {
               brute-force        =            (turns the built-in mapping of the tag off)
               phrase:phishing    =            (the words no longer map)
 
+            TECHNIQUE MODEL: a classifier trained on ATT&CK's own text (procedure examples, technique descriptions) scores each sentence of title, summary, content_text and sections. A technique whose sentence reaches the threshold (chosen for precision 0.8 on held-out procedure examples; --min-confidence sets another) gets via "model:0.93" (the best sentence's calibrated score) and "evidence": up to three {text, score, field}, best first. Hedged or negated sentences ("potentially", "may", "could", "no evidence of", "does not", "unlike", "not observed") weigh half for the model and yield no phrase matches; IDs written in the text and tags stay exact. The model is --model FILE, else technique-model.bin in <bindir>/../share/cs, else the source tree; a missing or damaged file stops the stage (exit status 3) naming it; --no-model loads none.
+
             EXAMPLES:
               cs-normalize feed.json | cs-enrich | jq -c '.attack.techniques[]'
+              cs-enrich advisories.ndjson | jq -c '.attack.techniques[] | select(.evidence) | {id, via, evidence}'
+              cs-enrich --min-confidence 0.9 advisories.ndjson
+              cs-enrich --no-model advisories.ndjson
               cs-enrich --map in-house.map advisories.ndjson > enriched.ndjson
               cs-fetch https://feed.example.org/feed.json | cs-enrich
               cs-enrich --kev known_exploited_vulnerabilities.json --epss epss_scores-current.csv.gz advisories.ndjson | cs-filter --sev high

@@ -7,7 +7,8 @@ import XCTest
 /// The committed technique model (Sources/attack-model): Swift's features and scores agree with the
 /// trainer's, damaged files are refused, and documents get model techniques with their evidence.
 final class TechniqueModelTests: XCTestCase {
-    static let modelPath = repositoryRoot.appendingPathComponent("Sources/attack-model/technique-model.bin").path
+    static let modelURL = repositoryRoot.appendingPathComponent("Sources/attack-model/technique-model.bin")
+    static let modelPath = modelURL.path
     nonisolated(unsafe) static let model = try! TechniqueModel(path: modelPath)
     nonisolated(unsafe) static let enricher = Enricher(model: model)
 
