@@ -49,10 +49,17 @@ public final class TechniqueModel {
         func fail(_ reason: String) -> TechniqueModelError { TechniqueModelError(path: path, reason: reason) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(String(cString: strerror(errno))) }
-        var bytes: [UInt8] = []
+        // One read into a buffer of the file's size (a file that grew meanwhile fails the checksum).
         var st = stat()
-        if fstat(fd, &st) == 0 { bytes.reserveCapacity(Int(st.st_size)) }
-        let readError = readToEnd(fd, appendingTo: &bytes, chunk: max(1 << 16, Int(st.st_size) + 1))
+        guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw fail(String(cString: strerror(e))) }
+        let size = Int(st.st_size)
+        var readError: Int32 = 0
+        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
+            while count < size {
+                let n = read(fd, buffer.baseAddress! + count, size - count)
+                if n > 0 { count += n } else if n == 0 { break } else if errno != EINTR { readError = errno; break }
+            }
+        }
         close(fd)
         guard readError == 0 else { throw fail(String(cString: strerror(readError))) }
         guard bytes.count > Self.magic.count + 32, bytes.starts(with: Self.magic) else {
