@@ -139,6 +139,7 @@ install: build manual-tool
 	install -m 0644 examples/data/* "$(SHAREDIR)/examples/data/"
 	install -m 0644 examples/feeds.txt "$(SHAREDIR)/examples/"
 	install -m 0644 Sources/attack-model/technique-model.bin "$(SHAREDIR)/"
+	install -m 0644 Sources/attack-model/README.md "$(SHAREDIR)/technique-model.README.md"
 	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
 	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
 	@# Man pages from each command's own definitions, tidied for mandoc (Sources/man-pages/man-pages.sh).

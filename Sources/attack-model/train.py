@@ -22,7 +22,7 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.svm import LinearSVC
 
 sys.path.insert(0, __import__("os").path.dirname(__file__))
-from features import features  # noqa: E402
+from features import PAIR_MULTIPLIER, features  # noqa: E402
 import model_file  # noqa: E402
 
 SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z0-9\"'(\[])|\n+")
@@ -75,27 +75,13 @@ def training_set(procedures, techniques, label, use_descriptions):
 
 
 def fit(kind, C, X, y, w, seed=1):
+    """A one-vs-rest linear SVM (liblinear, seeded); `--kind lr` for logistic regression, to compare."""
     if kind == "svm":
         m = LinearSVC(C=C, random_state=seed, max_iter=5000)
     else:
         m = LogisticRegression(C=C, max_iter=2000, random_state=seed)
     m.fit(X, y, sample_weight=w)
     return m
-
-
-def evaluate(scores, classes, truth, threshold_grid):
-    """Top-1 decision per sentence: (threshold, precision, recall) rows."""
-    top = scores.argmax(axis=1)
-    best = scores[np.arange(len(top)), top]
-    correct = np.array([classes[k] == t for k, t in zip(top, truth)])
-    rows = []
-    for th in threshold_grid:
-        sel = best >= th
-        n = sel.sum()
-        p = correct[sel].sum() / n if n else 1.0
-        r = correct[sel].sum() / len(truth)
-        rows.append((th, p, r))
-    return rows
 
 
 GOLDEN_SENTENCES = [
@@ -120,6 +106,16 @@ def prune(coef, budget):
         return coef
     cut = np.partition(flat, flat.size - budget)[flat.size - budget]
     return np.where(np.abs(coef) >= cut, coef, 0.0)
+
+
+def cap_per_bucket(coef, k):
+    """Keeps at most the k largest weights (by magnitude) of each feature bucket: common words' buckets hold
+    many small weights that cost cs-enrich time and the model little."""
+    a = np.abs(coef)
+    if k >= a.shape[0]:
+        return coef
+    kth = -np.sort(-a, axis=0)[k - 1]
+    return np.where(a >= kth[None, :], coef, 0.0)
 
 
 def quantize(coef):
@@ -157,6 +153,7 @@ def main():
     ap.add_argument("--C", type=float, default=1.0)
     ap.add_argument("--buckets", type=int, default=1 << 18)
     ap.add_argument("--budget", type=int, default=300_000, help="weights kept after pruning")
+    ap.add_argument("--per-bucket", type=int, default=16, help="weights kept per feature bucket")
     ap.add_argument("--level", default="parent")
     ap.add_argument("--descriptions", type=float, default=1.0)
     ap.add_argument("--precision", type=float, default=0.8)
@@ -167,7 +164,7 @@ def main():
     test = [d for d in procedures if held_out(d["id"])]
     m = fit(a.kind, a.C, matrix(texts, a.buckets), labels, w)
     classes = [str(c) for c in m.classes_]
-    coef = prune(np.asarray(m.coef_, dtype=np.float64), a.budget)
+    coef = cap_per_bucket(prune(np.asarray(m.coef_, dtype=np.float64), a.budget), a.per_bucket)
     q, scale = quantize(coef)
     intercepts = np.asarray(m.intercept_, dtype=np.float32)
     truth = [parent(d["technique"]) for d in test]
@@ -201,7 +198,6 @@ def main():
     offsets = np.zeros(a.buckets + 1, dtype=np.int64)
     np.add.at(offsets, nz_bucket + 1, 1)
     offsets = np.cumsum(offsets)
-    from features import PAIR_MULTIPLIER
     size = model_file.write(a.out, attack_version=a.attack_version, buckets=a.buckets, pair_multiplier=PAIR_MULTIPLIER,
                             mix_shift=29, a=float(ca), b=float(cb), threshold=threshold, scale=float(scale),
                             classes=classes, intercepts=[float(x) for x in intercepts], offsets=[int(x) for x in offsets],

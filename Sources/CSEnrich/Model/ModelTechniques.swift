@@ -61,11 +61,15 @@ final class ModelTechniques {
                 let count = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: tokens)
                 guard count >= Self.minimumWords else { return }
                 let sentenceTokens = UnsafeBufferPointer(start: tokens, count: count)
+                // Hedging is looked at only when a class passes: most sentences pass none.
+                var passed: [(Int, Double)] = []
+                scorer.score(sentenceTokens, minimum: threshold) { c, p in passed.append((c, p)) }
+                guard !passed.isEmpty else { return }
                 let weight = Hedging.isHedged(sentenceTokens, in: t, sentenceStart: range.lowerBound) ? Hedging.weight : 1
                 var sentence: String?
-                scorer.score(sentenceTokens, weight: weight, minimum: threshold) { c, p in
+                for (c, p) in passed where p * weight >= threshold {
                     if sentence == nil { sentence = Self.evidenceText(UnsafeBufferPointer(rebasing: t[range])) }
-                    add(c, Enrichment.Evidence(text: sentence!, score: p, field: field))
+                    add(c, Enrichment.Evidence(text: sentence!, score: p * weight, field: field))
                 }
             }
         }
