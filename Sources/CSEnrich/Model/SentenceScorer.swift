@@ -28,8 +28,8 @@ final class SentenceScorer {
         self.model = model
         bucketCount = Int(model.bucketMask) + 1
         classCount = model.classes.count
-        bucketStamp = .allocate(capacity: bucketCount)
-        bucketStamp.initialize(repeating: 0, count: bucketCount)
+        // calloc: zeroed pages come on first touch, not at start-up.
+        bucketStamp = calloc(bucketCount, MemoryLayout<UInt32>.stride)!.assumingMemoryBound(to: UInt32.self)
         sums = .allocate(capacity: classCount)
         sums.initialize(repeating: 0, count: classCount)
         isTouched = .allocate(capacity: classCount)
@@ -39,7 +39,7 @@ final class SentenceScorer {
     }
 
     deinit {
-        bucketStamp.deallocate()
+        free(bucketStamp)
         sums.deallocate()
         isTouched.deallocate()
         touched.deallocate()

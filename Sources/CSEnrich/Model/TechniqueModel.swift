@@ -49,26 +49,24 @@ public final class TechniqueModel {
         func fail(_ reason: String) -> TechniqueModelError { TechniqueModelError(path: path, reason: reason) }
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { throw fail(String(cString: strerror(errno))) }
-        // One read into a buffer of the file's size (a file that grew meanwhile fails the checksum).
+        // Mapped (MAP_POPULATE: the pages in one go), verified, copied into the arrays below, unmapped.
         var st = stat()
         guard fstat(fd, &st) == 0 else { let e = errno; close(fd); throw fail(String(cString: strerror(e))) }
         let size = Int(st.st_size)
-        var readError: Int32 = 0
-        let bytes = [UInt8](unsafeUninitializedCapacity: size) { buffer, count in
-            while count < size {
-                let n = read(fd, buffer.baseAddress! + count, size - count)
-                if n > 0 { count += n } else if n == 0 { break } else if errno != EINTR { readError = errno; break }
-            }
-        }
+        guard size > Self.magic.count + 32 else { close(fd); throw fail("not a cs technique model (wrong magic or too short)") }
+        let mapping = mmap(nil, size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0)
+        let mapError = errno
         close(fd)
-        guard readError == 0 else { throw fail(String(cString: strerror(readError))) }
+        guard let mapping, mapping != MAP_FAILED else { throw fail(String(cString: strerror(mapError))) }
+        defer { munmap(mapping, size) }
+        let bytes = UnsafeBufferPointer(start: mapping.assumingMemoryBound(to: UInt8.self), count: size)
         guard bytes.count > Self.magic.count + 32, bytes.starts(with: Self.magic) else {
             throw fail("not a cs technique model (wrong magic or too short)")
         }
         let body = bytes.count - 32
         var digest = SHA256()
-        bytes.withUnsafeBytes { digest.update(UnsafeRawBufferPointer(rebasing: $0[0..<body])) }
-        guard digest.finalize() == Array(bytes[body...]) else {
+        digest.update(UnsafeRawBufferPointer(start: mapping, count: body))
+        guard digest.finalize().elementsEqual(bytes[body...]) else {
             throw fail("checksum mismatch (the file is damaged or truncated; `make attack-model` writes it again)")
         }
         var r = ByteReader(bytes: bytes, end: body)
@@ -123,13 +121,13 @@ public final class TechniqueModel {
 /// Little-endian numbers from a byte array, with bounds checks (a short file is an error, never a crash).
 private struct ByteReader {
     struct Short: Error {}
-    let bytes: [UInt8]
+    let bytes: UnsafeBufferPointer<UInt8>
     let end: Int
     var position = 0
 
     mutating func read<T: FixedWidthInteger>() throws(Short) -> T {
         guard position + MemoryLayout<T>.size <= end else { throw Short() }
-        let v = bytes.withUnsafeBytes { $0.loadUnaligned(fromByteOffset: position, as: T.self) }
+        let v = UnsafeRawPointer(bytes.baseAddress!).loadUnaligned(fromByteOffset: position, as: T.self)
         position += MemoryLayout<T>.size
         return T(littleEndian: v)
     }
@@ -146,9 +144,7 @@ private struct ByteReader {
         let size = count * MemoryLayout<T>.size
         guard count >= 0, position + size <= end else { throw Short() }
         let out = [T](unsafeUninitializedCapacity: count) { buf, n in
-            if size > 0 {
-                bytes.withUnsafeBytes { src in _ = memcpy(buf.baseAddress!, src.baseAddress! + position, size) }
-            }
+            if size > 0 { _ = memcpy(buf.baseAddress!, bytes.baseAddress! + position, size) }
             n = count
         }
         position += size
