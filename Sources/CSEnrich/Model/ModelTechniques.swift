@@ -12,6 +12,9 @@ final class ModelTechniques {
     private let tokenStorage = TokenStorage()
     /// Class number -> its evidence so far in this record.
     private var found: [Int: [Enrichment.Evidence]] = [:]
+    /// The sentences of this record scored so far (by their words): sections and summary mostly repeat
+    /// content_text, and a repeated sentence adds nothing but time.
+    private var seen = Set<UInt64>()
 
     /// Sentences longer than this are cut in evidence (the score is of the whole sentence).
     static let evidenceBytes = 400
@@ -26,6 +29,7 @@ final class ModelTechniques {
 
     func find(in scanner: RecordScanner, into e: inout Enrichment) {
         found.removeAll(keepingCapacity: true)
+        seen.removeAll(keepingCapacity: true)
         score(field: "title", scanner.value("title"), markup: false)
         score(field: "summary", scanner.value("summary"), markup: true)
         score(field: "content_text", scanner.value("content_text"), markup: false)
@@ -54,6 +58,9 @@ final class ModelTechniques {
         guard !text.bytes.isEmpty else { return }
         let storage = tokenStorage
         let scorer = self.scorer, threshold = self.threshold
+        var seen = self.seen   // moved out and back: one owner, no copy on insert
+        self.seen = []
+        defer { self.seen = seen }
         text.withMutableBytes { b in
             let t = UnsafeBufferPointer(b)
             let tokens = storage.reserve(forText: t.count)
@@ -61,6 +68,9 @@ final class ModelTechniques {
                 let count = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: tokens)
                 guard count >= Self.minimumWords else { return }
                 let sentenceTokens = UnsafeBufferPointer(start: tokens, count: count)
+                var key = UInt64(count)
+                for token in sentenceTokens { key = (key &* Tokenizer.prime) ^ token.hash }
+                guard seen.insert(key).inserted else { return }
                 // Hedging is looked at only when a class passes: most sentences pass none.
                 var passed: [(Int, Double)] = []
                 scorer.score(sentenceTokens, minimum: threshold) { c, p in passed.append((c, p)) }
