@@ -93,6 +93,16 @@ final class ModelCommandTests: XCTestCase {
         XCTAssertGreaterThan(try modelTechniques(loose.stdout).count, 0)
     }
 
+    func testFilterSeesModelMappings() throws {
+        let record = recordLine(title: "Recon", text: "It collects the hostname and OS version and sends them to the attacker.") + "\n"
+        let enriched = try runTool("cs-enrich", [], stdin: record)
+        XCTAssertEqual(enriched.status, 0, enriched.stderr)
+        for (args, kept) in [(["--technique", "T1082"], 1), (["--tactic", "discovery"], 1), (["--technique", "T1003"], 0)] {
+            let r = try runTool("cs-filter", args, stdin: enriched.stdout)
+            XCTAssertEqual(r.stdout.split(separator: "\n").count, kept, "\(args): \(r.stderr)")
+        }
+    }
+
     func testHelpShowsTheModelOptions() throws {
         let r = try runTool("cs-enrich", ["--help"])
         for text in ["--model", "--no-model", "--min-confidence", "cs-enrich --min-confidence 0.9"] {
