@@ -30,7 +30,7 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
 TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
 
-.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables tlds pipeline daily fuzz data manual-tool name-words
+.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables attack-model tlds pipeline daily fuzz data manual-tool name-words
 
 all: build
 
@@ -47,6 +47,8 @@ deps:
 	fi
 	@# The schema tests validate every emitted record with Python's jsonschema (from PyPI when missing).
 	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
+	@# `make attack-model` trains cs-enrich's technique model with scikit-learn.
+	@python3 -c "import sklearn" 2>/dev/null || python3 -m pip install -q scikit-learn
 
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)
@@ -98,6 +100,13 @@ fuzz: deps
 # Regenerates the ATT&CK tables from MITRE's data (needs ../shared).
 attack-tables:
 	$(SWIFT) run attack-tables $(SHARED)/attack/enterprise-attack-18.1.json Sources/CSAttack/ATTACKTables.swift
+
+# Trains cs-enrich's technique model from ATT&CK's own text (needs ../shared; scikit-learn from PyPI when
+# missing): Sources/attack-model/technique-model.bin and the golden scores a Swift test checks.
+attack-model:
+	@python3 -c "import sklearn" 2>/dev/null || python3 -m pip install -q scikit-learn
+	python3 Sources/attack-model/train.py $(SHARED)/attack/enterprise-attack-18.1-text.ndjson \
+	  --out Sources/attack-model/technique-model.bin --golden Sources/attack-model/golden.ndjson
 
 # Regenerates cs-enrich's TLD table from the Public Suffix List (Debian's publicsuffix package, installed
 # when missing; PSL=FILE takes another copy, e.g. a newer one from publicsuffix.org).
@@ -152,6 +161,8 @@ install: build manual-tool
 	install -m 0644 examples/psirt/* "$(SHAREDIR)/examples/psirt/"
 	install -m 0644 examples/data/* "$(SHAREDIR)/examples/data/"
 	install -m 0644 examples/feeds.txt "$(SHAREDIR)/examples/"
+	install -m 0644 Sources/attack-model/technique-model.bin "$(SHAREDIR)/"
+	install -m 0644 Sources/attack-model/README.md "$(SHAREDIR)/technique-model.README.md"
 	install -m 0644 README.md docs/*.md "$(DOCDIR)/"
 	install -m 0644 docs/schema/* "$(DOCDIR)/schema/"
 	@# Man pages from each command's own definitions, tidied for mandoc (Sources/man-pages/man-pages.sh).

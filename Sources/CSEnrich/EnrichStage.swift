@@ -13,6 +13,8 @@ public enum EnrichStage {
             "cs-enrich --map in-house.map advisories.ndjson",
             "cs-fetch https://feed.example.org/feed.json | cs-enrich | cs-filter --tactic credential-access",
             "cs-enrich --kev known_exploited_vulnerabilities.json --epss epss_scores-current.csv.gz advisories.ndjson",
+            "cs-enrich --min-confidence 0.9 advisories.ndjson",
+            "cs-enrich --no-model advisories.ndjson",
         ])
 
     /// The `--describe` object: the common contract plus the ATT&CK release the tables come from.
@@ -38,9 +40,24 @@ public enum EnrichStage {
         return map
     }
 
+    /// The technique model: `--model FILE`, else the installed or source-tree copy (ModelLocation);
+    /// nil with `--no-model`. A missing or unverifiable file is fatal, naming the file.
+    public static func loadModel(path: String?, noModel: Bool, stage: Stage) -> TechniqueModel? {
+        if noModel { return nil }
+        guard let path = path ?? ModelLocation.find() else {
+            stage.fail(StageError(.notFound, "no technique model: looked for \(ModelLocation.candidates().joined(separator: ", ")); give --model FILE, or --no-model to map by IDs, tags and phrases only"))
+        }
+        do {
+            return try TechniqueModel(path: path)
+        } catch {
+            stage.fail(StageError(error.reason.hasPrefix("No such file") ? .notFound : .dataLoss, error.description))
+        }
+    }
+
     /// Enriches every record of `inputs`, then exits with the stage's status policy.
-    public static func run(stage: Stage, inputs: [String], userMap: UserMap, priorityData: PriorityData? = nil, reassess: Bool = false) -> Never {
-        let enricher = Enricher(userMap: userMap, priorityData: priorityData, reassess: reassess)
+    public static func run(stage: Stage, inputs: [String], userMap: UserMap, priorityData: PriorityData? = nil, reassess: Bool = false,
+                           model: TechniqueModel? = nil, minConfidence: Double? = nil) -> Never {
+        let enricher = Enricher(userMap: userMap, priorityData: priorityData, reassess: reassess, model: model, minConfidence: minConfidence)
         for entry in enricher.phrasesOffMatchingNothing {
             stage.diagnostics.warning(.invalidArgument, "\(entry.file):\(entry.line): '\(entry.key)' is no built-in phrase: nothing switched off")
         }

@@ -26,6 +26,8 @@ public final class Enricher {
     private var writer = JSONWriter(capacity: 4096)
     private let eventIDs = EventIDs()
     private let hosts = HostPolicy()
+    /// The trained technique model (nil: `--no-model`).
+    private let modelTechniques: ModelTechniques?
     /// Tag spelling -> what it maps to (see TagMapping.swift).
     var tagCache: [String: [TagMapping]] = [:]
     /// KEV and EPSS data (`--kev`, `--epss`, the data directory); nil: none.
@@ -42,8 +44,10 @@ public final class Enricher {
     /// (a misspelling, most likely), which the stage reports.
     public private(set) var phrasesOffMatchingNothing: [UserMap.Entry] = []
 
-    public init(userMap: UserMap = UserMap(), priorityData: PriorityData? = nil, reassess: Bool = false) {
+    public init(userMap: UserMap = UserMap(), priorityData: PriorityData? = nil, reassess: Bool = false,
+                model: TechniqueModel? = nil, minConfidence: Double? = nil) {
         self.userMap = userMap
+        modelTechniques = model.map { ModelTechniques(model: $0, minConfidence: minConfidence) }
         self.priorityData = priorityData
         self.reassess = reassess
         let table = PhraseTable.builtIn()
@@ -225,10 +229,20 @@ public final class Enricher {
         hosts.reset(scanner, defanged: text.defanged)
         e.priority = text.withMutableBytes { PriorityAnalysis.evidence(scanner: scanner, text: UnsafeBufferPointer($0)) }
         analyzeText(&e)
+        modelTechniques?.find(in: scanner, into: &e)
         if let priorityData { PriorityAnalysis.lookUp(cves: e.indicators.cves.values, in: priorityData, into: &e.priority) }
         e.addImpliedTactics()
         e.sort()
         return e
+    }
+
+    /// Whether the sentence around token `at` hedges or negates (Hedging).
+    static func inHedgedSentence(_ at: Int, _ tokens: UnsafeBufferPointer<Token>, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        let sentence = Sentences.around(Int(tokens[at].start), in: text)
+        var first = at, last = at
+        while first > 0, Int(tokens[first - 1].start) >= sentence.lowerBound { first -= 1 }
+        while last + 1 < tokens.count, Int(tokens[last + 1].end) <= sentence.upperBound { last += 1 }
+        return Hedging.isHedged(UnsafeBufferPointer(rebasing: tokens[first...last]), in: text, sentenceStart: sentence.lowerBound)
     }
 
     private func analyzeText(_ e: inout Enrichment) {
@@ -244,7 +258,9 @@ public final class Enricher {
             let tokenPointer = storage.reserve(forText: b.count)
             let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer, hosts: hosts)
             let tokens = UnsafeBufferPointer(start: tokenPointer, count: count)
-            phrases.match(tokens, in: readOnly) { p in
+            phrases.match(tokens, in: readOnly) { p, at in
+                // "potentially through phishing": a hedged or negated sentence names no technique seen.
+                if Self.inHedgedSentence(at, tokens, readOnly) { return }
                 for target in p.targets {
                     switch target {
                     case .technique(let id): e.addTechnique(id, via: p.via)

@@ -8,6 +8,16 @@ public struct Enrichment {
     public struct Mapping: Equatable {
         public var id: String
         public var via: [String]
+        /// Techniques the model found: the best sentences, best first (at most three).
+        public var evidence: [Evidence] = []
+    }
+
+    /// A sentence that made the model report a technique: its text, calibrated score and field
+    /// ("title", "summary", "content_text", "sections.<name>").
+    public struct Evidence: Equatable {
+        public var text: String
+        public var score: Double
+        public var field: String
     }
 
     public var tactics: [Mapping] = []
@@ -33,6 +43,19 @@ public struct Enrichment {
         if ATTACK.group(id: id) != nil { addGroup(id, via: via); return true }
         if ATTACK.software(id: id) != nil { addSoftware(id, via: via); return true }
         return false
+    }
+
+    /// A technique the model found: via "model:0.93" (the best sentence's score) and the evidence.
+    mutating func addModelTechnique(_ id: String, evidence: [Evidence]) {
+        guard let best = evidence.first else { return }
+        addTechnique(id, via: "model:" + Self.twoDecimals(best.score))
+        if let i = techniques.firstIndex(where: { $0.id == id }) { techniques[i].evidence = evidence }
+    }
+
+    /// 0.934 -> "0.93" (a JSON number and the text of `via`).
+    static func twoDecimals(_ x: Double) -> String {
+        let cents = Int((min(max(x, 0), 1) * 100).rounded())
+        return "\(cents / 100)." + (cents % 100 < 10 ? "0" : "") + "\(cents % 100)"
     }
 
     private static func add(_ list: inout [Mapping], _ id: String, _ via: String) {
@@ -90,6 +113,7 @@ public struct Enrichment {
             w.raw(",\"tactics\":"); w.strings(t.tacticIDs)
             w.raw(",\"reference\":"); w.string(t.url)
             w.raw(",\"via\":"); w.strings(m.via)
+            if !m.evidence.isEmpty { writeEvidence(m.evidence, to: &w) }
             if t.isRevoked { w.raw(",\"revoked\":true") }
             if t.isDeprecated { w.raw(",\"deprecated\":true") }
             w.byte(UInt8(ascii: "}"))
@@ -115,6 +139,19 @@ public struct Enrichment {
             named(i, s.id, s.name, m.via, revoked: s.isRevoked, deprecated: s.isDeprecated)
         }
         w.raw("]}")
+    }
+
+    /// `,"evidence":[{"text":..,"score":0.93,"field":".."},..]`
+    private func writeEvidence(_ evidence: [Evidence], to w: inout JSONWriter) {
+        w.raw(",\"evidence\":[")
+        for (i, x) in evidence.enumerated() {
+            if i > 0 { w.byte(UInt8(ascii: ",")) }
+            w.raw("{\"text\":"); w.string(x.text)
+            w.raw(",\"score\":"); w.bytes.append(contentsOf: Self.twoDecimals(x.score).utf8)
+            w.raw(",\"field\":"); w.string(x.field)
+            w.byte(UInt8(ascii: "}"))
+        }
+        w.byte(UInt8(ascii: "]"))
     }
 }
 

@@ -107,7 +107,7 @@ final class PhraseTable {
     }
 
     /// Calls `found` with each phrase matched in `tokens` of `text`.
-    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase) -> Void) {
+    func match(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, _ found: (Phrase, Int) -> Void) {
         let n = tokens.count
         let resistant = resistantHash
         bucketStart.withUnsafeBufferPointer { bucketStart in
@@ -137,7 +137,7 @@ final class PhraseTable {
                             && !actsAsSubject(tokens, i + 1, text) { continue }
                     }
                     if i + count < n, tokens[i + count].hash == resistant { continue }
-                    found(phrases[p])
+                    found(phrases[p], i)
                     matched = count
                 }
                 i += max(matched, 1)

@@ -41,7 +41,8 @@ final class InstallTests: XCTestCase {
         for file in ["bin/cs", "bin/cs-sink", "share/man/man1/cs-filter.1", "share/cs/pipelines/high-severity-digest",
                      "share/cs/examples/feeds/advisories.feed.json", "share/cs/examples/feeds.txt",
                      "share/cs/examples/psirt/psirt.rss.xml", "share/cs/examples/plugins/cs-tlp",
-                     "share/doc/cs/README.md", "share/doc/cs/pipelines.md", "share/doc/cs/schema/cs.advisory-1.schema.json"] {
+                     "share/doc/cs/README.md", "share/doc/cs/pipelines.md", "share/doc/cs/schema/cs.advisory-1.schema.json",
+                     "share/cs/technique-model.bin", "share/cs/technique-model.README.md"] {
             XCTAssertTrue(FileManager.default.fileExists(atPath: root.appendingPathComponent(file).path), file)
         }
         // Outside the checkout, a bare pipeline name is found in the installed share/cs/pipelines.
@@ -49,6 +50,12 @@ final class InstallTests: XCTestCase {
         let dry = try Shell.run("cd '\(elsewhere.path)' && '\(root.path)/bin/cs' run --dry-run high-severity-digest FEEDS=a.xml")
         XCTAssertEqual(dry.status, 0, dry.stderr)
         XCTAssertTrue(dry.stdout.hasPrefix("set -o pipefail; cs-fetch a.xml"), dry.stdout)
+
+        // The installed cs-enrich verifies and uses the installed technique model.
+        let record = #"{"schema":"cs.advisory/1","id":"m","title":"Dump","content_text":"Attackers dumped LSASS memory with ProcDump to harvest credentials."}"#
+        let enrich = try Shell.run("cd '\(elsewhere.path)' && echo '\(record)' | '\(root.path)/bin/cs-enrich' -q --data-dir '\(elsewhere.path)'")
+        XCTAssertEqual(enrich.status, 0, enrich.stderr)
+        XCTAssertTrue(enrich.stdout.contains("\"model:"), enrich.stdout)
 
         let uninstall = try Shell.run("make uninstall DESTDIR='\(dest.path)' PREFIX=/usr")
         XCTAssertEqual(uninstall.status, 0, uninstall.stderr)

@@ -29,7 +29,7 @@ final class MappingTests: XCTestCase {
 
     func testExplicitIDsInTextAreValidated() throws {
         let e = try enrich(title: "Campaign uses T1566.001 and TA0011",
-                           text: "Mapped to T1110.003 (Password Spraying), T9999 and T1110.999 do not exist. G0016 used S0154.")
+                           text: "Mapped to T1110.003 (Password Spraying). T9999 and T1110.999 do not exist. G0016 used S0154.")
         XCTAssertEqual(e.techniqueIDs, ["T1566.001", "T1110.003"])
         XCTAssertEqual(e.via("T1566.001"), ["text:T1566.001"])
         XCTAssertEqual(e.via("T1110.003"), ["text:T1110.003", "phrase:password spraying"])

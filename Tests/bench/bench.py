@@ -207,6 +207,11 @@ class Bench:
         os.makedirs(empty, exist_ok=True)
         self.compare("cs-enrich  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--data-dir", empty],
                      {"jq": jq_argv}, self.records)
+        # The technique model (scoring every sentence) against none, and its load at start-up.
+        self.compare("cs-enrich --no-model  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--no-model", "--data-dir", empty],
+                     {"jq": jq_argv}, self.records)
+        self.compare("cs-enrich start-up: technique model loaded  vs  --no-model", None, [self.cs("cs-enrich"), "--data-dir", empty],
+                     {"cs-enrich --no-model": [self.cs("cs-enrich"), "--no-model", "--data-dir", empty]}, 1, unit="runs")
         kev, epss = self.make_priority_data()
         self.compare("cs-enrich --kev --epss (300k CVEs)  vs  jq tag-to-tactic rewrite", records,
                      [self.cs("cs-enrich"), "--kev", kev, "--epss", epss], {"jq": jq_argv}, self.records)

@@ -1,0 +1,38 @@
+/// Hedged and negated sentences ("potentially through phishing", "may", "could", "no evidence of",
+/// "does not", "unlike", "not observed"): what they name is not reported as seen, so their weight is
+/// lowered, for model scores and for phrase matches alike. IDs written in the text and tags stay exact.
+enum Hedging {
+    /// A hedged sentence's model score is multiplied by this; a hedged phrase match is not used.
+    static let weight = 0.5
+
+    private static let cues: Set<UInt64> = Set(["potentially", "possibly", "perhaps", "may", "might", "could", "unlike",
+                                                "not", "never", "hypothetically", "theoretically", "unconfirmed", "cannot"].map(Tokenizer.hash))
+    /// "doesn't", "didn't"… are tokenized as "doesn" "t".
+    private static let contractions: Set<UInt64> = Set(["doesn", "didn", "isn", "wasn", "weren", "aren", "don", "hasn",
+                                                        "haven", "hadn", "couldn", "wouldn", "won"].map(Tokenizer.hash))
+    /// "no evidence of", "no indication", "no sign of".
+    private static let afterNo: Set<UInt64> = Set(["evidence", "indication", "indications", "sign", "signs", "signal"].map(Tokenizer.hash))
+    private static let no = Tokenizer.hash("no")
+    private static let t = Tokenizer.hash("t")
+    private static let may = Tokenizer.hash("may")
+    private static let only = Tokenizer.hash("only")
+
+    /// True when the sentence whose tokens are `tokens` (it starts at byte `sentenceStart` of `text`) hedges.
+    static func isHedged(_ tokens: UnsafeBufferPointer<Token>, in text: UnsafeBufferPointer<UInt8>, sentenceStart: Int) -> Bool {
+        let n = tokens.count
+        for i in 0..<n {
+            let h = tokens[i].hash
+            if cues.contains(h) {
+                let next = i + 1 < n ? tokens[i + 1] : nil
+                // "May 2024", "in May": the month, written with a capital M.
+                if h == may, text[Int(tokens[i].start)] == UInt8(ascii: "M"),
+                   Int(tokens[i].start) != sentenceStart || next?.isNumber == true { continue }
+                if next?.hash == only { continue }   // "not only … but also"
+                return true
+            }
+            if contractions.contains(h), i + 1 < n, tokens[i + 1].hash == t { return true }
+            if h == no, i + 1 < n, afterNo.contains(tokens[i + 1].hash) { return true }
+        }
+        return false
+    }
+}
