@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson", "CSAttack"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
