@@ -43,7 +43,9 @@ struct SinkCommand: ParsableCommand {
               FILE          record lines appended, each whole in one write(2);
                             --rotate SIZE --keep N move it aside to FILE.1..N;
                             documents (json, table, markdown, html, csv/tsv
-                            with a header) replace the file atomically
+                            with a header, navigator, stix) replace the file
+                            atomically
+              DIR           --format misp: a MISP feed folder
               sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave
                             the same rows); columns uid, id, severity,
                             severity_rank, published, modified, title, url, type,
