@@ -67,7 +67,10 @@ final class MISPFeedWriter {
 
     /// Writes one event's file and remembers its manifest entry and hashes.
     func write(_ document: [UInt8], _ summary: MISPEvent.Summary) throws(StageError) {
-        try replace("\(summary.uuid).json", document + [0x0A])
+        let name = "\(summary.uuid).json"
+        let bytes = document + [0x0A]
+        // An event a rerun writes unchanged is left alone: no rewrite, no sync (the costly part).
+        if try read(name) != bytes { try replace(name, bytes) }
         manifest[summary.uuid] = summary.manifest
         var seen = Set<String>()
         hashes[summary.uuid] = summary.values.compactMap { value in

@@ -109,6 +109,17 @@ final class MISPFormatTests: XCTestCase {
                 XCTAssertNotNil(entry[key], "\(uuid) manifest entry has \(key)")
             }
         }
+        // The same advisory (same uid) with a new title: its event is updated, not added.
+        var changed = ExchangeFixtures.records[1]
+        changed["title"] = "Password spraying against Entra ID (updated)"
+        let r4 = try ToolRunner.run("cs-sink", ["--format", "misp", "--to", dir.path], stdin: Data((SinkFixtures.line(changed) + "\n").utf8))
+        XCTAssertEqual(r4.status, 0, r4.stderr)
+        let updated = try loaded(dir.path)
+        let infos = (updated["events"] as? [[String: Any]] ?? []).compactMap { $0["info"] as? String }
+        XCTAssertEqual(infos.count, 2 + SinkFixtures.lines.count)
+        XCTAssertTrue(infos.contains("Password spraying against Entra ID (updated)"))
+        XCTAssertFalse(infos.contains("Password spraying against Entra ID"))
+        XCTAssertEqual(updated["hashes_match"] as? Bool, true)
         let leftovers = try FileManager.default.contentsOfDirectory(atPath: dir.path).filter { $0.hasPrefix(".") }
         XCTAssertEqual(leftovers, [], "no temporary files left")
         let notDir = ToolRunner.temporaryFile("plain-file")
