@@ -49,6 +49,11 @@ deps:
 	@python3 -c "import jsonschema" 2>/dev/null || python3 -m pip install -q jsonschema
 	@# `make attack-model` trains cs-enrich's technique model with scikit-learn.
 	@python3 -c "import sklearn" 2>/dev/null || python3 -m pip install -q scikit-learn
+	@# cs-sink's exchange formats are checked by the formats' own tools: OASIS's STIX validator, PyMISP,
+	@# mitreattack-python's navlayers (import name mitreattack).
+	@python3 -c "import stix2validator" 2>/dev/null || python3 -m pip install -q stix2-validator
+	@python3 -c "import pymisp" 2>/dev/null || python3 -m pip install -q pymisp
+	@python3 -c "import mitreattack" 2>/dev/null || python3 -m pip install -q mitreattack-python
 
 build: deps
 	$(SWIFT) build $(RELEASE_FLAGS)

@@ -50,7 +50,7 @@ let package = Package(
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CSAttack"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 

@@ -56,15 +56,21 @@ public enum ECSFormatter {
         return out
     }
 
+    /// `threat.*` when the record carries threat content: ATT&CK mappings or indicators (then also
+    /// `threat.feed`); nil for a record with neither.
     static func threat(_ r: RecordScanner) -> JSON? {
-        guard let attack = r.value("attack"), attack.isObject else { return nil }
-        let tactics = AdvisorySummary.mappings(attack.member("tactics"))
-        let techniques = AdvisorySummary.mappings(attack.member("techniques"))
-        let groups = AdvisorySummary.mappings(attack.member("groups"))
-        let software = AdvisorySummary.mappings(attack.member("software"))
-        guard !(tactics.isEmpty && techniques.isEmpty && groups.isEmpty && software.isEmpty) else { return nil }
+        let attack = r.value("attack").flatMap { $0.isObject ? $0 : nil }
+        let tactics = AdvisorySummary.mappings(attack?.member("tactics"))
+        let techniques = AdvisorySummary.mappings(attack?.member("techniques"))
+        let groups = AdvisorySummary.mappings(attack?.member("groups"))
+        let software = AdvisorySummary.mappings(attack?.member("software"))
+        let indicator = ECSThreatIndicator.indicator(r)
+        let mapped = !(tactics.isEmpty && techniques.isEmpty && groups.isEmpty && software.isEmpty)
+        guard mapped || indicator != nil else { return nil }
         let threat = JSON.object()
-        threat.set("framework", .string("MITRE ATT&CK"))
+        if mapped { threat.set("framework", .string("MITRE ATT&CK")) }
+        if let feed = ECSThreatIndicator.feed(r) { threat.set("feed", feed) }
+        if let indicator { threat.set("indicator", indicator) }
         if !tactics.isEmpty {
             threat.set("tactic", list(tactics) { "https://attack.mitre.org/tactics/\($0.id)/" })
         }

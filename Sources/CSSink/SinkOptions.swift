@@ -3,6 +3,8 @@ import CSCore
 /// What cs-sink writes.
 public enum SinkFormat: String, Sendable, CaseIterable {
     case ndjson, json, csv, tsv, table, markdown, html, ecs, splunk
+    /// The exchange formats: an ATT&CK Navigator layer, a STIX 2.1 bundle, MISP events.
+    case navigator, stix, misp
 }
 
 /// Where cs-sink writes (`--to`).
@@ -56,9 +58,9 @@ extension SinkOptions {
     /// without a header) are appended.
     public var writesWholeDocument: Bool {
         switch format {
-        case .json, .table, .markdown, .html: return true
+        case .json, .table, .markdown, .html, .navigator, .stix: return true
         case .csv, .tsv: return header
-        case .ndjson, .ecs, .splunk: return false
+        case .ndjson, .ecs, .splunk, .misp: return false
         }
     }
 }

@@ -72,7 +72,7 @@ public enum SinkLibrary {
         name: "cs-sink",
         summary: "Delivers cs.advisory/1 records: NDJSON unchanged, a JSON array, CSV/TSV, an aligned table, a Markdown digest or an HTML report, to stdout, appended to a file, upserted into SQLite, or sent to a webhook, Splunk HEC, Elasticsearch or syslog with batching, retries and a dead-letter file.",
         inputs: ["cs.advisory/1"],
-        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk; or a SQLite table; or a network destination",
+        output: "ndjson (records unchanged), json, csv, tsv, table, markdown, html, ecs, splunk, navigator (ATT&CK Navigator layer), stix (STIX 2.1 bundle), misp (MISP events, or a MISP feed folder); or a SQLite table; or a network destination",
         examples: [
             "cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table",
             "cs-sink --to advisories.ndjson",
@@ -81,5 +81,7 @@ public enum SinkLibrary {
             "cs-sink --to splunk-hec+https://splunk.example:8088 --token-env SPLUNK_HEC_TOKEN --dead-letter failed.ndjson",
             "cs-sink --to elastic+https://es.example:9200/advisories --token-env ES_API_KEY",
             "cs-sink --to syslog+tcp://siem.example:601",
+            "cs-sink --format stix --to bundle.json",
+            "cs-sink --format misp --to misp-feed/",
         ])
 }

@@ -9,6 +9,12 @@ final class SinkSession {
     let fields: FieldList?
     let delimited: DelimitedFormatter
     private var summaries: [AdvisorySummary] = []
+    /// `--format stix`: the bundle being streamed.
+    private var stix: STIXBundleWriter?
+    /// `--format navigator`: technique counts until the end.
+    private var navigator: NavigatorLayer?
+    /// `--format misp --to DIR`: the MISP feed folder.
+    private var mispFeed: MISPFeedWriter?
     private var count = 0
     private var completed = false
     /// `@timestamp` of ECS documents whose record carries no date.
@@ -21,6 +27,11 @@ final class SinkSession {
         case .stdout:
             output = stage.output
             store = nil
+        case let .file(path) where options.format == .misp:
+            // A MISP feed is a folder of files: the events, manifest.json and hashes.csv.
+            output = stage.output
+            store = nil
+            mispFeed = try MISPFeedWriter(directory: path)
         case let .file(path):
             // A second table or digest after the first is no document: those replace the file.
             // A device or pipe (/dev/stderr, a FIFO) is written to, never replaced.
@@ -35,6 +46,8 @@ final class SinkSession {
         }
         fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
         delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)
+        if options.format == .stix { stix = STIXBundleWriter(output: output) }
+        if options.format == .navigator { navigator = NavigatorLayer(name: options.title ?? "cs advisories") }
         if let fields, options.header, store == nil {
             output.writeRecord(delimited.row(fields.names))
         }
@@ -63,6 +76,17 @@ final class SinkSession {
             output.writeRecord(ECSFormatter.document(line, scanner, now: now))
         case .splunk:
             output.writeRecord(SplunkFormatter.envelope(line, scanner))
+        case .stix:
+            stix?.write(ExchangeAdvisory(line, scanner))
+        case .navigator:
+            navigator?.add(ExchangeAdvisory(line, scanner))
+        case .misp:
+            let (document, summary) = MISPEvent.event(ExchangeAdvisory(line, scanner))
+            if let mispFeed {
+                do throws(StageError) { try mispFeed.write(document, summary) } catch { stage.fail(error) }
+            } else {
+                output.writeRecord(document)
+            }
         case .table, .markdown, .html:
             summaries.append(AdvisorySummary(scanner, sequence: count, withSummary: options.format != .table))
         }
@@ -96,6 +120,15 @@ final class SinkSession {
         case .html:
             let sorted = (options.sort ?? .severity).sorted(summaries)
             output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
+        case .stix:
+            stix?.finish()
+        case .navigator:
+            if let navigator { output.writeRecord(navigator.document()) }
+        case .misp:
+            do throws(StageError) { try mispFeed?.finish() } catch {
+                if interrupted { stage.diagnostics.error(error.code, error.message); break }
+                stage.fail(error)
+            }
         case .ndjson, .csv, .tsv, .ecs, .splunk:
             break
         }

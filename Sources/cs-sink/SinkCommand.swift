@@ -28,13 +28,27 @@ struct SinkCommand: ParsableCommand {
               ecs       Elastic Common Schema documents, one per line (threat.*,
                         vulnerability.id, event.severity 1-5, the record in cs)
               splunk    Splunk HEC event envelopes, one per line
+              navigator an ATT&CK Navigator layer (format 4.5, enterprise-attack):
+                        techniques scored by how many advisories map to them,
+                        their titles in the comments (--title names the layer)
+              stix      a STIX 2.1 bundle: a report per advisory, attack-pattern,
+                        intrusion-set, malware/tool, vulnerability, indicator
+                        (STIX patterns) and relationship objects; ids are UUIDv5
+                        from the record's uid, so a rerun updates, not duplicates
+              misp      a MISP event per advisory ({"Event": ...}), one per line:
+                        typed attributes, ATT&CK galaxy tags, threat level from
+                        severity; with --to DIR a MISP feed folder (one
+                        <uuid>.json per event, manifest.json, hashes.csv, merged
+                        with the feed already there)
 
             DESTINATIONS (--to):
               (none), -     stdout
               FILE          record lines appended, each whole in one write(2);
                             --rotate SIZE --keep N move it aside to FILE.1..N;
                             documents (json, table, markdown, html, csv/tsv
-                            with a header) replace the file atomically
+                            with a header, navigator, stix) replace the file
+                            atomically
+              DIR           --format misp: a MISP feed folder
               sqlite:PATH   table 'advisories' keyed by uid, upserted (reruns leave
                             the same rows); columns uid, id, severity,
                             severity_rank, published, modified, title, url, type,
@@ -67,6 +81,9 @@ struct SinkCommand: ParsableCommand {
               cs-sink --format csv --fields title,techniques,evidence
               cs-sink --format markdown --title "Week 17" --to digest.md
               cs-sink --format html --to report.html
+              cs-sink --format navigator --title "Week 17" --to layer.json
+              cs-sink --format stix --to bundle.json
+              cs-sink --format misp --to misp-feed/
               cs-sink --to sqlite:advisories.db
               cs-sink --to splunk-hec+https://splunk:8088 --token-env HEC_TOKEN \\
                       --dead-letter failed.ndjson
@@ -84,7 +101,7 @@ struct SinkCommand: ParsableCommand {
     @Argument(help: "Input files ('-' for stdin; default stdin).")
     var inputs: [String] = []
 
-    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html, ecs, splunk.", valueName: "format"))
+    @Option(name: [.customShort("f"), .long], help: ArgumentHelp("Output format: ndjson, json, csv, tsv, table, markdown, html, ecs, splunk, navigator, stix, misp.", valueName: "format"))
     var format: SinkFormat = .ndjson
 
     @Option(name: .customLong("to"), help: ArgumentHelp("Destination: a file (lines appended, documents replace it), sqlite:PATH, a network URL, or - for stdout.", valueName: "dest"))
@@ -108,7 +125,7 @@ struct SinkCommand: ParsableCommand {
     @Option(name: .customLong("color"), help: ArgumentHelp("Colour in tables: auto (terminal without NO_COLOR), always, never.", valueName: "when"))
     var color: Terminal.ColorMode = .auto
 
-    @Option(name: .customLong("title"), help: ArgumentHelp("The markdown or html digest's heading (default: Advisory digest).", valueName: "text"))
+    @Option(name: .customLong("title"), help: ArgumentHelp("The markdown or html digest's heading (default: Advisory digest); the navigator layer's name.", valueName: "text"))
     var title: String?
 
     @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
@@ -128,8 +145,8 @@ struct SinkCommand: ParsableCommand {
             }
             guard size >= 1024 else { throw ValidationError("--rotate: at least 1K") }
         }
-        if title != nil && format != .markdown && format != .html {
-            throw ValidationError("--title applies to --format markdown and html")
+        if title != nil && ![.markdown, .html, .navigator].contains(format) {
+            throw ValidationError("--title applies to --format markdown, html and navigator")
         }
         if let width, width < 40 { throw ValidationError("--width must be at least 40") }
     }
