@@ -47,7 +47,7 @@ let package = Package(
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson", "CSAttack"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
 
@@ -78,7 +78,7 @@ let package = Package(
         .testTarget(name: "CSFilterTests", dependencies: ["CSFilter", "CSCore", "CSTestSupport"]),
         // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and
         // Elasticsearch) and Debian's rsyslog.
-        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport", "CSAttack"], exclude: ["Fixtures"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore"]),
         // The SQLite wrapper under contention: threads opening one new file at once.
         .testTarget(name: "CSSQLiteTests", dependencies: ["CSSQLite", "CSCore"]),

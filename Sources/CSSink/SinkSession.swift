@@ -9,6 +9,8 @@ final class SinkSession {
     let fields: FieldList?
     let delimited: DelimitedFormatter
     private var summaries: [AdvisorySummary] = []
+    /// `--format html`: the report, fed one record at a time.
+    private let report: HTMLFormatter?
     private var count = 0
     private var completed = false
     /// `@timestamp` of ECS documents whose record carries no date.
@@ -33,6 +35,10 @@ final class SinkSession {
         case .network:
             preconditionFailure("network destinations are run by SinkRunner.runNetwork")
         }
+        report = options.format == .html
+            ? HTMLFormatter(title: options.title ?? "Advisory digest", sort: options.sort ?? .severity,
+                            generatedAt: options.reportTime ? RFC3339.now() : nil)
+            : nil
         fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
         delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)
         if let fields, options.header, store == nil {
@@ -63,7 +69,9 @@ final class SinkSession {
             output.writeRecord(ECSFormatter.document(line, scanner, now: now))
         case .splunk:
             output.writeRecord(SplunkFormatter.envelope(line, scanner))
-        case .table, .markdown, .html:
+        case .html:
+            report?.add(scanner)
+        case .table, .markdown:
             summaries.append(AdvisorySummary(scanner, sequence: count, withSummary: options.format != .table))
         }
         count += 1
@@ -94,8 +102,7 @@ final class SinkSession {
             let sorted = (options.sort ?? .severity).sorted(summaries)
             output.write(MarkdownFormatter(title: options.title ?? "Advisory digest").render(sorted))
         case .html:
-            let sorted = (options.sort ?? .severity).sorted(summaries)
-            output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
+            report?.render { output.write($0) }
         case .ndjson, .csv, .tsv, .ecs, .splunk:
             break
         }
