@@ -24,11 +24,11 @@ enum ReportStyle {
         .chart{width:100%;max-width:60em;height:auto;display:block}.chart .grid{stroke:var(--line);stroke-width:1}.chart .axis{fill:var(--muted);font-size:11px}
         .b-critical{fill:var(--critical)}.b-high{fill:var(--high)}.b-medium{fill:var(--medium)}.b-low{fill:var(--low)}.b-info{fill:var(--info)}.b-unrated{fill:var(--unrated)}
         .legend{list-style:none;padding:0;display:flex;flex-wrap:wrap;gap:1em;font-size:.85em}.legend i{display:inline-block;width:.9em;height:.9em;margin-right:.3em;vertical-align:-.1em;border-radius:2px}
-        .matrix{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(7.5em,1fr);gap:4px;margin:.5em 0;overflow-x:auto}
-        .tactic h3{font-size:.8em;margin:0 0 3px;padding:.3em;background:var(--panel);border-bottom:2px solid var(--line);min-height:3.2em}
+        .matrix{display:grid;grid-auto-flow:column;grid-auto-columns:minmax(5.6em,1fr);gap:3px;margin:.5em 0;overflow-x:auto}
+        .tactic h3{font-size:.74em;overflow-wrap:normal;hyphens:auto;margin:0 0 3px;padding:.3em;background:var(--panel);border-bottom:2px solid var(--line);min-height:3.2em}
         .tactic h3 small{display:block;color:var(--muted);font-weight:normal}
         .tactic ol{list-style:none;margin:0;padding:0}.tactic .empty{font-size:.75em;color:var(--muted);margin:.3em}
-        .cell{display:flex;justify-content:space-between;gap:.3em;font-size:.74em;line-height:1.25;padding:.3em;margin-bottom:3px;border-radius:3px;text-decoration:none;color:var(--fg);overflow-wrap:anywhere}
+        .cell{display:flex;justify-content:space-between;gap:.3em;font-size:.7em;line-height:1.25;padding:.3em;margin-bottom:3px;border-radius:3px;text-decoration:none;color:var(--fg);overflow-wrap:anywhere}
         .cell .tid{font-weight:600}.cell .n{font-weight:700}
         .l0{background:var(--l0)}.l1{background:var(--l1)}.l2{background:var(--l2)}.l3{background:var(--l3)}.l4{background:var(--l4);color:var(--lt)}.l5{background:var(--l5);color:var(--lt)}
         .techs{columns:24em;column-gap:2em}.tech{break-inside:avoid;margin-bottom:.6em}.tech h4{font-size:.95em}.tech ul{margin:.2em 0;padding-left:1.2em;font-size:.9em}
