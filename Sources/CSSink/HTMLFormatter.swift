@@ -160,7 +160,7 @@ public final class HTMLFormatter {
         return out + "</div>\n</section>\n"
     }
 
-    /// Up to 10 rows of name and advisory count; each count links to the first advisory with it.
+    /// Up to 10 rows of name (an ATT&CK ID linked to its page) and advisory count.
     private func topTable(_ caption: String, _ rows: [(String, [Int])]) -> String {
         var out = "<table class=\"top\"><caption>\(caption)</caption><thead><tr><th>\(caption == "CVEs" ? "CVE" : "Name")</th><th>Advisories</th></tr></thead><tbody>\n"
         if rows.isEmpty { out += "<tr><td colspan=\"2\" class=\"note\">none</td></tr>\n" }
