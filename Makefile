@@ -28,9 +28,9 @@ STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
 PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
-TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc
+TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc chromium-headless-shell:chromium-headless-shell convert:imagemagick
 
-.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables attack-model tlds pipeline daily fuzz data manual-tool name-words
+.PHONY: all deps build debug test unit run bench install uninstall clean attack-tables attack-model tlds pipeline daily fuzz data manual-tool name-words report-png
 
 all: build
 
@@ -194,3 +194,14 @@ daily: build
 
 clean:
 	rm -rf .build .build-fuzz $(OUT)
+
+# The README's screenshot (docs/report.png): the HTML report of the bundled examples, rendered by
+# headless Chromium, cropped, resized and reduced to 96 colours with ImageMagick to stay small.
+report-png: build
+	@command -v convert >/dev/null || { echo "report-png: needs ImageMagick's convert (apt-get install imagemagick)"; exit 1; }
+	@bin="$(BIN)"; tmp="$$(mktemp -d)"; trap 'rm -rf "$$tmp"' EXIT; \
+	"$$bin/cs-normalize" examples/feeds/* | "$$bin/cs-enrich" | "$$bin/cs-sink" --format html --to "$$tmp/report.html"; \
+	chromium-headless-shell --no-sandbox --disable-gpu --hide-scrollbars --user-data-dir="$$tmp/profile" \
+	  --window-size=1280,1500 --screenshot="$$tmp/report.png" "file://$$tmp/report.html" 2>/dev/null; \
+	convert "$$tmp/report.png" -crop 1280x1460+0+0 +repage -resize 960x -colors 96 -strip docs/report.png
+	@echo "docs/report.png written"

@@ -90,7 +90,7 @@ let package = Package(
         .testTarget(name: "CSSinkTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"]),
         // Runs the built cs-sink against loopback servers (Fixtures/sink_server.py plays Splunk HEC and
         // Elasticsearch) and Debian's rsyslog.
-        .testTarget(name: "CSSinkProcessTests", dependencies: ["CSSink", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
+        .testTarget(name: "CSSinkProcessTests", dependencies: ["CSSink", "CSCore", "CSTestSupport", "CSAttack"], exclude: ["Fixtures"]),
         .testTarget(name: "CSRunTests", dependencies: ["CSRun", "CSCore", "CSTestSupport"]),
         // The pipeline runner wiring small shell scripts into a real pipeline.
         .testTarget(name: "CSRunProcessTests", dependencies: ["CSRun", "CSCore", "CSTestSupport"]),

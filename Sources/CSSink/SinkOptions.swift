@@ -47,6 +47,8 @@ public struct SinkOptions: Sendable {
     public var rotation: FileRotation? = nil
     /// The markdown or html digest's heading.
     public var title: String? = nil
+    /// html: state when the report was made (`--report-time`); off, the same input gives the same bytes.
+    public var reportTime = false
     /// Network destinations: batching, retries, credentials.
     public var delivery = DeliveryOptions()
     public init() {}

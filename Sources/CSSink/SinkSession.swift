@@ -15,6 +15,8 @@ final class SinkSession {
     private var navigator: NavigatorLayer?
     /// `--format misp --to DIR`: the MISP feed folder.
     private var mispFeed: MISPFeedWriter?
+    /// `--format html`: the report, fed one record at a time.
+    private let report: HTMLFormatter?
     private var count = 0
     private var completed = false
     /// `@timestamp` of ECS documents whose record carries no date.
@@ -44,6 +46,10 @@ final class SinkSession {
         case .network:
             preconditionFailure("network destinations are run by SinkRunner.runNetwork")
         }
+        report = options.format == .html
+            ? HTMLFormatter(title: options.title ?? "Advisory digest", sort: options.sort ?? .severity,
+                            generatedAt: options.reportTime ? RFC3339.now() : nil)
+            : nil
         fields = options.format == .csv || options.format == .tsv ? try FieldList(parsing: options.fields) : nil
         delimited = DelimitedFormatter(options.format == .csv ? .csv : .tsv)
         if options.format == .stix { stix = STIXBundleWriter(output: output) }
@@ -87,7 +93,9 @@ final class SinkSession {
             } else {
                 output.writeRecord(document)
             }
-        case .table, .markdown, .html:
+        case .html:
+            report?.add(scanner)
+        case .table, .markdown:
             summaries.append(AdvisorySummary(scanner, sequence: count, withSummary: options.format != .table))
         }
         count += 1
@@ -118,8 +126,7 @@ final class SinkSession {
             let sorted = (options.sort ?? .severity).sorted(summaries)
             output.write(MarkdownFormatter(title: options.title ?? "Advisory digest").render(sorted))
         case .html:
-            let sorted = (options.sort ?? .severity).sorted(summaries)
-            output.write(HTMLFormatter(title: options.title ?? "Advisory digest").render(sorted))
+            report?.render { output.write($0) }
         case .stix:
             stix?.finish()
         case .navigator:

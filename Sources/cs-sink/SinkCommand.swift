@@ -23,8 +23,13 @@ struct SinkCommand: ParsableCommand {
               markdown  a digest grouped by severity with tactics, techniques,
                         CVEs and links; a technique a model mapped shows its via
                         and its best evidence sentence
-              html      the same digest as one self-contained HTML file (feed text
-                        escaped, no scripts, http(s) links only)
+              html      a report in one self-contained HTML file: counts by
+                        severity and feed, a severity-over-time chart, the ATT&CK
+                        matrix linking to the advisories, top groups, software
+                        and CVEs, each advisory with its mappings, their via and
+                        evidence, an indicator table (inline CSS and SVG, no
+                        scripts, no remote loads, feed text escaped, http(s)
+                        links only; --report-time adds when it was made)
               ecs       Elastic Common Schema documents, one per line (threat.*,
                         vulnerability.id, event.severity 1-5, the record in cs)
               splunk    Splunk HEC event envelopes, one per line
@@ -72,7 +77,7 @@ struct SinkCommand: ParsableCommand {
             honouring Retry-After. A record refused or still failing is reported
             with its id and kept verbatim in --dead-letter; the exit status is then 2.
 
-            Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and counted (exit 2). table and markdown collect every record before printing; the other formats stream.
+            Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and counted (exit 2). table, markdown and html collect every record (what they show of it) before printing; the other formats stream.
 
             EXAMPLES:
               cs-enrich < advisories.ndjson | cs-filter --sev high | cs-sink --format table
@@ -80,7 +85,7 @@ struct SinkCommand: ParsableCommand {
               cs-sink --format csv --fields severity,published,title,url,tactics
               cs-sink --format csv --fields title,techniques,evidence
               cs-sink --format markdown --title "Week 17" --to digest.md
-              cs-sink --format html --to report.html
+              cs-normalize examples/feeds/* | cs-enrich | cs-sink --format html --to report.html
               cs-sink --format navigator --title "Week 17" --to layer.json
               cs-sink --format stix --to bundle.json
               cs-sink --format misp --to misp-feed/
@@ -128,6 +133,9 @@ struct SinkCommand: ParsableCommand {
     @Option(name: .customLong("title"), help: ArgumentHelp("The markdown or html digest's heading (default: Advisory digest); the navigator layer's name.", valueName: "text"))
     var title: String?
 
+    @Flag(name: .customLong("report-time"), help: "html: say in the report when it was made (off by default, so the same input gives the same bytes).")
+    var reportTime = false
+
     @Option(name: .customLong("width"), help: ArgumentHelp("Table width in columns (default: the terminal's, else COLUMNS, else 100).", valueName: "n"))
     var width: Int?
 
@@ -147,6 +155,9 @@ struct SinkCommand: ParsableCommand {
         }
         if title != nil && ![.markdown, .html, .navigator].contains(format) {
             throw ValidationError("--title applies to --format markdown, html and navigator")
+        }
+        if reportTime && format != .html {
+            throw ValidationError("--report-time applies to --format html")
         }
         if let width, width < 40 { throw ValidationError("--width must be at least 40") }
     }
@@ -179,6 +190,7 @@ struct SinkCommand: ParsableCommand {
         options.color = color
         options.width = width
         options.title = title
+        options.reportTime = reportTime
         let stage = Stage(name: "cs-sink", options: common)
         SinkRunner.run(stage: stage, inputs: inputs, options: options)
         stage.finish()

@@ -50,7 +50,12 @@ final class ControlCharacterTests: XCTestCase {
         XCTAssertTrue(table.contains("   [2J 2J202  "), "the date column too: \(table)")
         let markdown = MarkdownFormatter().render([item])
         XCTAssertEqual(controls(markdown, allowing: ["\n"]), [], markdown)
-        let html = HTMLFormatter().render([item])
+        let report = HTMLFormatter()
+        let scanner = RecordScanner()
+        let bytes = Array(hostileLine().utf8)
+        try bytes.withUnsafeBufferPointer { try scanner.scan($0) }
+        report.add(scanner)
+        let html = report.render()
         XCTAssertEqual(controls(html, allowing: ["\n"]), [], html)
         XCTAssertFalse(html.contains("href=\"https://example.org/"), "a URL with a control character is not linked")
     }
