@@ -15,6 +15,8 @@ let cLibraries: [Target] = [
     .target(name: "CSPosix"),
     // OpenSSL's libcrypto: SHA-256 for record uids and content hashes (CSCore's SHA256).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // hiredis: the Redis client behind cs-sink --to redis://, cs worker and cs-fetch --state redis://.
+    .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -47,9 +49,13 @@ let package = Package(
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CJansson", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CJansson", "CSRedis"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
+        // hiredis, wrapped once: connections, AUTH, argv commands, pipelines, reconnect with backoff.
+        .target(name: "CSRedis", dependencies: ["CHiredis", "CSCore", "CSPosix"]),
+        // `cs worker`: a stage bound to Redis Streams (XREADGROUP, the stage per batch, MULTI/EXEC of output and XACK).
+        //WORKER .target(name: "CSWorker", dependencies: ["CSRedis", "CSRun", "CSCore", "CSPosix"]),
 
         // Thin executables: argument parsing, then a call into a library.
         .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
@@ -88,6 +94,8 @@ let package = Package(
         .target(name: "CSTestSupport", path: "Tests/CSTestSupport"),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore"]),
+        // cs-sink --to redis://, cs worker and the hiredis wrapper against real redis-server processes on loopback.
+        .testTarget(name: "CSRedisTests", dependencies: ["CSRedis", "CSCore", "CSTestSupport"]),
         // Replays every committed fuzz corpus (Tests/fuzz/corpus) through the fuzz checks.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz"]),
     ]
