@@ -89,7 +89,7 @@ public final class RedisServer {
         "redis://\(user.map { "\($0)@" } ?? "")127.0.0.1:\(port)/\(key)"
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw Failure("socket: \(errno)") }
         defer { close(fd) }
