@@ -55,7 +55,7 @@ let package = Package(
         // hiredis, wrapped once: connections, AUTH, argv commands, pipelines, reconnect with backoff.
         .target(name: "CSRedis", dependencies: ["CHiredis", "CSCore", "CSPosix"]),
         // `cs worker`: a stage bound to Redis Streams (XREADGROUP, the stage per batch, MULTI/EXEC of output and XACK).
-        //WORKER .target(name: "CSWorker", dependencies: ["CSRedis", "CSRun", "CSCore", "CSPosix"]),
+        .target(name: "CSWorker", dependencies: ["CSRedis", "CSRun", "CSCore", "CSPosix"]),
 
         // Thin executables: argument parsing, then a call into a library.
         .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", argumentParser]),
@@ -63,7 +63,7 @@ let package = Package(
         .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", argumentParser]),
         .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", argumentParser]),
         .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", argumentParser]),
-        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", "CSWorker", "CSRedis", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 
