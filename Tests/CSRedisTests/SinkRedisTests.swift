@@ -84,3 +84,17 @@ final class SinkRedisTests: XCTestCase {
         XCTAssertEqual(kept.map(String.init), [RedisFixtures.record(0), RedisFixtures.record(1)])   // verbatim, to send again
     }
 }
+
+/// pipelines/redis-stream publishes the example feeds' advisories to a stream.
+final class RedisPipelineTests: XCTestCase {
+    func testRedisStreamPipeline() throws {
+        try RedisFixtures.skipWithoutRedis()
+        let server = try RedisServer()
+        let r = try ToolRunner.run("cs", ["run", "pipelines/redis-stream", "REDIS=127.0.0.1:\(server.port)", "STREAM=published"],
+                                   environment: ["PATH": ToolRunner.binDir.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let uids = try RedisFixtures.uids(try RedisFixtures.connection(server), "published")
+        XCTAssertGreaterThan(uids.count, 0)
+        XCTAssertEqual(Set(uids).count, uids.count)
+    }
+}
