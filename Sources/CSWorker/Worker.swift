@@ -27,6 +27,10 @@ public final class Worker {
     let stage: StageBatch
     let keys: (deadLettered: String, diagnostics: String)
 
+    /// Set when a connection was lost: entries Redis handed out while the answer was on its way are
+    /// pending with this consumer although it never saw them, so its own pending entries are read again.
+    var reconnected = false
+
     public internal(set) var counts = (batches: 0, entries: 0, recordsOut: 0, deadLettered: 0, claimed: 0, failedBatches: 0)
 
     public init(options: WorkerOptions, diagnostics: Diagnostics, temporaryDirectory: String) throws(StageError) {
@@ -58,6 +62,10 @@ public final class Worker {
             var lastClaim = -Double.infinity
             let claimEvery = max(0.1, min(1.0, options.claimIdle / 4))
             while cs_stop_signal() == 0 {
+                if reconnected {
+                    reconnected = false
+                    history = "0"
+                }
                 let entries: [StreamEntry]
                 var deliveries: [String: Int] = [:]
                 if let after = history {
@@ -107,6 +115,7 @@ public final class Worker {
         let c = connection ?? redis
         do throws(RedisError) {
             return try c.retrying(onRetry: { error, delay in
+                self.reconnected = true
                 self.diagnostics.warning(error.code, "\(error.message); again in \(Int((delay * 1000).rounded())) ms")
             }) { () throws(RedisError) in try body(c) }
         } catch {
