@@ -55,7 +55,8 @@ final class WorkerTests: XCTestCase {
         let holding = scratch.appendingPathComponent("holding")
         let hang = try script("hang-stage", "echo $$ > '\(holding.path).pid'\ncat > /dev/null\ntouch '\(holding.path)'\nexec sleep 600\n")
         let common = ["--to", server.url("out"), "--batch", "100", "--claim-idle", "3s"]
-        let victim = try start("cs", workerArgs(server, consumer: "victim", extra: common, stage: [hang]))
+        // Its temporary folder in scratch: a SIGKILLed worker cannot remove it.
+        let victim = try start("cs", workerArgs(server, consumer: "victim", extra: common, stage: [hang]), environment: ["TMPDIR": scratch.path])
         try Waiting.until("the victim's stage holds a batch") { FileManager.default.fileExists(atPath: holding.path) }
         let workers = try ["w1", "w2"].map { try start("cs", workerArgs(server, consumer: $0, extra: common)) }
         victim.killHard()   // mid-batch: its stage has read the batch and hangs
