@@ -27,8 +27,8 @@ GENERATE_MANUAL = $$($(SWIFT) build --show-bin-path)/generate-manual
 STAGES := cs cs-fetch cs-normalize cs-enrich cs-filter cs-sink
 
 # C libraries (pkg-config name = Debian package) and the tools the tests and benchmarks use.
-PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev
-TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc chromium-headless-shell:chromium-headless-shell convert:imagemagick
+PKGCONFIG_DEPS := jansson:libjansson-dev libcurl:libcurl4-openssl-dev libxml-2.0:libxml2-dev sqlite3:libsqlite3-dev zlib:zlib1g-dev libcrypto:libssl-dev hiredis:libhiredis-dev
+TOOL_DEPS := pkg-config:pkg-config jq:jq sqlite3:sqlite3 python3:python3 rsyslogd:rsyslog mandoc:mandoc chromium-headless-shell:chromium-headless-shell convert:imagemagick redis-server:redis-server
 
 .PHONY: all deps build debug test unit run bench install uninstall clean attack-tables attack-model tlds pipeline daily fuzz data manual-tool name-words report-png
 

@@ -15,6 +15,8 @@ let cLibraries: [Target] = [
     .target(name: "CSPosix"),
     // OpenSSL's libcrypto: SHA-256 for record uids and content hashes (CSCore's SHA256).
     .systemLibrary(name: "CCrypto", pkgConfig: "libcrypto", providers: [.apt(["libssl-dev"])]),
+    // hiredis: the Redis client behind cs-sink --to redis://, cs worker and cs-fetch --state redis://.
+    .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
 ]
 
 let argumentParser: Target.Dependency = .product(name: "ArgumentParser", package: "swift-argument-parser")
@@ -50,9 +52,13 @@ let package = Package(
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CZlib"]),
         .target(name: "CSFilter", dependencies: ["CSCore", "CSAttack"]),
-        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CSAttack"]),
+        .target(name: "CSSink", dependencies: ["CSCore", "CSHTTP", "CSSQLite", "CSAttack", "CSRedis"]),
         // The umbrella's work: running stages and plugins as processes, pipeline files.
         .target(name: "CSRun", dependencies: ["CSCore"]),
+        // hiredis, wrapped once: connections, AUTH, argv commands, pipelines, reconnect with backoff.
+        .target(name: "CSRedis", dependencies: ["CHiredis", "CSCore", "CSPosix"]),
+        // `cs worker`: a stage bound to Redis Streams (XREADGROUP, the stage per batch, MULTI/EXEC of output and XACK).
+        .target(name: "CSWorker", dependencies: ["CSRedis", "CSRun", "CSCore", "CSPosix"]),
 
         // Thin executables: argument parsing, then a call into a library.
         .executableTarget(name: "cs-fetch", dependencies: ["CSFetch", "CSCore", "CSCommandLine", argumentParser]),
@@ -60,7 +66,7 @@ let package = Package(
         .executableTarget(name: "cs-enrich", dependencies: ["CSEnrich", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
         .executableTarget(name: "cs-filter", dependencies: ["CSFilter", "CSAttack", "CSCore", "CSCommandLine", argumentParser]),
         .executableTarget(name: "cs-sink", dependencies: ["CSSink", "CSCore", "CSCommandLine", argumentParser]),
-        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", "CSCommandLine", argumentParser]),
+        .executableTarget(name: "cs", dependencies: ["CSRun", "CSCore", "CSWorker", "CSRedis", "CSCommandLine", argumentParser]),
         // Generates Sources/CSAttack/ATTACKTables.swift from MITRE's data (`make attack-tables`); not installed.
         .executableTarget(name: "attack-tables", dependencies: ["CSCore", argumentParser]),
 
@@ -105,6 +111,8 @@ let package = Package(
         .testTarget(name: "CSTestSupportTests", dependencies: ["CSTestSupport"]),
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore", "CSTestSupport"]),
+        // cs-sink --to redis://, cs worker and the hiredis wrapper against real redis-server processes on loopback.
+        .testTarget(name: "CSRedisTests", dependencies: ["CSRedis", "CSCore", "CSTestSupport"]),
         // Replays every committed fuzz corpus (Tests/fuzz/corpus) through the fuzz checks.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz", "CSTestSupport"]),
     ]

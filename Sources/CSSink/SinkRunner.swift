@@ -42,6 +42,7 @@ extension SinkRunner {
             stage.diagnostics.warning(.failedPrecondition, "--insecure: the server's TLS certificate is not verified; anyone on the path can read and alter what is sent, credentials included")
         }
         let sink = NetworkSink(stage: stage, target: target, format: options.format, options: options.delivery)
+        do throws(StageError) { try sink.endpoint.open() } catch { stage.fail(error) }
         // SIGINT/SIGTERM: what was read and is pending is sent (or dead-lettered) before the stage
         // reports its counts and exits; ExitFlush covers the other ways out through exit(3).
         stage.onInterrupt { sink.complete() }

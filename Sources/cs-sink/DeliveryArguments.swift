@@ -1,6 +1,7 @@
 import ArgumentParser
 import CSCore
 import CSSink
+import CSRedis
 
 /// The options of network destinations, parsed into `DeliveryOptions`.
 struct DeliveryArguments: ParsableArguments {
@@ -40,9 +41,16 @@ struct DeliveryArguments: ParsableArguments {
     @Option(name: .customLong("max-message"), help: ArgumentHelp("syslog: largest message in bytes (default 2048 for UDP, 8192 for TCP); longer titles are cut.", valueName: "bytes"))
     var maxMessage: Int?
 
+    @Option(name: .customLong("password-env"), help: ArgumentHelp("redis://: environment variable holding the password (AUTH; with a user in the URL, Redis 6 ACLs). Never on the command line.", valueName: "var"))
+    var passwordEnv: String?
+
+    @Option(name: .customLong("maxlen"), help: ArgumentHelp("redis://: trim the stream to about N entries (~N, cheap) or exactly N as entries are added.", valueName: "[~]n"))
+    var maxLen: String?
+
     var isUsed: Bool {
         batch != nil || flushInterval != 2 || retries != 5 || timeout != 30 || !headers.isEmpty || !headerEnv.isEmpty
             || tokenEnv != nil || tokenFile != nil || insecure || caFile != nil || facility != nil || maxMessage != nil
+            || passwordEnv != nil || maxLen != nil
     }
 
     func options(for target: NetworkTarget, format: SinkFormat) throws -> DeliveryOptions {
@@ -57,7 +65,24 @@ struct DeliveryArguments: ParsableArguments {
         o.flushInterval = flushInterval
         o.retries = retries
         o.timeout = timeout
-        let isHTTP = target.kind != .syslogUDP && target.kind != .syslogTCP
+        let isRedis = target.kind == .redisStream
+        let isHTTP = target.kind != .syslogUDP && target.kind != .syslogTCP && !isRedis
+        if isRedis {
+            guard format == .ndjson else { throw ValidationError("--format does not apply to redis:// (each entry holds the record as it came)") }
+            if !headers.isEmpty || !headerEnv.isEmpty || tokenEnv != nil || tokenFile != nil || insecure || caFile != nil || facility != nil || maxMessage != nil {
+                throw ValidationError("--header, --header-env, --token-env, --token-file, --insecure, --ca-file, --facility and --max-message do not apply to redis:// (its password comes with --password-env)")
+            }
+            if let passwordEnv {
+                do { o.redisPassword = try RedisPassword.fromEnvironment(passwordEnv) } catch { throw ValidationError(error.message) }
+            }
+            if let maxLen {
+                guard let m = RedisMaxLen(parsing: maxLen) else { throw ValidationError("--maxlen: expected ~N or N (N at least 1), got '\(maxLen)'") }
+                o.redisMaxLen = m
+            }
+            return o
+        } else if passwordEnv != nil || maxLen != nil {
+            throw ValidationError("--password-env and --maxlen apply to redis:// destinations")
+        }
         if target.kind == .webhook {
             guard [.ndjson, .ecs, .splunk].contains(format) else {
                 throw ValidationError("--format \(format.rawValue) does not apply to a webhook (ndjson, ecs or splunk)")

@@ -20,14 +20,16 @@ struct CS: ParsableCommand {
               cs run pipelines/high-severity-digest
               cs run --dry-run pipelines/entra-id-watch
               cs plugins
+              cs worker --from redis://redis/cs:records --group high \\
+                        --to redis://redis/cs:high -- cs-filter --sev high
             """,
         version: CSVersion.string,
-        subcommands: [Plugins.self, Run.self])
+        subcommands: [Plugins.self, Run.self, WorkerCommand.self])
 
     static func main() {
         // Dispatch stages and plugins before argument parsing, so their own options pass through untouched.
         let args = Array(CommandLine.arguments.dropFirst())
-        if let first = args.first, !first.hasPrefix("-"), !["plugins", "run", "help"].contains(first) {
+        if let first = args.first, !first.hasPrefix("-"), !["plugins", "run", "worker", "help"].contains(first) {
             Dispatch.exec(stage: first, arguments: Array(args.dropFirst()))
         }
         StageMain.run(Self.self)

@@ -12,6 +12,7 @@ import json
 import os
 import random
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -363,6 +364,63 @@ class Bench:
             server.kill()
             server.wait()
 
+    def streams_benches(self, batch=1000):
+        """cs worker -- cs-filter --sev high over a Redis stream of the records, with 1 and 2 workers (a
+        group each, output to a stream), against the same filter over a pipe. Time runs from the workers'
+        start until the group has no lag and nothing pending (docs/scale-out.md)."""
+        redis_server = shutil.which("redis-server")
+        if not redis_server:
+            print("streams: skipped (redis-server not installed: make deps)")
+            return
+        records = self.make_records()
+        folder = tempfile.mkdtemp(prefix="cs-bench-redis-")
+        server, port = None, None
+        for _ in range(20):
+            with socket.socket() as s:
+                s.bind(("127.0.0.1", 0))
+                port = s.getsockname()[1]
+            server = subprocess.Popen([redis_server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+                                       "--dir", folder, "--logfile", os.path.join(folder, "log")])
+            while server.poll() is None and not resp_ping(port):
+                time.sleep(0.01)   # between readiness probes
+            if server.poll() is None:
+                break
+        try:
+            url = f"redis://127.0.0.1:{port}"
+            with open(records, "rb") as f:
+                subprocess.run([self.cs("cs-sink"), "--to", url + "/bench-in"], stdin=f, check=True)
+            start = time.monotonic()
+            with open(records, "rb") as f:
+                subprocess.run([self.cs("cs-filter"), "--sev", "high"], stdin=f, stdout=subprocess.DEVNULL)
+            pipe_s = time.monotonic() - start
+            print(f"streams: cs-filter --sev high over a pipe: {self.records / pipe_s:,.0f} records/s")
+            rates = {}
+            for workers in (1, 2):
+                group = f"bench-{workers}"
+                start = time.monotonic()
+                procs = [subprocess.Popen([self.cs("cs"), "worker", "--from", url + "/bench-in", "--group", group,
+                                           "--consumer", f"w{i}", "--to", f"{url}/bench-out-{workers}", "--batch", str(batch),
+                                           "--", "cs-filter", "--sev", "high"], env=dict(os.environ, PATH=self.bin + ":" + os.environ["PATH"]))
+                         for i in range(workers)]
+                while not resp_group_drained(port, "bench-in", group):
+                    time.sleep(0.01)   # between probes of the group's lag and pending count
+                elapsed = time.monotonic() - start
+                for p in procs:
+                    p.terminate()
+                for p in procs:
+                    p.wait()
+                rates[workers] = self.records / elapsed
+                print(f"streams: cs worker x{workers} -- cs-filter --sev high: {rates[workers]:,.0f} records/s "
+                      f"({rates[workers] / workers:,.0f} per worker; {elapsed / pipe_s:.1f}x the pipe's time)")
+            print(f"streams: 2 workers / 1 worker: {rates[2] / rates[1]:.2f}x")
+            self.results.append({"name": "cs worker -- cs-filter --sev high (Redis Streams)", "units": self.records, "unit": "records",
+                                 "input_bytes": os.path.getsize(records), "cs": {}, "peers": {},
+                                 "streams": {"pipe_records_per_s": self.records / pipe_s, "workers_1": rates[1], "workers_2": rates[2]}})
+        finally:
+            server.terminate()
+            server.wait()
+            shutil.rmtree(folder, ignore_errors=True)
+
     def write_markdown(self, path):
         """The results as a Markdown table (docs/bench.md is written this way)."""
         lines = ["| comparison | input | cs | peer | ratio | cs peak | peer peak |", "|---|---|---|---|---|---|---|"]
@@ -385,6 +443,43 @@ class Bench:
         print(f"\nresults: {path}")
 
 
+def resp(port, *words):
+    """One command to Redis over RESP (enough for the benchmark's probes: PING, XINFO)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=5) as s:
+        s.sendall(b"*%d\r\n" % len(words) + b"".join(b"$%d\r\n%s\r\n" % (len(w.encode()), w.encode()) for w in words))
+        f = s.makefile("rb")
+        def read():
+            line = f.readline()
+            kind, rest = line[:1], line[1:-2]
+            if kind in (b"+", b"-"):
+                return rest.decode()
+            if kind == b":":
+                return int(rest)
+            if kind == b"$":
+                n = int(rest)
+                return None if n < 0 else f.read(n + 2)[:-2].decode()
+            if kind == b"*":
+                n = int(rest)
+                return None if n < 0 else [read() for _ in range(n)]
+            raise ValueError(line)
+        return read()
+
+
+def resp_ping(port):
+    try:
+        return resp(port, "PING") == "PONG"
+    except OSError:
+        return False
+
+
+def resp_group_drained(port, stream, group):
+    for g in resp(port, "XINFO", "GROUPS", stream) or []:
+        info = dict(zip(g[::2], g[1::2]))
+        if info.get("name") == group:
+            return info.get("lag") == 0 and info.get("pending") == 0
+    return False
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--bin", required=True, help="directory holding the cs-* executables (a release build)")
@@ -393,14 +488,14 @@ def main():
     ap.add_argument("--items", type=int, default=20_000, help="items per generated feed document")
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--markdown", help="also write the results as a Markdown table to this file")
-    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize", "fetch", "sink"], help="run only these groups")
+    ap.add_argument("--only", action="append", choices=["filter", "enrich", "normalize", "fetch", "sink", "streams"], help="run only these groups")
     args = ap.parse_args()
     if not os.access(GNU_TIME, os.X_OK):
         sys.exit("bench: needs GNU time at /usr/bin/time for peak memory (apt-get install time)")
     b = Bench(os.path.abspath(args.bin), args.out, args.runs, args.records)
     print(f"# cs benchmarks: {args.records} records, {args.items}-item feeds, median of {args.runs} runs; "
           f"ratio = peer time / cs time (above 1: cs is faster)")
-    groups = args.only or ["filter", "enrich", "normalize", "fetch", "sink"]
+    groups = args.only or ["filter", "enrich", "normalize", "fetch", "sink", "streams"]
     if "filter" in groups:
         b.filter_benches()
     if "enrich" in groups:
@@ -411,6 +506,8 @@ def main():
         b.fetch_benches()
     if "sink" in groups:
         b.sink_benches()
+    if "streams" in groups:
+        b.streams_benches()
     b.write_json()
     if args.markdown:
         b.write_markdown(args.markdown)

@@ -1,3 +1,5 @@
+import CSRedis
+
 /// How records travel to a network destination (`--batch`, `--flush-interval`, `--retries`, ...).
 public struct DeliveryOptions: Sendable {
     /// Records per request (per write for syslog). nil: the destination's default.
@@ -22,6 +24,9 @@ public struct DeliveryOptions: Sendable {
     /// syslog: facility (0-23) and the largest message (bytes, framing excluded).
     public var facility: Int = 16
     public var maxMessage: Int? = nil
+    /// Redis: the password (from `--password-env`, never shown) and `--maxlen [~]N`.
+    public var redisPassword: String? = nil
+    public var redisMaxLen: RedisMaxLen? = nil
 
     public init() {}
 
@@ -32,6 +37,19 @@ public struct DeliveryOptions: Sendable {
         case .splunkHEC: return 100
         case .elastic: return 500
         case .syslogUDP, .syslogTCP: return 100
+        case .redisStream: return 500
         }
+    }
+}
+
+/// `--maxlen ~N` (trim to about N entries, cheaply, whole macro nodes) or `--maxlen N` (exactly N).
+public struct RedisMaxLen: Sendable, Equatable {
+    public var count: Int
+    public var approximate: Bool
+
+    public init?(parsing text: String) {
+        approximate = text.hasPrefix("~")
+        guard let n = Int(approximate ? String(text.dropFirst()) : text), n >= 1 else { return nil }
+        count = n
     }
 }

@@ -29,6 +29,7 @@ final class NetworkSink: @unchecked Sendable {
         case .splunkHEC: endpoint = SplunkHECEndpoint(target: target, options: options)
         case .elastic: endpoint = ElasticBulkEndpoint(target: target, options: options)
         case .syslogUDP, .syslogTCP: endpoint = SyslogEndpoint(target: target, options: options)
+        case .redisStream: endpoint = RedisStreamEndpoint(target: target, url: target.redis!, options: options)
         }
         self.endpoint = endpoint
         deliverer = Deliverer(endpoint: endpoint, stage: stage, options: options, destination: target.display)

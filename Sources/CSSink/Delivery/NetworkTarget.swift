@@ -1,4 +1,5 @@
 import CSCore
+import CSRedis
 
 /// A network destination named by `--to`: which protocol, and where.
 public struct NetworkTarget: Sendable, Equatable {
@@ -8,6 +9,7 @@ public struct NetworkTarget: Sendable, Equatable {
         case elastic          // elastic+http(s)://HOST:PORT/INDEX
         case syslogUDP        // syslog+udp://HOST:PORT
         case syslogTCP        // syslog+tcp://HOST:PORT
+        case redisStream      // redis://[user@]HOST[:PORT][/DB]/STREAM
     }
 
     public var kind: Kind
@@ -17,6 +19,8 @@ public struct NetworkTarget: Sendable, Equatable {
     public var port: Int
     /// Elasticsearch only: the index documents go to.
     public var index: String?
+    /// Redis only: server, database and stream.
+    public var redis: RedisURL?
 
     /// The destination as shown in diagnostics (never carries credentials: URLs with them are refused).
     public var display: String
@@ -28,6 +32,18 @@ public struct NetworkTarget: Sendable, Equatable {
         let rest = split.rest
         let authority = String(rest.prefix { $0 != "/" && $0 != "?" && $0 != "#" })
         let path = String(rest.dropFirst(authority.count))
+        if RedisURL.isRedis(text) {
+            // A user name is allowed here (Redis 6 ACLs); a password is refused by RedisURL.
+            let url = try RedisURL(parsing: text)
+            kind = .redisStream
+            redis = url
+            display = url.display
+            host = url.host
+            port = url.port
+            self.url = ""
+            index = nil
+            return
+        }
         if authority.contains("@") {
             throw StageError(.invalidArgument, "--to: credentials in the URL are refused (they would show in process lists and logs); use --token-env, --token-file or --header-env")
         }
@@ -37,6 +53,7 @@ public struct NetworkTarget: Sendable, Equatable {
         display = text
         self.host = host
         index = nil
+        redis = nil
         switch scheme {
         case "http", "https":
             kind = .webhook
@@ -69,7 +86,7 @@ public struct NetworkTarget: Sendable, Equatable {
             self.port = port
             url = ""
         default:
-            throw StageError(.invalidArgument, "--to \(text): unknown scheme '\(scheme)' (http, https, splunk-hec+https, elastic+https, syslog+udp, syslog+tcp)")
+            throw StageError(.invalidArgument, "--to \(text): unknown scheme '\(scheme)' (http, https, splunk-hec+https, elastic+https, syslog+udp, syslog+tcp, redis)")
         }
     }
 

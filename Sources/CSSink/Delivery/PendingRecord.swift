@@ -34,6 +34,13 @@ protocol DeliveryEndpoint: AnyObject {
     func payload(_ line: UnsafeBufferPointer<UInt8>, _ scanner: RecordScanner) -> Result<[UInt8], EncodeError>
     /// One attempt; returns one verdict per record, in order.
     func attempt(_ batch: [PendingRecord]) -> [RecordVerdict]
+    /// Called once before the first record: a destination that can tell at once that it will never
+    /// take anything (a wrong password) stops the sink here.
+    func open() throws(StageError)
+}
+
+extension DeliveryEndpoint {
+    func open() throws(StageError) {}
 }
 
 struct EncodeError: Error {
