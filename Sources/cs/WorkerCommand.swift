@@ -1,4 +1,5 @@
 import ArgumentParser
+import CSCommandLine
 import CSCore
 import CSPosix
 import CSRedis
@@ -151,4 +152,3 @@ struct WorkerCommand: ParsableCommand {
     }
 }
 
-extension LogFormat: ExpressibleByArgument {}
