@@ -1,4 +1,5 @@
 @testable import CSEnrich
+import CSTestSupport
 import Foundation
 import XCTest
 

@@ -1,5 +1,6 @@
 @testable import CSEnrich
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -27,11 +28,7 @@ final class HeldOutEvaluationTests: XCTestCase {
     }
 
     func testHeldOutProcedureExamplesMeetTheCommittedFigures() throws {
-        let data = repositoryRoot.deletingLastPathComponent().appendingPathComponent("shared/attack/enterprise-attack-18.1-text.ndjson")
-        guard FileManager.default.fileExists(atPath: data.path) else {
-            if ProcessInfo.processInfo.environment["CI"] == "true" { return XCTFail("CI=true and ../shared/attack is missing") }
-            throw XCTSkip("../shared not present: attack/enterprise-attack-18.1-text.ndjson is needed")
-        }
+        let data = try requireShared("attack/enterprise-attack-18.1-text.ndjson")
         let committed = try committedFigures()
         let enricher = Enricher(model: TechniqueModelTests.model)
         var sentences = 0, reported = 0, correct = 0, recalled = 0

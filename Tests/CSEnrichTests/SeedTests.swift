@@ -59,7 +59,7 @@ final class SeedTests: XCTestCase {
     /// The example: the seed's "potentially through phishing" names no technique seen, with or
     /// without the model; the same sentence without the hedge does.
     func testHedgedPhishingInTheSeedYieldsNoInitialAccess() throws {
-        let seeds = try sharedDirectory("seeds").appendingPathComponent("seeds")
+        let seeds = try requireShared("seeds")
         let records = try jsonFeedRecords(seeds.appendingPathComponent("craftedsignal-tag-entra-id.feed.json"))
         let item = try XCTUnwrap(records.first { $0.html.contains("potentially through phishing") })
         let withModel = Enricher(model: TechniqueModelTests.model)

@@ -1,6 +1,7 @@
 @testable import CSEnrich
 import CSAttack
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 

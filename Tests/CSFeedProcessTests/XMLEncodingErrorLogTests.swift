@@ -1,4 +1,5 @@
 import CSCore
+import CSTestSupport
 import Foundation
 import XCTest
 

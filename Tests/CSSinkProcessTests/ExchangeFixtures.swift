@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 
 /// Records for the exchange formats: ATT&CK mappings with model evidence, groups, software, CVEs and

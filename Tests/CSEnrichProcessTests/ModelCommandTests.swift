@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
@@ -47,7 +48,7 @@ final class ModelCommandTests: XCTestCase {
 
     func testDamagedModelIsFatalNamesTheFileAndEmitsNothing() throws {
         let dir = try temporaryDirectory()
-        var bytes = [UInt8](try Data(contentsOf: TechniqueModelTests.modelURL))
+        var bytes = [UInt8](try Data(contentsOf: Repository.root.appendingPathComponent("Sources/attack-model/technique-model.bin")))
         bytes[bytes.count / 2] ^= 0x40
         let path = dir.appendingPathComponent("flipped.bin").path
         try Data(bytes).write(to: URL(fileURLWithPath: path))

@@ -1,3 +1,4 @@
+import CSTestSupport
 import Foundation
 import XCTest
 
