@@ -259,14 +259,19 @@ public final class Enricher {
             let count = IndicatorScanner.scan(b, into: &e, tokens: tokenPointer, hosts: hosts)
             let tokens = UnsafeBufferPointer(start: tokenPointer, count: count)
             phrases.match(tokens, in: readOnly) { p, at in
-                // "potentially through phishing": a hedged or negated sentence names no technique seen.
-                if Self.inHedgedSentence(at, tokens, readOnly) { return }
+                // "potentially through phishing": a hedged or negated sentence names no technique seen. It
+                // still names the actors and software it mentions ("Shamoon could wipe…" is about Shamoon).
+                var hedged: Bool?
+                func seen() -> Bool {
+                    if hedged == nil { hedged = Self.inHedgedSentence(at, tokens, readOnly) }
+                    return !hedged!
+                }
                 for target in p.targets {
                     switch target {
-                    case .technique(let id): e.addTechnique(id, via: p.via)
+                    case .technique(let id): if seen() { e.addTechnique(id, via: p.via) }
                     case .group(let id): e.addGroup(id, via: p.via)
                     case .software(let id): e.addSoftware(id, via: p.via)
-                    case .mapped(let ids): for id in ids { e.add(id: id, via: p.via) }
+                    case .mapped(let ids): if seen() { for id in ids { e.add(id: id, via: p.via) } }
                     }
                 }
             }
