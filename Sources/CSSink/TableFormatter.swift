@@ -31,7 +31,8 @@ public struct TableFormatter: Sendable {
         let scored = items.contains { $0.techniques.contains { $0.bestScore != nil } }
         var techniqueWidth = scored ? min(max("TECHNIQUES".count, techniqueTexts.map(DisplayWidth.of).max() ?? 0), flexible / 4) : 0
         var titleWidth = flexible - TableFormatter.gap - tacticWidth - (techniqueWidth > 0 ? techniqueWidth + TableFormatter.gap : 0)
-        if titleWidth < 20 && techniqueWidth > 0 { techniqueWidth = 0; titleWidth = flexible - TableFormatter.gap - tacticWidth }
+        // Titles come first: the techniques column only on a terminal wide enough to leave a title 40 columns.
+        if titleWidth < 40 && techniqueWidth > 0 { techniqueWidth = 0; titleWidth = flexible - TableFormatter.gap - tacticWidth }
         if titleWidth < 20 { tacticWidth = 0; titleWidth = flexible }
         let titleNeed = max("TITLE".count, items.map { DisplayWidth.of(TableFormatter.oneLine($0.title)) }.max() ?? 0)
         if titleNeed < titleWidth { titleWidth = titleNeed }
