@@ -73,13 +73,13 @@ let package = Package(
         // Fuzzing (docs/fuzzing.md), not products: one executable per parser over the checks in CSFuzz, and a C
         // driver that is libFuzzer's in a `make fuzz` build and replays corpus files in a plain one.
         .target(name: "CFuzzDriver"),
-        .target(name: "CSFuzz", dependencies: ["CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich"]),
-        .executableTarget(name: "fuzz-feed", dependencies: ["CSFuzz", "CFuzzDriver"]),
-        .executableTarget(name: "fuzz-scanner", dependencies: ["CSFuzz", "CFuzzDriver"]),
-        .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz", "CFuzzDriver"]),
-        .executableTarget(name: "fuzz-pipeline", dependencies: ["CSFuzz", "CFuzzDriver"]),
-        .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz", "CFuzzDriver"]),
-        .executableTarget(name: "fuzz-html", dependencies: ["CSFuzz", "CFuzzDriver"]),
+        .target(name: "CSFuzz", dependencies: ["CFuzzDriver", "CSCore", "CSFeed", "CSFilter", "CSRun", "CSEnrich"]),
+        .executableTarget(name: "fuzz-feed", dependencies: ["CSFuzz"]),
+        .executableTarget(name: "fuzz-scanner", dependencies: ["CSFuzz"]),
+        .executableTarget(name: "fuzz-where", dependencies: ["CSFuzz"]),
+        .executableTarget(name: "fuzz-pipeline", dependencies: ["CSFuzz"]),
+        .executableTarget(name: "fuzz-enrich", dependencies: ["CSFuzz"]),
+        .executableTarget(name: "fuzz-html", dependencies: ["CSFuzz"]),
 
         // Test targets come in two kinds (docs/testing.md): `<Module>Tests` are units, in-process and quick
         // (`make unit`); `<Module>ProcessTests` and CLITests start processes or servers: they run the built
@@ -112,7 +112,7 @@ let package = Package(
         // Runs the built executables the way users do: pipes, exit codes, stderr.
         .testTarget(name: "CLITests", dependencies: ["CSCore", "CSTestSupport"]),
         // cs-sink --to redis://, cs worker and the hiredis wrapper against real redis-server processes on loopback.
-        .testTarget(name: "CSRedisTests", dependencies: ["CSRedis", "CSCore", "CSTestSupport"]),
+        .testTarget(name: "CSRedisProcessTests", dependencies: ["CSRedis", "CSCore", "CSTestSupport"]),
         // Replays every committed fuzz corpus (Tests/fuzz/corpus) through the fuzz checks.
         .testTarget(name: "FuzzCorpusTests", dependencies: ["CSFuzz", "CSTestSupport"]),
     ]

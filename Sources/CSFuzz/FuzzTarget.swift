@@ -1,3 +1,4 @@
+import CFuzzDriver
 import CSCore
 #if canImport(Glibc)
 import Glibc
@@ -17,5 +18,15 @@ public enum FuzzTarget {
             abort()
         }
         return 0
+    }
+}
+
+extension FuzzTarget {
+    /// The whole of a fuzz executable: libFuzzer's driver in a `make fuzz` build, the corpus replay driver in a
+    /// plain one (Sources/CFuzzDriver), over `callback`.
+    public static func main(_ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> Int32) -> Never {
+        var argc = CommandLine.argc
+        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+        exit(LLVMFuzzerRunDriver(&argc, &argv, callback))
     }
 }

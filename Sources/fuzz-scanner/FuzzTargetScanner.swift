@@ -1,16 +1,7 @@
 // Fuzz target: ScannerFuzz (Sources/CSFuzz). See docs/fuzzing.md.
 // Not main.swift: a libFuzzer build compiles executables with -parse-as-library, so the entry is @main.
-import CFuzzDriver
 import CSFuzz
 
-#if canImport(Glibc)
-import Glibc
-#endif
-
 @main enum Main {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv) { data, size in FuzzTarget.run(ScannerFuzz.check, data, size) })
-    }
+    static func main() { FuzzTarget.main { data, size in FuzzTarget.run(ScannerFuzz.check, data, size) } }
 }
