@@ -17,6 +17,16 @@ final class NameWordTests: XCTestCase {
         }
     }
 
+    /// Hedging drops the technique phrases of a sentence, not the actors and software it names.
+    func testHedgedSentencesStillNameActorsAndSoftware() throws {
+        let e = try enrich(title: "", text: "Shamoon may have arrived through spearphishing attachments, potentially sent by Daggerfly.")
+        XCTAssertTrue(e.softwareIDs.contains("S0140"), "\(e.softwareIDs)")
+        XCTAssertTrue(e.groupIDs.contains("G1034"), "\(e.groupIDs)")
+        XCTAssertFalse(e.techniqueIDs.contains { $0.hasPrefix("T1566") }, "\(e.techniqueIDs)")
+        let plain = try enrich(title: "", text: "Shamoon arrived through spearphishing attachments sent by Daggerfly.")
+        XCTAssertTrue(plain.techniqueIDs.contains { $0.hasPrefix("T1566") }, "\(plain.techniqueIDs)")
+    }
+
     func testEnglishWordsAtTheStartOfASentenceAreWordsUnlessTheyActAsSubjects() throws {
         let words = ["Silence is golden.", "Empire builders.", "Inception.", "Patchwork quilts are warm.",
                      "The room fell quiet. Silence followed.", "Havoc ensued: Machete in hand.", "Maze runner"]
