@@ -89,35 +89,12 @@ public final class RedisServer {
         "redis://\(user.map { "\($0)@" } ?? "")127.0.0.1:\(port)/\(key)"
     }
 
-    public static func freePort() throws -> Int {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw Failure("socket: \(errno)") }
-        defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = 0
-        var len = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafeMutablePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, len) == 0 && getsockname(fd, $0, &len) == 0 }
-        }
-        guard bound else { throw Failure("bind: \(errno)") }
-        return Int(UInt16(bigEndian: addr.sin_port))
-    }
+    public static func freePort() throws -> Int { try LoopbackPort.free() }
 
     /// Whether something on 127.0.0.1:port answers a RESP PING (with PONG, or NOAUTH when a password is set).
     static func answersPing(port: Int) -> Bool {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { return false }
+        guard let fd = LoopbackPort.connect(port) else { return false }
         defer { close(fd) }
-        var addr = sockaddr_in()
-        addr.sin_family = sa_family_t(AF_INET)
-        addr.sin_addr.s_addr = inet_addr("127.0.0.1")
-        addr.sin_port = in_port_t(UInt16(port).bigEndian)
-        let connected = withUnsafePointer(to: &addr) { p in
-            p.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) == 0 }
-        }
-        guard connected else { return false }
         let ping = Array("PING\r\n".utf8)
         guard write(fd, ping, ping.count) == ping.count else { return false }
         var buffer = [UInt8](repeating: 0, count: 256)
