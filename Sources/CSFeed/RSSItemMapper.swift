@@ -40,6 +40,17 @@ enum RSSItemMapper {
                 case "author":
                     if let a = RSSAuthor.parse(try child.text(budget: &budget)) { d.authors.append(a) }
                     continue
+                case "fullitem" where body == nil, "body" where body == nil:
+                    // fullitem holds escaped HTML; a body without a namespace, markup written inline.
+                    body = (try child.htmlText(budget: &budget).trimmingSpaces, child); continue
+                case "category":
+                    let value = try CategoryText.of(child, budget: &budget)
+                    switch child.attribute("domain")?.trimmingSpaces.lowercased() {
+                    case "severity": d.severities.append(value)
+                    case "type": d.type = value
+                    default: d.tags.append(value)
+                    }
+                    continue
                 // Atom's elements written without a namespace (hand-made feeds mix the two): read as in an
                 // Atom entry, where the item has no RSS element of the same meaning.
                 case "id" where ns == nil && atomStyle.id == nil: atomStyle.id = child; continue
@@ -52,17 +63,6 @@ enum RSSItemMapper {
                     // Stands in for the description, which wins whatever the order.
                     d.standInSummary = (try child.text(budget: &budget).trimmingSpaces,
                                         (child.qualifiedName, try ExtensionLinks.value(child, budget: &budget)))
-                    continue
-                case "fullitem" where body == nil, "body" where body == nil:
-                    // fullitem holds escaped HTML; a body without a namespace, markup written inline.
-                    body = (try child.htmlText(budget: &budget).trimmingSpaces, child); continue
-                case "category":
-                    let value = try CategoryText.of(child, budget: &budget)
-                    switch child.attribute("domain")?.trimmingSpaces.lowercased() {
-                    case "severity": d.severities.append(value)
-                    case "type": d.type = value
-                    default: d.tags.append(value)
-                    }
                     continue
                 default: break
                 }
