@@ -4,7 +4,7 @@ import Glibc
 internal import CLibXML2
 import CSCore
 
-/// RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2's streaming reader. Each item is expanded into a
+/// RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF through libxml2's streaming reader. Each item is expanded into a
 /// small subtree, turned into a record, emitted, and left behind (the reader frees it), so memory does
 /// not grow with the number of items and the first record leaves before the document is read.
 ///
