@@ -105,6 +105,8 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("garbage.xml"), r.stderr)
         XCTAssertTrue(r.stderr.contains("INVALID_ARGUMENT"), r.stderr)
         XCTAssertTrue(r.stderr.contains("missing.xml") && r.stderr.contains("NOT_FOUND"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: 2 inputs rejected (1 INVALID_ARGUMENT, 1 NOT_FOUND) (DATA_LOSS)"),
+                      "rejections of different kinds are counted by kind: \(r.stderr)")
         let rss = r.records[1]
         XCTAssertEqual(rss["url"] as? String, "https://r.example/posts/1")
         XCTAssertEqual(rss["published"] as? String, "2026-04-20T06:00:00Z")
@@ -125,6 +127,9 @@ final class NormalizeCommandTests: XCTestCase {
         let entry = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dead))) as? [String: Any])
         XCTAssertEqual(entry["code"] as? String, "UNIMPLEMENTED")
         XCTAssertEqual(entry["path"] as? String, legacy)
+        let closing = try XCTUnwrap(r.stderr.split(separator: "\n").last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        XCTAssertEqual(closing["message"] as? String, "1 input rejected, kept in \(dead)")
+        XCTAssertEqual(closing["code"] as? String, "UNIMPLEMENTED", "the closing count names why, not DATA_LOSS")
     }
 
     func testCDFChannelGivesRecords() throws {
