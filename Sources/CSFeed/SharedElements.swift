@@ -53,8 +53,8 @@ enum SharedElements {
             return true
         case (XMLNamespace.media?, "group"):
             // A group of media:content alternatives shares one media:title and media:description (Media RSS
-            // section 2): they stand in as the item's own media:title and media:description do, and so do those
-            // of the group's first media:content. The group is kept under extensions whole.
+            // section 2): they stand in as the item's own media:title and media:description do, else those of
+            // a media:content in the group. The group is kept under extensions whole.
             try groupStandIns(e, to: &d, budget: &budget)
             return false
         case (let ns?, "summary") where d.standInSummary == nil && ns.lowercased() == XMLNamespace.itunes:
