@@ -4,8 +4,9 @@ import CSCore
 /// A CDF (Microsoft's Channel Definition Format, 1997) `<ITEM>` into a draft: the page it announces is its
 /// `HREF` attribute (relative to the `BASE` of the item or of a channel around it), its date `LASTMOD`,
 /// its title `<TITLE>` and its summary `<ABSTRACT>` (plain text). CDF writes names upper case, some
-/// documents mixed case: they are matched in any case, as feedparser does. Other elements (`<LOGO>`,
-/// `<USAGE>`, `<SCHEDULE>`) go under `extensions`.
+/// documents mixed case: they are matched in any case, as feedparser does. A `<channel>` root may also be
+/// RSS without its `<rss>` wrapper: an item's `<link>` text and `<description>` count where it has no
+/// `HREF` and no `<ABSTRACT>`. Other elements (`<LOGO>`, `<USAGE>`, `<SCHEDULE>`) go under `extensions`.
 enum CDFItemMapper {
     static func draft(_ item: XMLElement, index: Int, budget: inout Int) throws(ItemTextBudgetExceeded) -> AdvisoryDraft {
         var d = AdvisoryDraft(index: index)
@@ -19,6 +20,8 @@ enum CDFItemMapper {
             d.setModified("@LASTMOD", lastmod, rank: DateRank.standard)
             d.setPublished("@LASTMOD", lastmod, rank: DateRank.standard)
         }
+        var rssLink: XMLElement?
+        var rssDescription: XMLElement?
         for child in item.children {
             let name = child.localName
             if child.namespace == nil {
@@ -31,8 +34,23 @@ enum CDFItemMapper {
                     d.summaryIsHTML = false
                     continue
                 }
+                if rssLink == nil, name == "link" { rssLink = child; continue }
+                if rssDescription == nil, name == "description" { rssDescription = child; continue }
             }
             ExtensionBag.add(child.qualifiedName, try ExtensionLinks.value(child, budget: &budget), to: d.extensions)
+        }
+        if let link = rssLink {
+            let text = try link.text(budget: &budget).trimmingSpaces
+            if d.url == nil, !text.isEmpty { d.url = URLResolver.resolve(text, against: base) }
+            else { ExtensionBag.add(link.qualifiedName, try ExtensionLinks.value(link, budget: &budget), to: d.extensions) }
+        }
+        if let description = rssDescription {
+            if d.summary == nil {
+                d.summary = try description.htmlText(budget: &budget)
+                d.summaryIsHTML = true   // an RSS description is HTML
+            } else {
+                ExtensionBag.add(description.qualifiedName, try ExtensionLinks.value(description, budget: &budget), to: d.extensions)
+            }
         }
         return d
     }

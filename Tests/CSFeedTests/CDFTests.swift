@@ -54,6 +54,23 @@ final class CDFTests: XCTestCase {
         XCTAssertEqual(r.records[0].path("source", "home_page_url")?.stringValue, "https://cdf.example/news/index.htm")
     }
 
+    func testAChannelRootHoldingRSSItemsGivesTheirLinksAndDescriptions() throws {
+        let doc = """
+        <channel><title>No rss wrapper</title>
+          <item><title>One</title><link>https://bare.example/1</link><description>&lt;p&gt;First &amp;amp; only&lt;/p&gt;</description></item>
+          <ITEM HREF="https://bare.example/2"><link>https://bare.example/not-this</link><ABSTRACT>Own</ABSTRACT><description>Nor this</description></ITEM>
+        </channel>
+        """
+        let r = parseFeed(doc)
+        XCTAssertEqual(r.records.count, 2)
+        XCTAssertEqual(r.records[0].str("url"), "https://bare.example/1")
+        XCTAssertEqual(r.records[0].str("summary"), "First & only", "an RSS description is HTML")
+        XCTAssertEqual(r.records[1].str("url"), "https://bare.example/2", "HREF wins")
+        XCTAssertEqual(r.records[1].str("summary"), "Own", "ABSTRACT wins")
+        XCTAssertEqual(r.records[1].path("extensions", "link")?.stringValue, "https://bare.example/not-this")
+        XCTAssertEqual(r.records[1].path("extensions", "description")?.stringValue, "Nor this")
+    }
+
     func testMalformedCDFIsRecoveredLikeOtherFeeds() throws {
         // An unclosed element stops libxml2's stream; the recovering parser reads the items after it.
         let doc = """
