@@ -19,7 +19,7 @@ public enum StatusCode: String, Sendable {
     case unauthenticated = "UNAUTHENTICATED"
     case cancelled = "CANCELLED"
     case unknown = "UNKNOWN"
-    /// A known format cs does not read (CDF, OPML, scriptingNews given to cs-normalize).
+    /// A known format cs does not read (OPML, scriptingNews given to cs-normalize).
     case unimplemented = "UNIMPLEMENTED"
     case ok = "OK"
 }

@@ -16,6 +16,9 @@ public final class Stage {
     public let maxLineBytes: Int
     /// Input lines (or documents, records, feeds) that were reported and skipped.
     public private(set) var rejected = 0
+    /// How many were rejected with each code: the closing count names them (a lone UNIMPLEMENTED
+    /// document is not a DATA_LOSS one).
+    private var rejectedCodes: [StatusCode: Int] = [:]
     public private(set) var linesRead = 0
     /// Records handed to a destination other than stdout (a file, a database, a server); a stage that
     /// delivers elsewhere counts them here so `cs run --stats` reports them as its output.
@@ -100,6 +103,7 @@ public final class Stage {
     public func reject(keeping item: DeadLetterItem, at position: Position, _ code: StatusCode, _ message: String, id: String? = nil) {
         reporting.withLock { _ in
             rejected += 1
+            rejectedCodes[code, default: 0] += 1
             diagnostics.error(code, message, at: position, id: id)
             guard let deadLetter else { return }
             let hadFailed = deadLetter.writeError != nil
@@ -139,9 +143,20 @@ public final class Stage {
             return false
         }
         if rejected > 0 {
-            diagnostics.emit(.warning, .dataLoss, rejectedText + (deadLetter.map { ", kept in \($0.path)" } ?? ""))
+            let kept = deadLetter.map { ", kept in \($0.path)" } ?? ""
+            if rejectedCodes.count == 1, let code = rejectedCodes.keys.first {
+                diagnostics.emit(.warning, code, rejectedText + kept)
+            } else {
+                diagnostics.emit(.warning, .dataLoss, rejectedText + " (" + Self.countsByCode(rejectedCodes) + ")" + kept)
+            }
         }
         return true
+    }
+
+    /// `2 INVALID_ARGUMENT, 1 NOT_FOUND`: the most frequent first, then by name.
+    static func countsByCode(_ counts: [StatusCode: Int]) -> String {
+        counts.sorted { $0.value != $1.value ? $0.value > $1.value : $0.key.rawValue < $1.key.rawValue }
+            .map { "\($0.value) \($0.key.rawValue)" }.joined(separator: ", ")
     }
 
     /// `cs run --stats` sets CS_STATS_FILE; each stage appends one JSON line with its counts.

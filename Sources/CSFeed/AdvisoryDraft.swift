@@ -114,20 +114,21 @@ struct AdvisoryDraft {
     var baseURL: String?
     /// Stand-ins from other vocabularies (`media:title`; `itunes:summary`, `media:description`): they
     /// count only when the format's own element is missing, else they are kept under extensions
-    /// (settleStandIns()), whatever the order of the elements.
-    var standInTitle: (text: String, element: (key: String, value: JSON))?
-    var standInSummary: (text: String, element: (key: String, value: JSON))?
+    /// (settleStandIns()), whatever the order of the elements. A stand-in read inside another element
+    /// (a `media:group`) has no element of its own: the one it is in is kept whole.
+    var standInTitle: (text: String, element: (key: String, value: JSON)?)?
+    var standInSummary: (text: String, element: (key: String, value: JSON)?)?
 
     init(index: Int) { self.index = index }
 
     /// Takes the stand-ins where the item has no title or summary of its own; keeps the others under extensions.
     mutating func settleStandIns() {
         if let t = standInTitle {
-            if title == nil { title = t.text } else { ExtensionBag.add(t.element.key, t.element.value, to: extensions) }
+            if title == nil { title = t.text } else if let e = t.element { ExtensionBag.add(e.key, e.value, to: extensions) }
         }
         if let s = standInSummary {
             if summary == nil { summary = s.text; summaryIsHTML = false }
-            else { ExtensionBag.add(s.element.key, s.element.value, to: extensions) }
+            else if let e = s.element { ExtensionBag.add(e.key, e.value, to: extensions) }
         }
         standInTitle = nil
         standInSummary = nil

@@ -1,19 +1,42 @@
 /// Which feed format a document is, from its root element (and, for RDF, the channel's namespace).
 struct FeedDialect {
-    enum Family { case rss, atom }
+    /// `cdf`: Microsoft's Channel Definition Format (1997), `<CHANNEL>` of `<ITEM HREF=...>`s.
+    enum Family { case rss, atom, cdf }
     let family: Family
-    /// `source.format`: "rss-2.0", "rss-1.0", "rss-0.90", "rss-0.91", "atom-1.0", "atom-0.3".
+    /// `source.format`: "rss-2.0", "rss-1.0", "rss-0.90", "rss-0.91", "atom-1.0", "atom-0.3", "cdf".
     let format: String
     /// The element that holds one item.
-    var itemName: String { family == .rss ? "item" : "entry" }
+    var itemName: String {
+        switch family {
+        case .rss: return "item"
+        case .atom: return "entry"
+        case .cdf: return "ITEM"
+        }
+    }
 
     /// Whether an element of this local name is an item: also an `<item>` in an Atom feed, which
-    /// feedparser reads as an entry (drafts and hand-made feeds write it).
+    /// feedparser reads as an entry (drafts and hand-made feeds write it). CDF names are matched in any case.
     func isItem(_ localName: String) -> Bool {
-        localName == itemName || (family == .atom && localName == "item")
+        switch family {
+        case .rss: return localName == "item"
+        case .atom: return localName == "entry" || localName == "item"
+        case .cdf: return Self.isCDF(localName, "item")
+        }
+    }
+
+    /// Whether a CDF element is a (sub)channel: its items are read at any depth.
+    func isChannel(_ localName: String) -> Bool {
+        family == .cdf ? Self.isCDF(localName, "channel") : localName == "channel"
+    }
+
+    /// A CDF element name compared with a lower-case one: CDF documents write them upper case
+    /// (`<ITEM>`, `<ABSTRACT>`), some in mixed case; feedparser reads them in any case.
+    static func isCDF(_ written: String, _ lower: String) -> Bool {
+        written.utf8.count == lower.utf8.count && (written == lower || written.lowercased() == lower)
     }
 
     static func detect(root: String, namespace: String?, version: String?) -> FeedDialect? {
+        if namespace == nil, isCDF(root, "channel") { return FeedDialect(family: .cdf, format: "cdf") }
         switch root {
         case "rss":
             let v = version?.trimmingSpaces ?? ""
@@ -45,10 +68,10 @@ struct FeedDialect {
         return FeedError(.invalidArgument, "not a feed: the root element is \(written)")
     }
 
-    /// Formats that feed readers met before RSS 2.0 and Atom settled, or that come with feeds.
+    /// Formats that feed readers met before RSS 2.0 and Atom settled, or that come with feeds (CDF, the
+    /// one such format with items, is read: CDFItemMapper).
     private static func legacyFormat(root: String, namespace: String?) -> String? {
         switch root {
-        case "CHANNEL", "Channel", "channel": return "CDF (Microsoft's Channel Definition Format)"
         case "opml", "OPML": return "OPML (a list of feeds, not a feed: give the feeds it lists to cs-fetch)"
         case "scriptingNews": return "scriptingNews (UserLand's format before RSS)"
         case "feed" where atomDraftNamespaces.contains(namespace ?? ""): return "a draft of Atom older than 0.3 (Echo, Pie)"

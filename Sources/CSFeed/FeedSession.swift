@@ -20,10 +20,24 @@ final class FeedSession {
         feed.format = d.format
     }
 
+    /// The root element's attributes that say something about the feed: a CDF channel's `HREF` is its home page.
+    func rootElement(_ e: XMLElement) {
+        guard dialect.family == .cdf, feed.homePageURL == nil,
+              let href = CDFItemMapper.attribute(e, "href")?.trimmingSpaces, !href.isEmpty else { return }
+        feed.homePageURL = URLResolver.resolve(href, against: CDFItemMapper.baseURL(of: e))
+    }
+
     /// A feed-level element (channel title, links, authors).
     func feedElement(_ e: XMLElement) {
         var budget = XMLFeedReader.itemTextBudget
         guard let text = try? e.text(budget: &budget) else { return }
+        if dialect.family == .cdf {
+            // A CDF channel's own words are its TITLE (and its ABSTRACT, which no record carries).
+            if feed.feedTitle == nil, e.namespace == nil, FeedDialect.isCDF(e.localName, "title") {
+                feed.feedTitle = text.trimmingSpaces
+            }
+            return
+        }
         let ns = e.namespace
         let isAtom = ns == XMLNamespace.atom10 || ns == XMLNamespace.atom03 || (dialect.family == .atom && ns == nil)
         switch e.localName {
@@ -58,6 +72,7 @@ final class FeedSession {
             switch dialect.family {
             case .rss: draft = try RSSItemMapper.draft(e, index: index, budget: &budget)
             case .atom: draft = try AtomEntryMapper.draft(e, index: index, budget: &budget)
+            case .cdf: draft = try CDFItemMapper.draft(e, index: index, budget: &budget)
             }
         } catch {
             let limit = "\(XMLFeedReader.itemTextBudget >> 20) MiB"

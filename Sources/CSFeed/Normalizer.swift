@@ -31,7 +31,7 @@ public final class Normalizer {
     public static let description = StageDescription(
         name: "cs-normalize",
         summary: "Feed documents, fetch envelopes and advisory records into cs.advisory/1 records.",
-        inputs: ["rss-0.9x", "rss-1.0", "rss-2.0", "atom-0.3", "atom-1.0", "json-feed-1.0", "json-feed-1.1",
+        inputs: ["rss-0.9x", "rss-1.0", "rss-2.0", "atom-0.3", "atom-1.0", "cdf", "json-feed-1.0", "json-feed-1.1",
                  "cs.fetch/1", CSVersion.schema],
         output: CSVersion.schema,
         examples: ["cs-normalize feed.xml feed.json > advisories.ndjson",

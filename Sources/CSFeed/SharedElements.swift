@@ -51,6 +51,12 @@ enum SharedElements {
         case (XMLNamespace.media?, "description") where d.standInSummary == nil:
             d.standInSummary = try standIn(e, budget: &budget)
             return true
+        case (XMLNamespace.media?, "group"):
+            // A group of media:content alternatives shares one media:title and media:description (Media RSS
+            // section 2): they stand in as the item's own media:title and media:description do, else those of
+            // a media:content in the group. The group is kept under extensions whole.
+            try groupStandIns(e, to: &d, budget: &budget)
+            return false
         case (let ns?, "summary") where d.standInSummary == nil && ns.lowercased() == XMLNamespace.itunes:
             d.standInSummary = try standIn(e, budget: &budget)
             return true
@@ -91,8 +97,26 @@ enum SharedElements {
         }
     }
 
+    /// The title and description of a media:group, else of a media:content in it, where the item has no
+    /// stand-in yet.
+    private static func groupStandIns(_ group: XMLElement, to d: inout AdvisoryDraft, budget: inout Int) throws(ItemTextBudgetExceeded) {
+        let members = group.children.filter { $0.namespace == XMLNamespace.media }
+        let contents = members.filter { $0.localName == "content" }.flatMap { $0.children.filter { $0.namespace == XMLNamespace.media } }
+        for m in members + contents {
+            switch m.localName {
+            case "title" where d.standInTitle == nil:
+                let text = try m.text(budget: &budget).trimmingSpaces
+                if !text.isEmpty { d.standInTitle = (text, nil) }
+            case "description" where d.standInSummary == nil:
+                let text = try m.text(budget: &budget).trimmingSpaces
+                if !text.isEmpty { d.standInSummary = (text, nil) }
+            default: break
+            }
+        }
+    }
+
     /// A stand-in's text, and the element as it goes under extensions when it does not count.
-    private static func standIn(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> (text: String, element: (key: String, value: JSON)) {
+    private static func standIn(_ e: XMLElement, budget: inout Int) throws(ItemTextBudgetExceeded) -> (text: String, element: (key: String, value: JSON)?) {
         (try e.text(budget: &budget).trimmingSpaces, (e.qualifiedName, try ExtensionLinks.value(e, budget: &budget)))
     }
 

@@ -4,7 +4,7 @@ import Glibc
 internal import CLibXML2
 import CSCore
 
-/// RSS 0.9x/1.0/2.0 and Atom 0.3/1.0 through libxml2's streaming reader. Each item is expanded into a
+/// RSS 0.9x/1.0/2.0, Atom 0.3/1.0 and CDF through libxml2's streaming reader. Each item is expanded into a
 /// small subtree, turned into a record, emitted, and left behind (the reader frees it), so memory does
 /// not grow with the number of items and the first record leaves before the document is read.
 ///
@@ -229,12 +229,16 @@ enum XMLFeedReader {
                 guard let dialect = FeedDialect.detect(root: local, namespace: ns, version: attribute(reader, "version")) else {
                     throw FeedDialect.unsupported(root: local, namespace: ns)
                 }
-                session = FeedSession(dialect: dialect, source: source)
+                let started = FeedSession(dialect: dialect, source: source)
+                if dialect.family == .cdf, let root = xmlTextReaderCurrentNode(reader) { started.rootElement(XMLElement(node: root)) }
+                session = started
                 status = xmlTextReaderRead(reader)
                 continue
             }
-            let isItem = s.dialect.isItem(local) && (depth == 1 || depth == 2)
-            let isContainer = local == "channel" && depth == 1
+            // CDF channels nest (a channel of sub-channels): their items are read at any depth.
+            let nests = s.dialect.family == .cdf
+            let isItem = s.dialect.isItem(local) && (nests || depth == 1 || depth == 2)
+            let isContainer = s.dialect.isChannel(local) && (nests || depth == 1)
             if isContainer {
                 if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: ns) {
                     s.setDialect(refined)

@@ -51,6 +51,7 @@ enum XMLRecovery {
                 throw FeedDialect.unsupported(root: root.localName, namespace: root.namespace)
             }
             s = FeedSession(dialect: dialect, source: source)
+            s.rootElement(root)
         }
         let alreadySeen = s.index
         let emittedByStream = s.emitted
@@ -65,7 +66,7 @@ enum XMLRecovery {
             }
         }
         for child in root.children {
-            if child.localName == "channel" {
+            if s.dialect.isChannel(child.localName) {
                 if s.dialect.family == .rss, let refined = FeedDialect.refine(s.dialect, channelNamespace: child.namespace) {
                     s.setDialect(refined)
                 }

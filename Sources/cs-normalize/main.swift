@@ -9,7 +9,7 @@ struct NormalizeCommand: ParsableCommand {
         commandName: "cs-normalize",
         abstract: "Turn feed documents (RSS, Atom, JSON Feed) into cs.advisory/1 NDJSON records.",
         discussion: """
-            Each input is one feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, JSON Feed 1.0/1.1), detected from its content, or NDJSON lines: cs.fetch/1 envelopes from `cs-fetch --raw` (parsed with their URL as the base for relative links) and cs.advisory/1 records (validated and passed on unchanged).
+            Each input is one feed document (RSS 0.9x/1.0/2.0, Atom 0.3/1.0, CDF, JSON Feed 1.0/1.1), detected from its content, or NDJSON lines: cs.fetch/1 envelopes from `cs-fetch --raw` (parsed with their URL as the base for relative links) and cs.advisory/1 records (validated and passed on unchanged).
 
             A document that cannot be parsed is reported with its name and counted (exit status 2); the other inputs go on. Broken XML is repaired or recovered where possible; a document that ends early keeps the items before the break.
 

@@ -105,6 +105,8 @@ final class NormalizeCommandTests: XCTestCase {
         XCTAssertTrue(r.stderr.contains("garbage.xml"), r.stderr)
         XCTAssertTrue(r.stderr.contains("INVALID_ARGUMENT"), r.stderr)
         XCTAssertTrue(r.stderr.contains("missing.xml") && r.stderr.contains("NOT_FOUND"), r.stderr)
+        XCTAssertTrue(r.stderr.contains("warning: 2 inputs rejected (1 INVALID_ARGUMENT, 1 NOT_FOUND) (DATA_LOSS)"),
+                      "rejections of different kinds are counted by kind: \(r.stderr)")
         let rss = r.records[1]
         XCTAssertEqual(rss["url"] as? String, "https://r.example/posts/1")
         XCTAssertEqual(rss["published"] as? String, "2026-04-20T06:00:00Z")
@@ -112,19 +114,38 @@ final class NormalizeCommandTests: XCTestCase {
     }
 
     func testLegacyFormatIsUnimplementedNamedAndDeadLettered() throws {
-        let cdf = try write("channel.cdf", #"<?xml version="1.0"?><CHANNEL HREF="http://cdf.example/"><TITLE>Old</TITLE></CHANNEL>"#)
+        let legacy = try write("news.xml", #"<?xml version="1.0"?><scriptingNews><header><scriptingNewsVersion>2.0b1</scriptingNewsVersion></header><item><text>Old</text></item></scriptingNews>"#)
         let c = try write("c.feed", Self.rssFeed)
         let dead = tmp.appendingPathComponent("dead.ndjson").path
-        let r = try run(["--dead-letter", dead, "--log-format", "json", cdf, c])
+        let r = try run(["--dead-letter", dead, "--log-format", "json", legacy, c])
         XCTAssertEqual(r.status, 2, "a rejected document is counted in the exit status")
         XCTAssertEqual(r.records.map { $0["id"] as? String }, ["r1"], "the next input is read")
-        let line = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.contains("channel.cdf") }, r.stderr)
+        let line = try XCTUnwrap(r.stderr.split(separator: "\n").first { $0.contains("news.xml") }, r.stderr)
         let diagnostic = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any])
         XCTAssertEqual(diagnostic["code"] as? String, "UNIMPLEMENTED")
-        XCTAssertTrue((diagnostic["message"] as? String ?? "").contains("CDF"), "\(diagnostic)")
+        XCTAssertTrue((diagnostic["message"] as? String ?? "").contains("scriptingNews"), "\(diagnostic)")
         let entry = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: dead))) as? [String: Any])
         XCTAssertEqual(entry["code"] as? String, "UNIMPLEMENTED")
-        XCTAssertEqual(entry["path"] as? String, cdf)
+        XCTAssertEqual(entry["path"] as? String, legacy)
+        let closing = try XCTUnwrap(r.stderr.split(separator: "\n").last.flatMap { try JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] })
+        XCTAssertEqual(closing["message"] as? String, "1 input rejected, kept in \(dead)")
+        XCTAssertEqual(closing["code"] as? String, "UNIMPLEMENTED", "the closing count names why, not DATA_LOSS")
+    }
+
+    func testCDFChannelGivesRecords() throws {
+        let cdf = try write("channel.cdf", """
+            <?xml version="1.0"?>
+            <CHANNEL HREF="https://cdf.example/" BASE="https://cdf.example/news/">
+              <TITLE>Bulletins</TITLE>
+              <ITEM HREF="b1.htm" LASTMOD="2026-02-03T04:05:06Z"><TITLE>Bulletin 1</TITLE><ABSTRACT>Patch now.</ABSTRACT></ITEM>
+            </CHANNEL>
+            """)
+        let r = try run([cdf])
+        XCTAssertEqual(r.status, 0, r.stderr)
+        let record = try XCTUnwrap(r.records.first, r.stderr)
+        XCTAssertEqual(record["url"] as? String, "https://cdf.example/news/b1.htm")
+        XCTAssertEqual(record["title"] as? String, "Bulletin 1")
+        XCTAssertEqual((record["source"] as? [String: Any])?["format"] as? String, "cdf")
     }
 
     func testStdinByDefaultAndDash() throws {

@@ -209,4 +209,60 @@ final class FeedparserStandInTests: XCTestCase {
         XCTAssertEqual(r.records[0].str("url"), "https://loose.example/posts/1", "a link's text stands for its href")
         XCTAssertEqual(r.records[1].str("url"), "https://loose.example/posts/2", "an enclosure is not the item's link")
     }
+
+    func testMediaGroupTitleAndDescriptionStandIn() throws {
+        let doc = """
+        <feed xmlns="http://www.w3.org/2005/Atom" xmlns:media="http://search.yahoo.com/mrss/"><title>M</title>
+          <entry><id>m-1</id>
+            <media:group><media:title>Talk recording</media:title><media:description>A talk on lateral movement</media:description>
+              <media:content url="https://m.example/talk.mp4" type="video/mp4"/></media:group></entry>
+          <entry><id>m-2</id><title>Its own title</title><summary>Its own summary</summary>
+            <media:group><media:description>Not this</media:description></media:group></entry>
+          <entry><id>m-3</id>
+            <media:group><media:content url="https://m.example/a.mp3"><media:description>From the content</media:description></media:content></media:group></entry>
+        </feed>
+        """
+        let r = parseFeed(doc)
+        XCTAssertEqual(r.records.count, 3)
+        XCTAssertEqual(r.records[0].str("title"), "Talk recording")
+        XCTAssertEqual(r.records[0].str("summary"), "A talk on lateral movement")
+        XCTAssertEqual(r.records[0].path("extensions", "media:group", "media:content", "@url")?.stringValue, "https://m.example/talk.mp4",
+                       "the group is kept whole")
+        XCTAssertEqual(r.records[1].str("title"), "Its own title")
+        XCTAssertEqual(r.records[1].str("summary"), "Its own summary", "the entry's own summary wins")
+        XCTAssertEqual(r.records[1].path("extensions", "media:group", "media:description")?.stringValue, "Not this",
+                       "a group's stand-in that does not count is not kept twice")
+        XCTAssertNil(r.records[1]["extensions"]?["media:description"])
+        XCTAssertEqual(r.records[2].str("summary"), "From the content", "a description inside the group's media:content")
+    }
+
+    func testAtomElementsWithoutANamespaceInAnRSSItem() throws {
+        let doc = """
+        <rss version="2.0"><channel><title>Mixed</title>
+          <item><title>Atom-style</title><link href="https://mixed.example/1"/><link rel="enclosure" href="https://mixed.example/1.mp3"/>
+            <id>urn:uuid:1</id><updated>2026-02-01T00:00:00Z</updated><published>2026-01-31T00:00:00Z</published>
+            <summary>Written as Atom</summary></item>
+          <item><summary>Not this</summary><description>The description</description><id>urn:not-this</id>
+            <guid isPermaLink="false">g-2</guid><link href="https://mixed.example/not-this"/><link>https://mixed.example/2</link>
+            <published>2026-01-01T00:00:00Z</published><pubDate>Sun, 01 Feb 2026 00:00:00 GMT</pubDate></item>
+        </channel></rss>
+        """
+        let r = parseFeed(doc)
+        XCTAssertEqual(r.records.count, 2)
+        let atomStyle = r.records[0]
+        XCTAssertEqual(atomStyle.str("url"), "https://mixed.example/1", "an alternate href, not the enclosure")
+        XCTAssertEqual(atomStyle.str("id"), "urn:uuid:1")
+        XCTAssertEqual(atomStyle.str("modified"), "2026-02-01T00:00:00Z")
+        XCTAssertEqual(atomStyle.str("published"), "2026-01-31T00:00:00Z")
+        XCTAssertEqual(atomStyle.str("summary"), "Written as Atom")
+        let rss = r.records[1]
+        XCTAssertEqual(rss.str("summary"), "The description", "RSS's own elements win, whatever the order")
+        XCTAssertEqual(rss.str("id"), "g-2")
+        XCTAssertEqual(rss.str("url"), "https://mixed.example/2")
+        XCTAssertEqual(rss.str("published"), "2026-02-01T00:00:00Z")
+        XCTAssertEqual(rss.path("extensions", "summary")?.stringValue, "Not this", "what does not count is kept")
+        XCTAssertEqual(rss.path("extensions", "id")?.stringValue, "urn:not-this")
+        XCTAssertEqual(rss.path("extensions", "link", "@href")?.stringValue, "https://mixed.example/not-this")
+        XCTAssertEqual(rss.path("extensions", "published")?.stringValue, "2026-01-01T00:00:00Z")
+    }
 }

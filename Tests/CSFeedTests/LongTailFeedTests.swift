@@ -176,7 +176,6 @@ final class LongTailFeedTests: XCTestCase {
 
     func testLegacyFormatsAreUnimplementedAndNamed() throws {
         let cases: [(String, String)] = [
-            (#"<?xml version="1.0"?><CHANNEL HREF="http://cdf.example/"><TITLE>Channel</TITLE><ITEM HREF="http://cdf.example/a"><TITLE>A</TITLE></ITEM></CHANNEL>"#, "CDF"),
             (#"<opml version="2.0"><head><title>Subscriptions</title></head><body><outline type="rss" xmlUrl="https://f.example/rss"/></body></opml>"#, "OPML"),
             (#"<scriptingNews><header><scriptingNewsVersion>2.0b1</scriptingNewsVersion></header><item><text>Hello</text></item></scriptingNews>"#, "scriptingNews"),
             (#"<feed xmlns="http://purl.org/echo/"><title>Echo</title></feed>"#, "Atom older than 0.3"),

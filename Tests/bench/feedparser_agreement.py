@@ -44,32 +44,40 @@ HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 class _TextOf(html.parser.HTMLParser):
-    """The text of an HTML fragment: markup dropped, entities decoded, scripts and styles left out."""
+    """The text of an HTML fragment: markup dropped, entities decoded, scripts and styles left out.
+    As cs reads text (`body_only`), the document head and an SVG's title are left out too."""
 
-    def __init__(self):
+    def __init__(self, body_only=False):
         super().__init__(convert_charrefs=True)
         self.parts = []
         self.skip = 0
+        self.skipped = ("script", "style", "head") if body_only else ("script", "style")
+        self.body_only = body_only
+        self.svg = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style"):
+        if tag in self.skipped or (tag == "title" and self.svg):
             self.skip += 1
+        if tag == "svg" and self.body_only:
+            self.svg += 1
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style") and self.skip:
+        if (tag in self.skipped or (tag == "title" and self.svg)) and self.skip:
             self.skip -= 1
+        if tag == "svg" and self.svg:
+            self.svg -= 1
 
     def handle_data(self, data):
         if not self.skip:
             self.parts.append(data)
 
 
-def text_of(value, is_html=True):
+def text_of(value, is_html=True, body_only=False):
     """Comparable text: markup dropped and entities decoded (when it is HTML), no whitespace at all."""
     if value is None:
         return None
     if is_html and ("<" in value or "&" in value):
-        parser = _TextOf()
+        parser = _TextOf(body_only)
         parser.feed(value)
         parser.close()
         value = html.unescape("".join(parser.parts))
@@ -150,7 +158,26 @@ def cs_fields(record):
     }
 
 
-def by_rule(field, fp, cs, entry):
+def person(a):
+    name = (a.get("name") or "").strip() or None
+    email = (a.get("email") or "").strip() or None
+    return (name, email) if name or email else None
+
+
+def unsanitized(path, index, field):
+    """The entry's field as the feed wrote it (feedparser without its HTML sanitizer), and whether it is HTML."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        entries = feedparser.parse(path, sanitize_html=False).entries
+    entry = entries[index] if index < len(entries) else {}
+    if field == "content":
+        content = dict.get(entry, "content")
+        return (content[0].get("value"), content[0].get("type") in HTML_TYPES) if content else (None, False)
+    detail = dict.get(entry, field + "_detail") or {}
+    return dict.get(entry, field), detail.get("type", "text/html") in HTML_TYPES
+
+
+def by_rule(field, fp, cs, entry, feed=None, path=None, index=0):
     """Why cs's value differs by a rule docs/record.md states, or None."""
     if field == "id" and fp["id"] is None:
         return "id from the link or a hash (cs's id is never null)"
@@ -176,6 +203,21 @@ def by_rule(field, fp, cs, entry):
         return "no summary when the feed gives none (feedparser copies the body)"
     if field in ("title", "summary") and cs[field] is not None and text_of(dict.get(entry, field), True) == cs[field]:
         return "markup in a text title or summary read as HTML (a decoded base64 text, an escaped tag)"
+    content = dict.get(entry, "content")
+    if field == "summary" and cs["summary"] is None and content and dict.get(entry, "summary") == content[0].get("value"):
+        return "no summary when the feed gives none (feedparser copies the body, here as HTML)"
+    if field == "authors" and fp["authors"] is None and feed is not None and cs["authors"] \
+            and cs["authors"] == [p for p in map(person, dict.get(feed, "authors") or []) if p]:
+        return "an Atom entry without an author has the feed's (RFC 4287 section 4.2.1)"
+    if field == "link" and fp["link"] is not None:
+        links = dict.get(entry, "links") or []
+        enclosure = any(l.get("rel") == "enclosure" and l.get("href") == fp["link"] for l in links)
+        if enclosure and (cs["link"] is None or any(l.get("rel") == "alternate" and l.get("href") == cs["link"] for l in links)):
+            return "a link with rel=\"enclosure\" is never the item's link"
+    if field in ("title", "summary", "content") and path is not None:
+        value, is_html = unsanitized(path, index, field)
+        if is_html and value is not None and text_of(value, True, body_only=True) == cs[field]:
+            return "the head, scripts, styles and an SVG's title are no text (feedparser's sanitizer keeps some)"
     return None
 
 
@@ -243,7 +285,7 @@ def main():
                 if fp[field] == cs[field]:
                     counted[field] += 1
                     agree[field] += 1
-                elif i < len(records) and by_rule(field, fp, cs, entry):
+                elif i < len(records) and by_rule(field, fp, cs, entry, parsed.feed, path, i):
                     ruled[field] += 1
                 else:
                     counted[field] += 1
