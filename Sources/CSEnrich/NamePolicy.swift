@@ -22,7 +22,7 @@ enum NamePolicy {
 
     static func requiresExactCase(_ name: String, wordCount: Int) -> Bool {
         if wordCount > 1 { return true }
-        if exactCase.contains(name) || excluded.contains(name) { return true }
+        if exactCase.contains(name) { return true }
         let hasDigit = name.utf8.contains { $0 >= 48 && $0 <= 57 }
         if hasDigit && name.utf8.count >= 4 { return false }
         if name.utf8.allSatisfy({ $0 >= 65 && $0 <= 90 }) { return true }
@@ -41,7 +41,7 @@ enum NamePolicy {
     /// which follow common nouns as often ("Silence is golden") unless `cueAdjectives` follow ("Empire is capable of"),
     /// nor generic verbs ("requires", "improves": "RTM requires TSX"), nor verbs that are also common plural nouns
     /// ("attacks", "targets", "logs", "drops", "files", "features"): "Shark attacks rose" is about sharks.
-    static let cueVerbs = [
+    static let cueVerbs: [StaticString] = [
         "has", "had", "have", "can", "could", "may", "might", "will", "would", "should", "must", "does", "did",
         "uses", "used", "contains", "contained", "collects", "collected", "includes", "included", "supports", "creates",
         "created", "encrypts", "encrypted", "decrypts", "decrypted", "provides", "gathers", "gathered", "searches",
@@ -63,7 +63,7 @@ enum NamePolicy {
 
     /// Nouns after which a name is a name ("the Ninja payload", "Play ransomware", "Chimera actors"), when not
     /// capitalized ("Royal Group" is another name). Not "framework", "agent" or "installer": "the Spark framework".
-    static let cueNouns = [
+    static let cueNouns: [StaticString] = [
         "malware", "ransomware", "backdoor", "backdoors", "trojan", "rat", "implant", "implants", "loader", "loaders",
         "dropper", "droppers", "downloader", "stealer", "infostealer", "botnet", "payload", "payloads", "variant",
         "variants", "sample", "samples", "group", "actor", "actors", "operator", "operators", "affiliates", "campaign",
@@ -72,17 +72,17 @@ enum NamePolicy {
     ]
 
     /// After "is" or "was", words that make the subject a name ("Unknown Logger is capable of", "Gazer was designed").
-    static let cueAdjectives = ["capable", "able", "designed"]
+    static let cueAdjectives: [StaticString] = ["capable", "able", "designed"]
 
     /// Adverbs that may stand between a name and its verb ("Empire also contains").
-    static let cueAdverbs = ["also", "then", "automatically", "apparently", "reportedly", "previously", "additionally",
+    static let cueAdverbs: [StaticString] = ["also", "then", "automatically", "apparently", "reportedly", "previously", "additionally",
                              "initially", "first", "specifically", "recursively", "subsequently", "further", "often",
                              "typically"]
 
     /// Ordinary words, first names and generic utilities: no plain-word match, in text or tags (TagMapping).
     static let excluded: Set<String> = [
         "at", "Net", "Ping", "Page", "Play", "Expand", "Reg", "route", "Arp", "cmd", "ftp", "ifconfig", "ipconfig",
-        "netstat", "Tasklist", "Systeminfo", "attrib", "Anchor", "Agenda", "Apostle", "Armageddon", "Avenger",
+        "netstat", "Tasklist", "Systeminfo", "attrib", "Anchor", "Agenda", "Apostle", "Armageddon", "Aurora", "Avenger",
         "Cannon", "Carbon", "Chaos", "Crimson", "Cuba", "Denis", "Disco", "Embargo", "Epic", "Explosive", "Ferocious",
         "Flame", "James", "Kevin", "Mango", "Mantis", "Meteor", "Milan", "Mirage", "Mosquito", "Ninja", "Octopus",
         "Pandora", "PHOTO", "Pony", "Prestige", "Proton", "Reaper", "Reaver", "Rover", "Royal", "Samurai", "Scorpion",
@@ -124,10 +124,9 @@ enum NamePolicy {
     /// Whether `name` is recognised in free text at all, and how; nil when never.
     static func guardInText(_ name: String, wordCount: Int) -> Guard? {
         guard name.utf8.count >= 3 else { return nil }
-        if withNounCue.contains(name) { return .nounCue }
+        guard excluded.contains(name) else { return wordCount == 1 && isEnglishWord(name) ? .sentenceStart : Guard.none }
         if withCue.contains(name) { return .cue }
-        if excluded.contains(name) { return nil }
-        return wordCount == 1 && isEnglishWord(name) ? .sentenceStart : Guard.none
+        return withNounCue.contains(name) ? .nounCue : nil
     }
 
     /// Names matched only when capitalized exactly as ATT&CK writes them: English words, and words that

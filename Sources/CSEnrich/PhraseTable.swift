@@ -32,13 +32,24 @@ final class PhraseTable {
     private var byKey: [Key: Int] = [:]
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
-    /// The words after which a word is a name (NamePolicy's cues).
-    private let cueVerbHashes = Set(NamePolicy.cueVerbs.map(Tokenizer.hash))
-    private let cueNounHashes = Set(NamePolicy.cueNouns.map(Tokenizer.hash))
-    private let cueAdverbHashes = Set(NamePolicy.cueAdverbs.map(Tokenizer.hash))
-    private let cueAdjectiveHashes = Set(NamePolicy.cueAdjectives.map(Tokenizer.hash))
-    private let isHash = Tokenizer.hash("is"), wasHash = Tokenizer.hash("was")
-    private let possessiveHash = Tokenizer.hash("s")
+    /// The words after which a word is a name (NamePolicy's cues), by kind; one small table built at start-up.
+    private enum Cue: Int32 { case verb, noun, adverb, adjective, copula }
+    private let cues: HashIndex = {
+        var pairs: [(UInt64, Int32)] = []
+        for (words, cue) in [(NamePolicy.cueVerbs, Cue.verb), (NamePolicy.cueNouns, .noun), (NamePolicy.cueAdverbs, .adverb),
+                             (NamePolicy.cueAdjectives, .adjective), (["is", "was"], .copula)] {
+            for w in words { pairs.append((PhraseTable.hash(lowercaseWord: w), cue.rawValue)) }
+        }
+        return HashIndex(pairs)
+    }()
+    private let possessiveHash = PhraseTable.hash(lowercaseWord: "s")
+
+    /// The tokenizer's hash of one lowercase ASCII word (`Tokenizer.hash` without its allocations).
+    static func hash(lowercaseWord w: StaticString) -> UInt64 {
+        var h = Tokenizer.offsetBasis
+        for k in 0..<w.utf8CodeUnitCount { h = (h ^ UInt64(w.utf8Start[k])) &* Tokenizer.prime }
+        return h | 1
+    }
 
     // The matching loop reads only these flat arrays (no per-candidate reference counting):
     /// First-word hash -> bucket number.
@@ -203,16 +214,17 @@ final class PhraseTable {
         while k < tokens.count {
             // Only spaces between the words.
             for b in Int(tokens[k - 1].end)..<Int(tokens[k].start) where text[b] != 0x20 { return false }
-            let h = tokens[k].hash
-            if cueNounHashes.contains(h) { return !Self.isCapitalized(tokens[k], text) }
+            guard let kind = cues.get(tokens[k].hash).flatMap(Cue.init(rawValue:)) else { return false }
+            if kind == .noun { return !Self.isCapitalized(tokens[k], text) }
             if nounsOnly { return false }
-            if cueVerbHashes.contains(h) { return true }
-            if h == isHash || h == wasHash {
-                return k + 1 < tokens.count && cueAdjectiveHashes.contains(tokens[k + 1].hash)
+            switch kind {
+            case .verb: return true
+            case .copula:
+                return k + 1 < tokens.count && cues.get(tokens[k + 1].hash) == Cue.adjective.rawValue
                     && Int(tokens[k + 1].start) - Int(tokens[k].end) == 1 && text[Int(tokens[k].end)] == 0x20
+            case .adverb where k - next < 2: k += 1
+            default: return false
             }
-            guard cueAdverbHashes.contains(h), k - next < 2 else { return false }
-            k += 1
         }
         return false
     }
@@ -293,7 +305,9 @@ final class PhraseTable {
             for name in Set(o.names) where owns(o.id, name) {
                 let wordCount = Tokenizer.words(name).hashes.count
                 guard let nameGuard = NamePolicy.guardInText(name, wordCount: wordCount) else { continue }
-                add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount), nameGuard: nameGuard,
+                // A guarded word counts only as ATT&CK spells it ("Chimera", not "chimera").
+                let exactCase = nameGuard == .cue || nameGuard == .nounCue || NamePolicy.requiresExactCase(name, wordCount: wordCount)
+                add(name, exactCase: exactCase, nameGuard: nameGuard,
                     via: "phrase:" + name, target: target(o.id))
             }
         }

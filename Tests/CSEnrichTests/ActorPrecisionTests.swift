@@ -43,6 +43,18 @@ final class ActorPrecisionTests: XCTestCase {
         }
     }
 
+    /// The guarded names are excluded names (so tags never map them: TagMapping), and a guard is one or the other.
+    func testGuardedNamesAreExcludedNames() {
+        XCTAssertTrue(NamePolicy.withCue.isSubset(of: NamePolicy.excluded))
+        XCTAssertTrue(NamePolicy.withNounCue.isSubset(of: NamePolicy.excluded))
+        XCTAssertTrue(NamePolicy.withCue.isDisjoint(with: NamePolicy.withNounCue))
+        XCTAssertEqual(NamePolicy.guardInText("Chimera", wordCount: 1), .cue)
+        XCTAssertEqual(NamePolicy.guardInText("Play", wordCount: 1), .nounCue)
+        XCTAssertNil(NamePolicy.guardInText("Net", wordCount: 1))
+        XCTAssertEqual(NamePolicy.guardInText("Silence", wordCount: 1), .sentenceStart)
+        XCTAssertEqual(NamePolicy.guardInText("Shamoon", wordCount: 1), NamePolicy.Guard.none)
+    }
+
     /// Names of several words or with digits or inner capitals: matched as ATT&CK spells them, or in any case when
     /// they cannot be a word ("apt29").
     func testMultiWordAndPunctuatedNames() throws {
