@@ -40,25 +40,25 @@ enum NamePolicy {
     /// malware and intruders do, in the third person ("encrypts") or past tense ("encrypted"). Not "is" or "was",
     /// which follow common nouns as often ("Silence is golden") unless `cueAdjectives` follow ("Empire is capable of"),
     /// nor generic verbs ("requires", "improves": "RTM requires TSX"), nor verbs that are also common plural nouns
-    /// ("attacks", "targets", "logs", "drops", "files", "features"): "Shark attacks rose" is about sharks.
+    /// ("attacks", "logs", "drops", "copies", "spreads", "launches", "features"): "Shark attacks rose" and "Carbon
+    /// copies" are no malware.
     static let cueVerbs: [StaticString] = [
-        "has", "had", "have", "can", "could", "may", "might", "will", "would", "should", "must", "does", "did",
-        "uses", "used", "contains", "contained", "collects", "collected", "includes", "included", "supports", "creates",
+        "has", "had", "have", "can", "could", "may", "might", "will", "would", "should", "must", "does", "did", "uses",
+        "used", "contains", "contained", "collects", "collected", "includes", "included", "supports", "creates",
         "created", "encrypts", "encrypted", "decrypts", "decrypted", "provides", "gathers", "gathered", "searches",
         "establishes", "established", "obfuscates", "obfuscated", "deletes", "deleted", "enumerates", "enumerated",
         "captures", "captured", "leverages", "leveraged", "persists", "injects", "injected", "removes", "removed",
         "performs", "performed", "retrieves", "retrieved", "attempts", "attempted", "takes", "took", "queries",
         "queried", "tries", "tried", "communicates", "communicated", "renamed", "checks", "checked", "writes", "wrote",
-        "prompts", "prompted", "deploys", "deployed", "dumps", "dumped", "copies", "copied", "installs", "installed",
-        "loaded", "scanned", "compresses", "compressed", "lured", "launches", "launched", "exfiltrates", "exfiltrated",
-        "identifies", "identified", "modifies", "modified", "encodes", "encoded", "decodes", "decoded", "hijacks",
-        "hijacked", "replaces", "replaced", "encapsulates", "sends", "sent", "saves", "saved", "embedded", "embeds",
-        "downloads", "downloaded", "uploads", "uploaded", "executes", "executed", "obtains", "obtained", "steals",
-        "stole", "spawns", "spawned", "terminates", "terminated", "disables", "disabled", "utilizes", "utilized",
-        "employs", "employed", "exploited", "compromised", "distributed", "delivered", "conducted", "abused",
-        "registers", "registered", "masquerades", "masqueraded", "mimics",
-        "connects", "connected", "achieved", "gained", "targeted", "developed", "listens", "monitors", "monitored",
-        "decompresses", "accesses", "accessed", "spreads", "propagates", "beacons", "persisted",
+        "prompts", "prompted", "deploys", "deployed", "dumped", "copied", "installs", "installed", "loaded", "scanned",
+        "compresses", "compressed", "lured", "launched", "exfiltrates", "exfiltrated", "identifies", "identified",
+        "modifies", "modified", "encodes", "encoded", "decodes", "decoded", "hijacks", "hijacked", "replaces",
+        "replaced", "encapsulates", "sends", "sent", "saves", "saved", "embedded", "embeds", "downloads", "downloaded",
+        "uploads", "uploaded", "executes", "executed", "obtains", "obtained", "steals", "stole", "spawns", "spawned",
+        "terminates", "terminated", "disables", "disabled", "utilizes", "utilized", "employs", "employed", "exploited",
+        "compromised", "distributed", "delivered", "conducted", "abused", "registers", "registered", "masqueraded",
+        "mimics", "connects", "connected", "achieved", "gained", "targeted", "developed", "listens", "monitors",
+        "monitored", "decompresses", "accesses", "accessed", "propagates", "persisted",
     ]
 
     /// Nouns after which a name is a name ("the Ninja payload", "Play ransomware", "Chimera actors"), when not
@@ -75,9 +75,10 @@ enum NamePolicy {
     static let cueAdjectives: [StaticString] = ["capable", "able", "designed"]
 
     /// Adverbs that may stand between a name and its verb ("Empire also contains").
-    static let cueAdverbs: [StaticString] = ["also", "then", "automatically", "apparently", "reportedly", "previously", "additionally",
-                             "initially", "first", "specifically", "recursively", "subsequently", "further", "often",
-                             "typically"]
+    static let cueAdverbs: [StaticString] = [
+        "also", "then", "automatically", "apparently", "reportedly", "previously", "additionally", "initially", "first",
+        "specifically", "recursively", "subsequently", "further", "often", "typically",
+    ]
 
     /// Ordinary words, first names and generic utilities: no plain-word match, in text or tags (TagMapping).
     static let excluded: Set<String> = [

@@ -200,7 +200,8 @@ final class PhraseTable {
 
     /// The words from token `next` on say the name before them is a name: a possessive "'s" ("Machete’s loader"),
     /// or after spaces, optionally past adverbs ("also"), a verb of `NamePolicy.cueVerbs` ("Silence has used",
-    /// "Crimson contains"), "is"/"was" and one of `NamePolicy.cueAdjectives` ("is capable") or an uncapitalized noun of `NamePolicy.cueNouns` ("Ninja payload"). `nounsOnly`: the noun.
+    /// "Crimson contains"), "is"/"was" and one of `NamePolicy.cueAdjectives` ("is capable"), or an uncapitalized
+    /// noun of `NamePolicy.cueNouns` ("Ninja payload"). `nounsOnly`: only the noun counts.
     private func cueFollows(_ tokens: UnsafeBufferPointer<Token>, _ next: Int, _ text: UnsafeBufferPointer<UInt8>,
                             nounsOnly: Bool) -> Bool {
         guard next < tokens.count else { return false }
@@ -307,8 +308,7 @@ final class PhraseTable {
                 guard let nameGuard = NamePolicy.guardInText(name, wordCount: wordCount) else { continue }
                 // A guarded word counts only as ATT&CK spells it ("Chimera", not "chimera").
                 let exactCase = nameGuard == .cue || nameGuard == .nounCue || NamePolicy.requiresExactCase(name, wordCount: wordCount)
-                add(name, exactCase: exactCase, nameGuard: nameGuard,
-                    via: "phrase:" + name, target: target(o.id))
+                add(name, exactCase: exactCase, nameGuard: nameGuard, via: "phrase:" + name, target: target(o.id))
             }
         }
     }
