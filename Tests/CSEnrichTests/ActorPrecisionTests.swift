@@ -20,7 +20,7 @@ final class ActorPrecisionTests: XCTestCase {
             "Kevin can join the call.", "Epic has patched it.", "Royal Group reported earnings.", "Spark can process data.",
             "Net use shows shares.", "cmd can be used to run commands.", "Pandora has opened a store.",
             "The meteor shower peaks tonight.", "A crimson sunset.", "Mosquito bites itch.", "Octopus arms have suckers.",
-            "Carbon copies went to the board.", "Mango spreads are sweet.",
+            "Carbon copies went to the board.", "Mango spreads are sweet.", "RTM requires TSX support.",
         ]
         for text in sentences {
             XCTAssertEqual(try actors(text), [], text)
