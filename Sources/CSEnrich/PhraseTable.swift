@@ -18,9 +18,10 @@ final class PhraseTable {
         /// The words as written, compared byte for byte when `exactCase`.
         var words: [[UInt8]]
         var exactCase: Bool
-        /// An English word that is also a name ("Silence", "Empire"): capitalized at the start of a
-        /// sentence it is just the word, so there it counts only when written otherwise ("SILENCE", "BloodHound").
-        var notAtSentenceStart: Bool
+        /// Where the name counts (NamePolicy): an English word that is also a name ("Silence") not as the
+        /// capitalized word opening a sentence without a cue after it; a guarded word ("Chimera", "Play") only
+        /// with a cue after it.
+        var nameGuard: NamePolicy.Guard
         /// Text for `via`, e.g. "phrase:password spraying".
         var via: String
         var targets: [Target]
@@ -31,9 +32,24 @@ final class PhraseTable {
     private var byKey: [Key: Int] = [:]
     /// A word after which a phrase does not count ("phishing-resistant MFA" is not phishing).
     private let resistantHash = Tokenizer.hash("resistant")
-    /// The verbs after which a capitalized English word at the start of a sentence is a name (NamePolicy).
-    private let subjectVerbHashes = Set(NamePolicy.subjectVerbs.map(Tokenizer.hash))
-    private let possessiveHash = Tokenizer.hash("s")
+    /// The words after which a word is a name (NamePolicy's cues), by kind; one small table built at start-up.
+    private enum Cue: Int32 { case verb, noun, adverb, adjective, copula }
+    private let cues: HashIndex = {
+        var pairs: [(UInt64, Int32)] = []
+        for (words, cue) in [(NamePolicy.cueVerbs, Cue.verb), (NamePolicy.cueNouns, .noun), (NamePolicy.cueAdverbs, .adverb),
+                             (NamePolicy.cueAdjectives, .adjective), (["is", "was"], .copula)] {
+            for w in words { pairs.append((PhraseTable.hash(lowercaseWord: w), cue.rawValue)) }
+        }
+        return HashIndex(pairs)
+    }()
+    private let possessiveHash = PhraseTable.hash(lowercaseWord: "s")
+
+    /// The tokenizer's hash of one lowercase ASCII word (`Tokenizer.hash` without its allocations).
+    static func hash(lowercaseWord w: StaticString) -> UInt64 {
+        var h = Tokenizer.offsetBasis
+        for k in 0..<w.utf8CodeUnitCount { h = (h ^ UInt64(w.utf8Start[k])) &* Tokenizer.prime }
+        return h | 1
+    }
 
     // The matching loop reads only these flat arrays (no per-candidate reference counting):
     /// First-word hash -> bucket number.
@@ -44,10 +60,10 @@ final class PhraseTable {
     /// Phrase p's word hashes are hashPool[hashStart[p] ..< hashStart[p + 1]].
     private var hashStart: [Int32] = []
     private var hashPool: [UInt64] = []
-    /// Per phrase: 1 = exact case, 2 = not at the start of a sentence.
+    /// Per phrase: 1 = exact case, plus its `NamePolicy.Guard` raw value (2, 4 or 8).
     private var flags: [UInt8] = []
 
-    func add(_ name: String, exactCase: Bool, notAtSentenceStart: Bool = false, via: String, target: Target) {
+    func add(_ name: String, exactCase: Bool, nameGuard: NamePolicy.Guard = .none, via: String, target: Target) {
         let (hashes, words) = Tokenizer.words(name)
         guard !hashes.isEmpty else { return }
         let key = Key(hashes: hashes, exactCase: exactCase)
@@ -56,7 +72,7 @@ final class PhraseTable {
             return
         }
         byKey[key] = phrases.count
-        phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, notAtSentenceStart: notAtSentenceStart,
+        phrases.append(Phrase(hashes: hashes, words: words, exactCase: exactCase, nameGuard: nameGuard,
                               via: via, targets: [target]))
     }
 
@@ -101,7 +117,7 @@ final class PhraseTable {
         for p in phrases {
             hashPool += p.hashes
             hashStart.append(Int32(hashPool.count))
-            flags.append((p.exactCase ? 1 : 0) | (p.notAtSentenceStart ? 2 : 0))
+            flags.append((p.exactCase ? 1 : 0) | p.nameGuard.rawValue)
         }
         index = HashIndex(firstWords.map { ($0.key, $0.value) })
     }
@@ -134,7 +150,9 @@ final class PhraseTable {
                     if f != 0 {
                         if f & 1 != 0 && !sameCase(phrases[p], tokens, i, text) { continue }
                         if f & 2 != 0 && Self.isCapitalized(tokens[i], text) && Self.startsSentence(Int(tokens[i].start), text)
-                            && !actsAsSubject(tokens, i + 1, text) { continue }
+                            && !cueFollows(tokens, i + count, text, nounsOnly: false) { continue }
+                        if f & 4 != 0 && !cueFollows(tokens, i + count, text, nounsOnly: false) { continue }
+                        if f & 8 != 0 && !cueFollows(tokens, i + count, text, nounsOnly: true) { continue }
                     }
                     if i + count < n, tokens[i + count].hash == resistant { continue }
                     found(phrases[p], i)
@@ -151,31 +169,65 @@ final class PhraseTable {
     }
 
     /// Nothing but spaces, quotes (typographic ones too) or brackets between the start of the text, a line break or
-    /// sentence-ending punctuation and `at`.
+    /// sentence-ending punctuation and `at`; a list item's bullet ("- ", "* ", "• ") after a line break counts as
+    /// the line break.
     static func startsSentence(_ at: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
         var k = at - 1
+        var bullet = false
         while k >= 0 {
             let c = text[k]
             if c == 0x20 || c == 0x09 || c == UInt8(ascii: "\"") || c == UInt8(ascii: "(") || c == UInt8(ascii: "'") { k -= 1; continue }
             // An opening typographic quote (U+201C, U+2018).
             if (c == 0x9C || c == 0x98) && k >= 2 && text[k - 1] == 0x80 && text[k - 2] == 0xE2 { k -= 3; continue }
+            if !bullet && isBullet(k, text) {
+                bullet = true
+                k -= c == UInt8(ascii: "-") || c == UInt8(ascii: "*") ? 1 : 3
+                continue
+            }
+            if bullet { return c == 0x0A }
             return c == 0x0A || c == UInt8(ascii: ".") || c == UInt8(ascii: "!") || c == UInt8(ascii: "?") || c == UInt8(ascii: ":")
                 || c == UInt8(ascii: ";")
         }
         return true
     }
 
-    /// The word at `next` makes the word before it a subject: one of `NamePolicy.subjectVerbs` after a space
-    /// ("Silence has used"), or a possessive "'s" ("Machete’s loader").
-    private func actsAsSubject(_ tokens: UnsafeBufferPointer<Token>, _ next: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+    /// "-", "*" or "•" (E2 80 A2) ending at `k`, followed by a space or tab.
+    private static func isBullet(_ k: Int, _ text: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard k + 1 < text.count, text[k + 1] == 0x20 || text[k + 1] == 0x09 else { return false }
+        let c = text[k]
+        return c == UInt8(ascii: "-") || c == UInt8(ascii: "*") || (c == 0xA2 && k >= 2 && text[k - 1] == 0x80 && text[k - 2] == 0xE2)
+    }
+
+    /// The words from token `next` on say the name before them is a name: a possessive "'s" ("Machete’s loader"),
+    /// or after spaces, optionally past adverbs ("also"), a verb of `NamePolicy.cueVerbs` ("Silence has used",
+    /// "Crimson contains"), "is"/"was" and one of `NamePolicy.cueAdjectives` ("is capable"), or an uncapitalized
+    /// noun of `NamePolicy.cueNouns` ("Ninja payload"). `nounsOnly`: only the noun counts.
+    private func cueFollows(_ tokens: UnsafeBufferPointer<Token>, _ next: Int, _ text: UnsafeBufferPointer<UInt8>,
+                            nounsOnly: Bool) -> Bool {
         guard next < tokens.count else { return false }
-        let gap = Int(tokens[next].start) - Int(tokens[next - 1].end)
-        let end = Int(tokens[next - 1].end), first = text[end]
-        if tokens[next].hash == possessiveHash {
+        let end = Int(tokens[next - 1].end)
+        if !nounsOnly && tokens[next].hash == possessiveHash {
             // ' or ’ (U+2019: E2 80 99)
+            let gap = Int(tokens[next].start) - end, first = text[end]
             return (gap == 1 && first == UInt8(ascii: "'")) || (gap == 3 && first == 0xE2 && text[end + 1] == 0x80 && text[end + 2] == 0x99)
         }
-        return gap == 1 && first == 0x20 && subjectVerbHashes.contains(tokens[next].hash)
+        var k = next
+        while k < tokens.count {
+            // Only spaces between the words.
+            for b in Int(tokens[k - 1].end)..<Int(tokens[k].start) where text[b] != 0x20 { return false }
+            guard let kind = cues.get(tokens[k].hash).flatMap(Cue.init(rawValue:)) else { return false }
+            if kind == .noun { return !Self.isCapitalized(tokens[k], text) }
+            if nounsOnly { return false }
+            switch kind {
+            case .verb: return true
+            case .copula:
+                return k + 1 < tokens.count && cues.get(tokens[k + 1].hash) == Cue.adjective.rawValue
+                    && Int(tokens[k + 1].start) - Int(tokens[k].end) == 1 && text[Int(tokens[k].end)] == 0x20
+            case .adverb where k - next < 2: k += 1
+            default: return false
+            }
+        }
+        return false
     }
 
     /// An uppercase letter, then lowercase ones only: how any word is written at the start of a sentence.
@@ -251,10 +303,12 @@ final class PhraseTable {
             owners[name]?.count == 1 || namedBy[name] == [id]
         }
         for o in objects {
-            for name in Set(o.names) where NamePolicy.allowed(name) && owns(o.id, name) {
+            for name in Set(o.names) where owns(o.id, name) {
                 let wordCount = Tokenizer.words(name).hashes.count
-                add(name, exactCase: NamePolicy.requiresExactCase(name, wordCount: wordCount),
-                    notAtSentenceStart: wordCount == 1 && NamePolicy.isEnglishWord(name), via: "phrase:" + name, target: target(o.id))
+                guard let nameGuard = NamePolicy.guardInText(name, wordCount: wordCount) else { continue }
+                // A guarded word counts only as ATT&CK spells it ("Chimera", not "chimera").
+                let exactCase = nameGuard == .cue || nameGuard == .nounCue || NamePolicy.requiresExactCase(name, wordCount: wordCount)
+                add(name, exactCase: exactCase, nameGuard: nameGuard, via: "phrase:" + name, target: target(o.id))
             }
         }
     }

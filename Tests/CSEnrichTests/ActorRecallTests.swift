@@ -10,11 +10,13 @@ import XCTest
 /// The examples come from ../shared/attack (no part of them is in cs-enrich's tables or rules). Skips without
 /// ../shared, fails instead when CI=true. CS_SHOW_MISSES=1 prints the examples missed, by name.
 final class ActorRecallTests: XCTestCase {
-    /// The committed figure: the test fails below it. Measured 93.94% (14083 of 14991); 86.40% before the
-    /// sentence-start rule used the word list (docs/cs-enrich.md says which names are still missed and why).
-    static let minimumRate = 0.939
-    /// The same over the examples that name the actor by a name NamePolicy allows in text: 99.35% (14083 of 14175).
-    static let minimumMatchableRate = 0.993
+    /// The committed figure: the test fails below it. Measured 98.23% (14725 of 14991); 93.94% before guarded
+    /// names counted with a cue after them ("Chimera has used", "Play ransomware"), 86.40% before the sentence-start
+    /// rule used the word list (docs/cs-enrich.md says which names are still missed and why).
+    static let minimumRate = 0.982
+    /// The same over the examples that name the actor by a name NamePolicy matches in text without a noun after it:
+    /// 99.74% (14723 of 14762).
+    static let minimumMatchableRate = 0.997
 
     struct Example { var source: String; var text: String }
 
@@ -27,8 +29,11 @@ final class ActorRecallTests: XCTestCase {
         for x in examples {
             let e = try enrich(title: "", text: x.text)
             let hit = e.groupIDs.contains(x.source) || e.softwareIDs.contains(x.source)
-            // Names NamePolicy never matches in text ("Play", "Net", "Kevin") are missed on purpose.
-            let matchable = Self.names(of: x.source).contains { NamePolicy.allowed($0) && Self.containsWord($0, in: x.text) }
+            // Names NamePolicy never matches in text ("Net", "cmd") are missed on purpose, and so are those it
+            // matches only before a noun such as "ransomware" ("Play", "Kevin"), which examples seldom write.
+            let matchable = Self.names(of: x.source).contains {
+                Self.matchableEverywhere($0) && Self.containsWord($0, in: x.text)
+            }
             if matchable { allowed += 1 }
             if hit {
                 found += 1
@@ -38,7 +43,7 @@ final class ActorRecallTests: XCTestCase {
             }
         }
         let rate = Double(found) / Double(examples.count)
-        let summary = String(format: "actors recognised in %d of %d procedure examples (%.2f%%); in %d of the %d that name it by a name cs-enrich may match in text (%.2f%%)",
+        let summary = String(format: "actors recognised in %d of %d procedure examples (%.2f%%); in %d of the %d that name it by a name cs-enrich matches in text without a noun after it (%.2f%%)",
                              found, examples.count, rate * 100, foundAllowed, allowed, Double(foundAllowed) / Double(allowed) * 100)
         print(summary)
         if ProcessInfo.processInfo.environment["CS_SHOW_MISSES"] != nil {
@@ -48,6 +53,12 @@ final class ActorRecallTests: XCTestCase {
         }
         XCTAssertGreaterThanOrEqual(rate, Self.minimumRate, summary)
         XCTAssertGreaterThanOrEqual(Double(foundAllowed) / Double(allowed), Self.minimumMatchableRate, summary)
+    }
+
+    /// A name NamePolicy matches in text at all, not only before a noun.
+    static func matchableEverywhere(_ name: String) -> Bool {
+        guard let nameGuard = NamePolicy.guardInText(name, wordCount: Tokenizer.words(name).hashes.count) else { return false }
+        return nameGuard != .nounCue
     }
 
     /// Procedure examples of active groups and software whose name or an alias is in the text as a word
