@@ -230,3 +230,24 @@ final class WorkerProcess {
 
     var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 }
+
+/// pipelines/redis-fetch: a second run over unchanged feeds adds nothing to the stream.
+final class RedisFetchPipelineTests: XCTestCase {
+    func testRedisFetchPipelineAddsOnlyNewItems() throws {
+        if !RedisServer.isInstalled && ProcessInfo.processInfo.environment["CI"] == "true" {
+            XCTFail("redis-server is not installed (make deps) and CI=true")
+        }
+        try XCTSkipUnless(RedisServer.isInstalled, "redis-server is not installed (make deps)")
+        let server = try RedisServer()
+        let path = ToolRunner.binDir.path + ":" + (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin")
+        let r = RedisConnection(RedisConfig(url: try RedisURL(parsing: server.url("unused"))))
+        let first = try ToolRunner.run("cs", ["run", "pipelines/redis-fetch", "REDIS=127.0.0.1:\(server.port)"], environment: ["PATH": path])
+        XCTAssertEqual(first.status, 0, first.stderr)
+        let count = try r.command(["XLEN", "cs:records"]).int ?? 0
+        XCTAssertGreaterThan(count, 0)
+        let second = try ToolRunner.run("cs", ["run", "pipelines/redis-fetch", "REDIS=127.0.0.1:\(server.port)"], environment: ["PATH": path])
+        XCTAssertEqual(second.status, 0, second.stderr)
+        XCTAssertEqual(try r.command(["XLEN", "cs:records"]).int, count, "nothing new the second time")
+        XCTAssertGreaterThan(try r.command(["KEYS", "cs:fetch:items:*"]).items.count, 0)
+    }
+}
