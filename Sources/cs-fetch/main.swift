@@ -26,8 +26,7 @@ struct FetchCommand: ParsableCommand {
               cs-fetch --header-env 'Authorization=FEED_TOKEN' https://intel.example/f
               cs-fetch --raw https://feed.example.org/rss.xml | cs-normalize
               cs-fetch --state redis://redis.example:6379/cs:fetch --password-env REDIS_PASSWORD --new-only --feeds feeds.txt
-              cs worker --from redis://redis.example/cs:feeds --group fetchers --to redis://redis.example/cs:records \
-                        --password-env REDIS_PASSWORD -- cs-fetch --state redis://redis.example/cs:fetch --password-env REDIS_PASSWORD --new-only -
+              cs worker --from redis://redis.example/cs:feeds --group fetchers -- cs-fetch --state redis://redis.example/cs:fetch --new-only -
 
             --feeds FILE (or the argument -, stdin) holds one URL or path a line ('#' starts a comment; relative paths are taken from the list's directory), or a JSON object with a "url" member a line (what cs worker hands a stage), or is an OPML subscription list.
 
