@@ -66,11 +66,20 @@ public final class RedisFetchState: FetchState {
 
     public func begin(feed url: String) throws(StageError) -> SeenItems {
         try claim(url)
+        // Read at the first lookup, under the claim (--raw and --save-to look up no item), in one HGETALL.
+        var seen: [String: String]?
+        return SeenItems { [unowned self] (uid: String) throws(StageError) -> String? in
+            if seen == nil { seen = try self.seenItems(url) }
+            return seen?[uid]
+        }
+    }
+
+    func seenItems(_ url: String) throws(StageError) -> [String: String] {
         let reply = try call { c throws(RedisError) in try c.command(bytes: [Array("HGETALL".utf8), key("items", url)]) }
         if let e = reply.errorText { throw StageError(.failedPrecondition, "--state \(display): HGETALL: \(e)") }
         var seen: [String: String] = [:]
         for (uid, hash) in reply.pairs { seen[uid] = hash.text }
-        return SeenItems { (uid: String) throws(StageError) -> String? in seen[uid] }
+        return seen
     }
 
     /// Takes the feed's claim, waiting (with a growing pause, up to 50 ms) while another fetcher holds it.
