@@ -190,11 +190,73 @@ final class FetchRedisStateTests: FetchTestCase {
         XCTAssertEqual(try r.command(["HLEN", "cs:fetch:items:" + server.url("/files/\(names[0])")]).int, 5)
     }
 
+    /// A feed claimed by another fetcher: cs-fetch says it waits, emits nothing meanwhile, and goes on once the
+    /// claim is given back; SIGTERM while it waits stops it (143) without recording the feed.
+    func testAClaimedFeedWaitsForTheOtherFetcher() throws {
+        redis = try RedisServer()
+        let r = try connection()
+        let url = try server.writeFeed("\(key).json", items: [("1", "Waited for")])
+        XCTAssertEqual(try r.command(["SET", "cs:fetch:claim:" + url, "other-fetcher", "PX", "600000"]).text, "OK")
+        let fetch = try FetchProcess(["--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", url])
+        XCTAssertTrue(Readiness.wait(alive: { fetch.process.isRunning }) { fetch.stderr.contains("waiting for it") }, fetch.stderr)
+        XCTAssertTrue(fetch.stderr.contains("other-fetcher"), "the holder is named: \(fetch.stderr)")
+        XCTAssertEqual(fetch.stdout, "", "nothing is emitted without the claim")
+        XCTAssertEqual(try r.command(["DEL", "cs:fetch:claim:" + url]).int, 1)
+        XCTAssertEqual(fetch.wait(), 0, fetch.stderr)
+        XCTAssertTrue(fetch.stdout.contains("Waited for"), fetch.stdout)
+        XCTAssertEqual(try r.command(["HLEN", "cs:fetch:items:" + url]).int, 1)
+
+        let other = try server.writeFeed("\(key)-2.json", items: [("2", "Never recorded")])
+        XCTAssertEqual(try r.command(["SET", "cs:fetch:claim:" + other, "other-fetcher", "PX", "600000"]).text, "OK")
+        let stopped = try FetchProcess(["--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", other])
+        XCTAssertTrue(Readiness.wait(alive: { stopped.process.isRunning }) { stopped.stderr.contains("waiting for it") }, stopped.stderr)
+        kill(stopped.process.processIdentifier, SIGTERM)
+        XCTAssertEqual(stopped.wait(), 143, stopped.stderr)
+        XCTAssertEqual(stopped.stdout, "")
+        XCTAssertEqual(try r.command(["EXISTS", "cs:fetch:items:" + other]).int, 0, "nothing recorded")
+        XCTAssertEqual(try r.command(["GET", "cs:fetch:claim:" + other]).text, "other-fetcher", "the other's claim is left alone")
+    }
+
     func drained(_ r: RedisConnection, stream: String, group: String) throws -> Bool {
         let info = try r.command(["XINFO", "GROUPS", stream]).items
             .map { Dictionary($0.pairs, uniquingKeysWith: { a, _ in a }) }.first { $0["name"]?.text == group }
         return info?["lag"]?.int == 0 && info?["pending"]?.int == 0
     }
+}
+
+/// A cs-fetch started by a test and read while it runs (stdout and stderr in files).
+final class FetchProcess {
+    let process = Process()
+    let stdoutURL = ToolRunner.temporaryFile("fetch-stdout")
+    let stderrURL = ToolRunner.temporaryFile("fetch-stderr")
+
+    init(_ arguments: [String]) throws {
+        process.executableURL = try CSFetchRun.binary()
+        process.arguments = ["--no-progress"] + arguments
+        var env = ProcessInfo.processInfo.environment
+        for key in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] { env.removeValue(forKey: key) }
+        process.environment = env
+        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
+        process.standardInput = FileHandle.nullDevice
+        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
+        process.standardError = try FileHandle(forWritingTo: stderrURL)
+        try process.run()
+    }
+
+    deinit {
+        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+        try? FileManager.default.removeItem(at: stdoutURL)
+        try? FileManager.default.removeItem(at: stderrURL)
+    }
+
+    func wait() -> Int32 {
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+
+    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 }
 
 /// A `cs worker` started by a test (stages found beside it), stopped with SIGTERM; stderr in a file.
