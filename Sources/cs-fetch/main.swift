@@ -120,16 +120,14 @@ struct FetchCommand: ParsableCommand {
         if urls.filter({ $0 == "-" }).count > 1 || (urls.contains("-") && feedLists.contains("-")) {
             throw ValidationError("stdin (-) can be read once")
         }
+        var location: FetchStateLocation?
         if let state {
-            do {
-                let location = try FetchStateLocation(parsing: state)
-                if passwordEnv != nil && !location.isShared { throw ValidationError("--password-env applies to --state redis://") }
-            } catch let error as StageError where error.code != .unimplemented {
-                throw ValidationError("--state: \(error.message)")
-            } catch let error as StageError {
-                _ = error   // rediss://: understood, not a typing mistake; reported in run() (status 3)
+            do { location = try FetchStateLocation(parsing: state) } catch {
+                // rediss:// is understood but not in this build: not a typing mistake; run() reports it (status 3).
+                guard error.code == .unimplemented else { throw ValidationError("--state: \(error.message)") }
             }
-        } else if passwordEnv != nil {
+        }
+        if passwordEnv != nil && (state == nil || location?.isShared == false) {
             throw ValidationError("--password-env applies to --state redis://")
         }
         if let passwordEnv {
