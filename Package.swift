@@ -47,7 +47,8 @@ let package = Package(
         // SQLite, wrapped once for both stores (cs-fetch --state, cs-sink --to sqlite:): one open path
         // that is safe when several processes create the same file at once.
         .target(name: "CSSQLite", dependencies: ["CSQLite", "CSCore"]),
-        .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite"]),
+        // --state: a SQLite file, or Redis (CSRedis) shared by fetchers on several machines.
+        .target(name: "CSFetch", dependencies: ["CSCore", "CSFeed", "CSHTTP", "CSSQLite", "CSRedis"]),
         // ATT&CK tables generated from MITRE's data (make attack-tables), and the mapping onto them.
         .target(name: "CSAttack"),
         .target(name: "CSEnrich", dependencies: ["CSCore", "CSAttack", "CZlib"]),
@@ -104,7 +105,8 @@ let package = Package(
         .testTarget(name: "CSSQLiteTests", dependencies: ["CSSQLite", "CSCore", "CSTestSupport"]),
         .testTarget(name: "CSFetchTests", dependencies: ["CSFetch", "CSHTTP", "CSCore", "CSTestSupport"]),
         // Runs the built cs-fetch against a loopback HTTP server (Fixtures/feed_server.py) that misbehaves on purpose.
-        .testTarget(name: "CSFetchProcessTests", dependencies: ["CSFetch", "CSHTTP", "CSCore", "CSTestSupport"], exclude: ["Fixtures"]),
+        // FetchRedisStateTests add real redis-server processes and `cs worker` (--state redis://).
+        .testTarget(name: "CSFetchProcessTests", dependencies: ["CSFetch", "CSHTTP", "CSCore", "CSRedis", "CSTestSupport"], exclude: ["Fixtures"]),
         // Helpers the test targets share (running built executables, ../shared, seeded randomness, fixtures).
         .target(name: "CSTestSupport", path: "Tests/CSTestSupport"),
         // The helpers themselves, and the rule that unit targets start no processes or servers.

@@ -8,7 +8,9 @@ import CSFeed
 import CSHTTP
 
 /// The feeds of one run, from arguments and `--feeds` files (a URL or path a line with `#` comments,
-/// or an OPML subscription list, told apart by content). Each URL appears once, in first-seen order.
+/// or an OPML subscription list, told apart by content). A line may also be a JSON object with a `url`
+/// member: the records `cs worker` hands a stage from a stream of feeds. Each URL appears once, in
+/// first-seen order.
 public struct FeedList {
     public private(set) var urls: [String] = []
     private var seen: Set<String> = []
@@ -17,8 +19,10 @@ public struct FeedList {
 
     static let schemes: Set<String> = ["http", "https", "file"]
 
-    /// A command-line argument: a URL, or the path of a local feed file (made a file:// URL).
+    /// A command-line argument: a URL, or the path of a local feed file (made a file:// URL); `-` is a
+    /// feed list on stdin.
     public mutating func addArgument(_ argument: String, stage: Stage) {
+        if argument == "-" { return addList(path: "-", stage: stage) }
         addEntry(argument, relativeTo: nil, at: Position(input: argument), named: false, stage: stage)
     }
 
@@ -43,11 +47,34 @@ public struct FeedList {
         for rawLine in text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline) {
             number += 1
             var line = Substring(rawLine)
+            if String(line).trimmingSpaces.hasPrefix("{") {
+                addRecord(String(line), at: Position(input: path, line: number), stage: stage)
+                continue
+            }
             if let hash = line.firstIndex(of: "#") { line = line[..<hash] }
             let entry = String(line).trimmingSpaces
             if entry.isEmpty { continue }
             addEntry(entry, relativeTo: base, at: Position(input: path, line: number), named: true, stage: stage)
         }
+    }
+
+    /// `{"url": "https://…"}`: one feed as a JSON object (other members are ignored). A line that is not
+    /// such an object is rejected verbatim, so a dead-letter file (or `cs worker`) keeps it as it came.
+    private mutating func addRecord(_ line: String, at position: Position, stage: Stage) {
+        func refuse(_ why: String) {
+            let bytes = Array(line.utf8)
+            bytes.withUnsafeBufferPointer { stage.reject($0, at: position, .invalidArgument, why) }
+        }
+        let object: JSON
+        do { object = try JSON.parse(line) } catch {
+            return refuse("a feed-list line starting with '{' is not JSON: \(error.message)")
+        }
+        guard object.kind == .object, let url = object["url"]?.stringValue else {
+            return refuse("a feed-list object needs a \"url\" string member")
+        }
+        // A URL, not a path: the record came from elsewhere (a stream), so no directory applies.
+        guard url.schemeSplit != nil else { return refuse("\"url\" is not a URL (http, https, file): \(url)") }
+        addEntry(url, relativeTo: nil, at: position, named: true, stage: stage)
     }
 
     /// An OPML list (CSFeed's OPMLReader, over libxml2): every outline's `xmlUrl`, nested ones too; outlines

@@ -20,7 +20,10 @@ public struct FetchOptions {
     /// `--cacert`: CA certificates (PEM) trusted instead of the system's.
     public var caBundlePath: String?
     public var raw = false
-    public var statePath: String?
+    /// `--state`: a SQLite file or a Redis key prefix (FetchState.swift).
+    public var state: FetchStateLocation?
+    /// `--password-env`: the Redis state's password (never shown).
+    public var statePassword: String?
     /// `--save-to DIR`: keep each body as a file in DIR instead of parsing it (SavedFile.swift).
     public var saveTo: String?
     public var newOnly = false

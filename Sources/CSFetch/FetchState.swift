@@ -1,70 +1,68 @@
 import CSCore
-import CSSQLite
+import CSRedis
 
-/// `--state PATH`: what earlier runs saw. Per feed its validators (ETag, Last-Modified) for a
-/// conditional GET; per item its uid and a hash of its content for `--new-only`.
+/// A feed's validators for a conditional GET.
+public struct FetchValidators: Sendable, Equatable {
+    public var etag: String?
+    public var lastModified: String?
+    public init(etag: String?, lastModified: String?) { self.etag = etag; self.lastModified = lastModified }
+}
+
+/// `--state`: what earlier runs saw. Per feed its validators; per item its uid and a hash of its
+/// content for `--new-only`. A file (SQLiteFetchState) or Redis (RedisFetchState, shared by fetchers
+/// on several machines).
 ///
-/// Two runs may share a file, even a new one: SQLiteDatabase.open switches it to WAL and creates the
-/// schema safely, WAL lets readers go on while one writes, a busy timeout waits for the other
-/// writer, and each feed's update is one `BEGIN IMMEDIATE` transaction. The caller
-/// records a feed only after its records were written out, so a crash re-emits rather than loses.
-public final class FetchState {
-    public struct Validators: Sendable {
-        public var etag: String?
-        public var lastModified: String?
+/// The Fetcher asks for the validators when it builds the requests. When a feed's document arrives it
+/// calls `begin` before it looks at any item, then `record` once the feed's records are out (a crash in
+/// between re-emits rather than loses), or `release` when the feed failed after all.
+public protocol FetchState: AnyObject {
+    /// The validators of each feed, in order; nil for a feed never fetched.
+    func validators(feeds urls: [String]) throws(StageError) -> [FetchValidators?]
+
+    /// The items seen so far of the feed whose document arrived. A shared state first takes the feed for
+    /// this run (waiting while another fetcher holds it), so that two fetchers never both find an item new.
+    func begin(feed url: String) throws(StageError) -> SeenItems
+
+    /// Records the feed's new validators and the items it carried, all at once; gives the feed back.
+    func record(feed url: String, finalURL: String, validators: FetchValidators, items: [(uid: String, hash: String)],
+                at time: String) throws(StageError)
+
+    /// Gives the feed back without recording anything (its document failed).
+    func release(feed url: String)
+}
+
+/// The content hashes a state holds for one feed's items, by uid.
+public struct SeenItems {
+    private let lookup: (String) throws(StageError) -> String?
+    public init(_ lookup: @escaping (String) throws(StageError) -> String?) { self.lookup = lookup }
+
+    /// The hash recorded for the item, or nil when it was never seen.
+    public func hash(of uid: String) throws(StageError) -> String? { try lookup(uid) }
+}
+
+/// Where `--state` points: a file path, or `redis://HOST[:PORT][/DB]/PREFIX`.
+public enum FetchStateLocation: Sendable, Equatable {
+    case file(String)
+    case redis(RedisURL)
+
+    /// `rediss://` is refused as UNIMPLEMENTED (RedisURL): no TLS in this hiredis.
+    public init(parsing text: String) throws(StageError) {
+        if RedisURL.isRedis(text) {
+            self = .redis(try RedisURL(parsing: text))
+        } else {
+            guard !text.isEmpty else { throw StageError(.invalidArgument, "--state: empty path") }
+            self = .file(text)
+        }
     }
 
-    private let db: SQLiteDatabase
-    private let selectFeed: SQLiteStatement
-    private let selectItem: SQLiteStatement
-    private let upsertFeed: SQLiteStatement
-    private let upsertItem: SQLiteStatement
+    public var isShared: Bool { if case .redis = self { return true }; return false }
 
-    static let schema = """
-        CREATE TABLE IF NOT EXISTS feeds (
-            url TEXT PRIMARY KEY, etag TEXT, last_modified TEXT, final_url TEXT, checked_at TEXT);
-        CREATE TABLE IF NOT EXISTS items (
-            feed_url TEXT NOT NULL, uid TEXT NOT NULL, hash TEXT NOT NULL,
-            first_seen TEXT NOT NULL, last_seen TEXT NOT NULL,
-            PRIMARY KEY (feed_url, uid)) WITHOUT ROWID;
-        """
-
-    public init(path: String) throws(StageError) {
-        let db = try SQLiteDatabase.open(path: path, label: "state database", schema: FetchState.schema)
-        self.db = db
-        selectFeed = try db.prepare("SELECT etag, last_modified FROM feeds WHERE url = ?1")
-        selectItem = try db.prepare("SELECT hash FROM items WHERE feed_url = ?1 AND uid = ?2")
-        upsertFeed = try db.prepare("""
-            INSERT INTO feeds (url, etag, last_modified, final_url, checked_at) VALUES (?1, ?2, ?3, ?4, ?5)
-            ON CONFLICT (url) DO UPDATE SET etag = ?2, last_modified = ?3, final_url = ?4, checked_at = ?5
-            """)
-        upsertItem = try db.prepare("""
-            INSERT INTO items (feed_url, uid, hash, first_seen, last_seen) VALUES (?1, ?2, ?3, ?4, ?4)
-            ON CONFLICT (feed_url, uid) DO UPDATE SET hash = ?3, last_seen = ?4
-            """)
-    }
-
-    public func validators(feed url: String) throws(StageError) -> Validators? {
-        selectFeed.bind([url])
-        defer { selectFeed.reset() }
-        guard try selectFeed.step() else { return nil }
-        return Validators(etag: selectFeed.text(0), lastModified: selectFeed.text(1))
-    }
-
-    /// The content hash stored for an item, or nil when the item was never seen.
-    public func itemHash(feed url: String, uid: String) throws(StageError) -> String? {
-        selectItem.bind([url, uid])
-        defer { selectItem.reset() }
-        guard try selectItem.step() else { return nil }
-        return selectItem.text(0)
-    }
-
-    /// Records one feed's outcome in one transaction: its new validators and the items it carried.
-    public func record(feed url: String, finalURL: String, validators: Validators, items: [(uid: String, hash: String)],
-                       at time: String) throws(StageError) {
-        try db.transaction { () throws(StageError) in
-            try upsertFeed.run([url, validators.etag, validators.lastModified, finalURL, time])
-            for item in items { try upsertItem.run([url, item.uid, item.hash, time]) }
+    /// Opens (or creates) the state; a Redis server that cannot be reached or refuses the password is one
+    /// error here, before any feed is fetched.
+    public func open(password: String?, diagnostics: Diagnostics) throws(StageError) -> FetchState {
+        switch self {
+        case .file(let path): return try SQLiteFetchState(path: path)
+        case .redis(let url): return try RedisFetchState(url: url, password: password, diagnostics: diagnostics)
         }
     }
 }

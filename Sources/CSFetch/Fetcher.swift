@@ -22,7 +22,9 @@ public final class Fetcher {
     public init(stage: Stage, options: FetchOptions) throws(StageError) {
         self.stage = stage
         self.options = options
-        state = try options.statePath.map { path throws(StageError) in try FetchState(path: path) }
+        state = try options.state.map { location throws(StageError) in
+            try location.open(password: options.statePassword, diagnostics: stage.diagnostics)
+        }
         if options.progress, cs_isatty(2) != 0, stage.diagnostics.format == .text, stage.diagnostics.threshold <= .info {
             progress = ProgressLine()
         }
@@ -39,11 +41,12 @@ public final class Fetcher {
         let redirectGuard = options.allowPrivateRedirects ? nil : RedirectGuard.fromEnvironment()
         var common = options.headers
         if !common.contains(where: { $0.name.lowercased() == "accept" }) { common.insert(("Accept", FetchOptions.accept), at: 0) }
+        let known = try state?.validators(feeds: urls) ?? []
         for (index, url) in urls.enumerated() {
             var headers = common
             // A saved file that is gone must be fetched whole: no validators for it.
             let saved = options.saveTo.flatMap { SavedFile.path(for: url, in: $0) }.map(SavedFile.exists) ?? true
-            if saved, let validators = try state?.validators(feed: url) {
+            if saved, index < known.count, let validators = known[index] {
                 if let etag = validators.etag { headers.append(("If-None-Match", etag)) }
                 if let lastModified = validators.lastModified { headers.append(("If-Modified-Since", lastModified)) }
             }
@@ -67,7 +70,10 @@ public final class Fetcher {
             do throws(StageError) { try handle(outcome) } catch { stateError = stateError ?? error }
         }
         progress?.clear()
-        if let stateError { throw stateError }
+        if let stateError {
+            if stateError.code == .cancelled, cs_stop_signal() != 0 { stage.interrupted(cs_stop_signal()) }
+            throw stateError
+        }
         if !completed { stage.interrupted(cs_stop_signal()) }
         if options.stats {
             for report in reports.sorted(by: { $0.index < $1.index }) { report.emit(to: stage.diagnostics) }
@@ -114,8 +120,11 @@ public final class Fetcher {
 
         let fetchedAt = RFC3339.now()
         var seen: [(uid: String, hash: String)] = []
+        // Taken before any item is looked at: a shared state lets one fetcher at a time decide what is new.
+        let known = try state?.begin(feed: url)
         if let dir = options.saveTo {
             guard let path = SavedFile.path(for: url, in: dir) else {
+                state?.release(feed: url)
                 stage.reject(nil, at: Position(input: url), .invalidArgument, "--save-to: the URL names no file")
                 return
             }
@@ -136,7 +145,7 @@ public final class Fetcher {
                 }, emit: { record in
                     report.items += 1
                     do throws(StageError) {
-                        let fresh = try self.isNew(record, url: url, seen: &seen)
+                        let fresh = try self.isNew(record, known: known, seen: &seen)
                         if fresh { report.newItems += 1 }
                         if fresh || !options.newOnly { stage.output.writeRecord(record.bytes) }
                     } catch { lookupError = lookupError ?? error }
@@ -144,6 +153,7 @@ public final class Fetcher {
             } catch { parseError = error }
             if let lookupError { throw lookupError }
             if let parseError {
+                state?.release(feed: url)
                 report.code = parseError.code
                 stage.reject(keeping: .url(url), at: Position(input: url), parseError.code, "not parsed: \(parseError.message)")
                 return
@@ -152,18 +162,18 @@ public final class Fetcher {
         // The records are out before the state says they were seen: a crash in between re-emits.
         guard let state else { return }
         stage.output.flush()
-        let validators = FetchState.Validators(etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
+        let validators = FetchValidators(etag: response.header("ETag"), lastModified: response.header("Last-Modified"))
         try state.record(feed: url, finalURL: response.finalURL, validators: validators, items: seen, at: fetchedAt)
     }
 
     /// Whether the item is new or changed since the state last saw it; remembers its hash in `seen`.
     /// Without `--state` every item is new.
-    private func isNew(_ record: AdvisoryRecord, url: String, seen: inout [(uid: String, hash: String)]) throws(StageError) -> Bool {
-        guard let state else { return true }
+    private func isNew(_ record: AdvisoryRecord, known: SeenItems?, seen: inout [(uid: String, hash: String)]) throws(StageError) -> Bool {
+        guard let known else { return true }
         let uid = record.uid
         let hash = Fetcher.contentHash(record.json)
         seen.append((uid, hash))
-        return try state.itemHash(feed: url, uid: uid) != hash
+        return try known.hash(of: uid) != hash
     }
 
     /// SHA-256 of the record without `source.fetched_at`, which changes on every run.

@@ -28,6 +28,7 @@ COUNTS = {}          # path -> requests seen
 LAST_429 = {}        # key -> time of the last 429 sent
 IN_FLIGHT = {"now": 0, "max": 0}
 IN_FLIGHT_CHANGED = threading.Condition(LOCK)
+GATE_CHANGED = threading.Condition(LOCK)   # /gate: requests that arrived, per path
 BOMB = gzip.compress(b"\0" * (64 << 20), compresslevel=9)   # 64 MiB of zeros in ~64 KiB
 
 
@@ -84,6 +85,19 @@ class Handler(BaseHTTPRequestHandler):
             ctype = {".bin": "application/octet-stream", ".xml": "application/rss+xml; charset=utf-8"}.get(
                 os.path.splitext(path)[1], "application/feed+json")
             return self.send(200, body, [("Content-Type", ctype), ("ETag", etag), ("Last-Modified", modified)])
+
+        if route == "gate":         # like /files, but each answer waits until ?until=N requests for the path arrived
+            with GATE_CHANGED:
+                COUNTS[url.path] = COUNTS.get(url.path, 0) + 1
+                GATE_CHANGED.notify_all()
+                GATE_CHANGED.wait_for(lambda: COUNTS[url.path] >= int(q.get("until", "2")), timeout=600)
+            path = os.path.join(ROOT, *parts[1:])
+            if not os.path.isfile(path):
+                return self.send(404, b"not found")
+            with open(path, "rb") as f:
+                body = f.read()
+            etag = '"%s"' % hashlib.sha1(body).hexdigest()
+            return self.send(200, body, [json_type, ("ETag", etag)])
 
         if route == "dated":        # like /files, but with Last-Modified only (no ETag): If-Modified-Since revalidation
             path = os.path.join(ROOT, *parts[1:])
