@@ -167,7 +167,7 @@ final class FetchRedisStateTests: FetchTestCase {
             XCTAssertNotNil(try r.command(["XADD", "cs:feeds", "*", "record", record]).text)
         }
         let workers = try (0..<2).map { n in
-            try WorkerProcess(["worker", "--from", redis.url("cs:feeds"), "--group", "fetchers", "--consumer", "w\(n)",
+            try BackgroundTool("cs", ["worker", "--from", redis.url("cs:feeds"), "--group", "fetchers", "--consumer", "w\(n)",
                                "--batch", "1", "--claim-idle", "10m", "--to", redis.url("cs:records"), "--password-env", "CS_TEST_REDIS_PW", "--",
                                "cs-fetch", "--state", redis.url("cs:fetch"), "--password-env", "CS_TEST_REDIS_PW", "--new-only", "-"],
                               environment: env)
@@ -198,7 +198,7 @@ final class FetchRedisStateTests: FetchTestCase {
         let r = try connection()
         let url = try server.writeFeed("\(key).json", items: [("1", "Waited for")])
         XCTAssertEqual(try r.command(["SET", "cs:fetch:claim:" + url, "other-fetcher", "PX", "600000"]).text, "OK")
-        let fetch = try FetchProcess(["--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", url])
+        let fetch = try BackgroundTool("cs-fetch", ["--no-progress", "--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", url])
         XCTAssertTrue(Readiness.wait(alive: { fetch.process.isRunning }) { fetch.stderr.contains("waiting for it") }, fetch.stderr)
         XCTAssertTrue(fetch.stderr.contains("other-fetcher"), "the holder is named: \(fetch.stderr)")
         XCTAssertEqual(fetch.stdout, "", "nothing is emitted without the claim")
@@ -209,7 +209,7 @@ final class FetchRedisStateTests: FetchTestCase {
 
         let other = try server.writeFeed("\(key)-2.json", items: [("2", "Never recorded")])
         XCTAssertEqual(try r.command(["SET", "cs:fetch:claim:" + other, "other-fetcher", "PX", "600000"]).text, "OK")
-        let stopped = try FetchProcess(["--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", other])
+        let stopped = try BackgroundTool("cs-fetch", ["--no-progress", "--log-format", "json", "--state", redis.url("cs:fetch"), "--new-only", other])
         XCTAssertTrue(Readiness.wait(alive: { stopped.process.isRunning }) { stopped.stderr.contains("waiting for it") }, stopped.stderr)
         kill(stopped.process.processIdentifier, SIGTERM)
         XCTAssertEqual(stopped.wait(), 143, stopped.stderr)
@@ -223,75 +223,6 @@ final class FetchRedisStateTests: FetchTestCase {
             .map { Dictionary($0.pairs, uniquingKeysWith: { a, _ in a }) }.first { $0["name"]?.text == group }
         return info?["lag"]?.int == 0 && info?["pending"]?.int == 0
     }
-}
-
-/// A cs-fetch started by a test and read while it runs (stdout and stderr in files).
-final class FetchProcess {
-    let process = Process()
-    let stdoutURL = ToolRunner.temporaryFile("fetch-stdout")
-    let stderrURL = ToolRunner.temporaryFile("fetch-stderr")
-
-    init(_ arguments: [String]) throws {
-        process.executableURL = try CSFetchRun.binary()
-        process.arguments = ["--no-progress"] + arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] { env.removeValue(forKey: key) }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: stdoutURL.path, contents: nil)
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = try FileHandle(forWritingTo: stdoutURL)
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        try? FileManager.default.removeItem(at: stdoutURL)
-        try? FileManager.default.removeItem(at: stderrURL)
-    }
-
-    func wait() -> Int32 {
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    var stdout: String { (try? String(contentsOf: stdoutURL, encoding: .utf8)) ?? "" }
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
-}
-
-/// A `cs worker` started by a test (stages found beside it), stopped with SIGTERM; stderr in a file.
-final class WorkerProcess {
-    let process = Process()
-    let stderrURL = ToolRunner.temporaryFile("worker-stderr")
-
-    init(_ arguments: [String], environment: [String: String]) throws {
-        process.executableURL = try ToolRunner.executable("cs")
-        process.arguments = arguments
-        var env = ProcessInfo.processInfo.environment
-        for key in ["http_proxy", "https_proxy", "HTTP_PROXY", "HTTPS_PROXY", "ALL_PROXY", "all_proxy"] { env.removeValue(forKey: key) }
-        env["PATH"] = ToolRunner.binDir.path + ":" + (env["PATH"] ?? "/usr/bin:/bin")
-        env.merge(environment) { $1 }
-        process.environment = env
-        _ = FileManager.default.createFile(atPath: stderrURL.path, contents: nil)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = try FileHandle(forWritingTo: stderrURL)
-        try process.run()
-    }
-
-    deinit {
-        if process.isRunning { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
-        try? FileManager.default.removeItem(at: stderrURL)
-    }
-
-    func terminate() -> Int32 {
-        if process.isRunning { kill(process.processIdentifier, SIGTERM) }
-        process.waitUntilExit()
-        return process.terminationStatus
-    }
-
-    var stderr: String { (try? String(contentsOf: stderrURL, encoding: .utf8)) ?? "" }
 }
 
 /// pipelines/redis-fetch: a second run over unchanged feeds adds nothing to the stream.

@@ -7,7 +7,7 @@ import CSTestSupport
 final class WorkerTests: XCTestCase {
     var scratch: URL!
     /// Stopped in tearDown whatever happened (a failed wait throws past the test's own cleanup).
-    var started: [ToolProcess] = []
+    var started: [BackgroundTool] = []
     var servers: [RedisServer] = []
 
     override func setUpWithError() throws {
@@ -26,8 +26,8 @@ final class WorkerTests: XCTestCase {
 
     func track(_ server: RedisServer) -> RedisServer { servers.append(server); return server }
 
-    func start(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> ToolProcess {
-        let p = try ToolProcess(tool, arguments, environment: environment)
+    func start(_ tool: String, _ arguments: [String], environment: [String: String] = [:]) throws -> BackgroundTool {
+        let p = try BackgroundTool(tool, arguments, environment: environment)
         started.append(p)
         return p
     }
