@@ -38,9 +38,11 @@ final class ModelTechniques {
             score(field: "sections." + name, value, markup: false)
             return true
         }
+        // In class order, not the dictionary's (which differs between instances): the order techniques are
+        // added in is the order of the "technique:" vias of the tactics they imply.
         let classes = scorer.model.classes
-        for (c, evidence) in found {
-            e.addModelTechnique(classes[c], evidence: evidence)
+        for c in found.keys.sorted() {
+            e.addModelTechnique(classes[c], evidence: found[c]!)
         }
     }
 
