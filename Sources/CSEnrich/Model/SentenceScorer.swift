@@ -12,10 +12,12 @@ final class SentenceScorer {
     let model: TechniqueModel
     // Scratch memory, allocated once here and freed in deinit (raw pointers: the hot loop makes no
     // exclusivity checks or reference counting).
-    /// Per bucket, the sentence number that last used it: duplicates are skipped without sorting.
-    private let bucketStamp: UnsafeMutablePointer<UInt32>
-    private let bucketCount: Int
-    private var stamp: UInt32 = 0
+    /// The buckets of the current sentence, so a repeated one counts once: a small open-addressing table
+    /// (it stays in the L1 cache, where a stamp per bucket of the model would not) of
+    /// `generation << 32 | bucket`; an older generation is an empty slot.
+    private var seen: UnsafeMutablePointer<UInt64>
+    private var seenMask = 0
+    private var generation: UInt64 = 0
     private let sums: UnsafeMutablePointer<Int32>
     private let isTouched: UnsafeMutablePointer<Bool>
     private let touched: UnsafeMutablePointer<Int32>
@@ -26,10 +28,10 @@ final class SentenceScorer {
 
     init(model: TechniqueModel) {
         self.model = model
-        bucketCount = Int(model.bucketMask) + 1
         classCount = model.classes.count
-        // calloc: zeroed pages come on first touch, not at start-up.
-        bucketStamp = calloc(bucketCount, MemoryLayout<UInt32>.stride)!.assumingMemoryBound(to: UInt32.self)
+        seenMask = 255
+        seen = .allocate(capacity: seenMask + 1)
+        seen.initialize(repeating: 0, count: seenMask + 1)
         sums = .allocate(capacity: classCount)
         sums.initialize(repeating: 0, count: classCount)
         isTouched = .allocate(capacity: classCount)
@@ -39,36 +41,61 @@ final class SentenceScorer {
     }
 
     deinit {
-        free(bucketStamp)
+        seen.deallocate()
         sums.deallocate()
         isTouched.deallocate()
         touched.deallocate()
     }
 
+    /// Room for `features` buckets at most half full; a new generation (the table emptied by it).
+    private func startSentence(features: Int) {
+        if features * 2 > seenMask + 1 {
+            var size = seenMask + 1
+            while features * 2 > size { size *= 2 }
+            seen.deallocate()
+            seen = .allocate(capacity: size)
+            seen.initialize(repeating: 0, count: size)
+            seenMask = size - 1
+            generation = 0
+        }
+        generation += 1
+        if generation == 1 << 32 {   // wrapped: old slots could look current
+            seen.update(repeating: 0, count: seenMask + 1)
+            generation = 1
+        }
+    }
+
     /// Sums the quantized weights of the sentence's buckets per class (in `sums`, classes in `touched`);
     /// returns the factor that turns a sum into a score (weight scale / vector length).
     private func accumulate(_ tokens: UnsafeBufferPointer<Token>) -> Double {
-        let sums = self.sums, isTouched = self.isTouched, touched = self.touched, stamps = bucketStamp
+        let sums = self.sums, isTouched = self.isTouched, touched = self.touched
         for k in 0..<touchedCount { let c = Int(touched[k]); sums[c] = 0; isTouched[c] = false }
         var count = 0
-        stamp &+= 1
-        if stamp == 0 {   // wrapped: old stamps could look current
-            stamps.update(repeating: 0, count: bucketCount)
-            stamp = 1
-        }
-        let stamp = self.stamp, mask = model.bucketMask, shift = model.mixShift, multiplier = model.pairMultiplier
+        startSentence(features: 2 * tokens.count)
+        let seen = self.seen, seenMask = self.seenMask, current = generation << 32
+        let mask = model.bucketMask, shift = model.mixShift, multiplier = model.pairMultiplier
+        let countBits = TechniqueModel.spanCountBits, countMask = TechniqueModel.spanCountMask
         var distinct = 0
-        model.offsets.withUnsafeBufferPointer { offsets in
-        model.entryClasses.withUnsafeBufferPointer { classes in
-        model.entryWeights.withUnsafeBufferPointer { weights in
+        model.spans.withUnsafeBufferPointer { spans in
+        model.entries.withUnsafeBufferPointer { entries in
             @inline(__always) func add(_ h: UInt64) {
-                let b = Int(truncatingIfNeeded: (h ^ (h >> shift)) & mask)
-                guard stamps[b] != stamp else { return }
-                stamps[b] = stamp
+                let b = (h ^ (h >> shift)) & mask
+                let key = current | b
+                var slot = Int(truncatingIfNeeded: b) & seenMask
+                while true {
+                    let v = seen[slot]
+                    if v == key { return }
+                    if v & 0xFFFF_FFFF_0000_0000 != current { break }
+                    slot = (slot + 1) & seenMask
+                }
+                seen[slot] = key
                 distinct += 1
-                for e in Int(offsets[b])..<Int(offsets[b + 1]) {
-                    let c = Int(classes[e])
-                    sums[c] &+= Int32(weights[e])
+                let span = spans[Int(truncatingIfNeeded: b)]
+                let first = Int(span >> countBits)
+                for e in first..<first + Int(span & countMask) {
+                    let entry = entries[e]
+                    let c = Int(entry & 0xFFFF)
+                    sums[c] &+= Int32(Int16(truncatingIfNeeded: entry >> 16))
                     if !isTouched[c] { isTouched[c] = true; touched[count] = Int32(c); count += 1 }
                 }
             }
@@ -79,7 +106,6 @@ final class SentenceScorer {
                 if k > 0 { add((previous &* multiplier) ^ h) }
                 previous = h
             }
-        }
         }
         }
         touchedCount = count
