@@ -208,6 +208,10 @@ class Bench:
         os.makedirs(empty, exist_ok=True)
         self.compare("cs-enrich  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--data-dir", empty],
                      {"jq": jq_argv}, self.records)
+        # cs-enrich enriches on two threads into a pipe or file; line-buffered output keeps one thread (and
+        # writes each record at once): the single-core speed, what the second core adds to the row above.
+        self.compare("cs-enrich one thread (--line-buffered)  vs  jq tag-to-tactic rewrite", records,
+                     [self.cs("cs-enrich"), "--line-buffered", "--data-dir", empty], {"jq": jq_argv}, self.records)
         # The technique model (scoring every sentence) against none, and its load at start-up.
         self.compare("cs-enrich --no-model  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--no-model", "--data-dir", empty],
                      {"jq": jq_argv}, self.records)

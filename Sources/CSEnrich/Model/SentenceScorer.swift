@@ -6,8 +6,9 @@ import Musl
 
 /// Scores one sentence with a TechniqueModel: the same features as the trainer (Sources/attack-model/
 /// features.py: each word and each pair of adjacent words hashed into a bucket, present once, the
-/// vector of unit length), then a sparse dot product per bucket. Reuses its buffers between sentences;
-/// only the classes a sentence's buckets touch are summed and reset (most sentences touch few).
+/// vector of unit length), then a sparse dot product per bucket. Reuses its buffers between sentences.
+/// Most sentences reach no class: the highest sum bounds every class's score exactly, and when that
+/// bound falls short, no class is looked at.
 final class SentenceScorer {
     let model: TechniqueModel
     // Scratch memory, allocated once here and freed in deinit (raw pointers: the hot loop makes no
@@ -18,12 +19,11 @@ final class SentenceScorer {
     private var seen: UnsafeMutablePointer<UInt64>
     private var seenMask = 0
     private var generation: UInt64 = 0
+    /// Per class, the sum of the sentence's quantized weights (all classes: zeroing 216 numbers costs less
+    /// than tracking which ones a sentence touched).
     private let sums: UnsafeMutablePointer<Int32>
-    private let isTouched: UnsafeMutablePointer<Bool>
-    private let touched: UnsafeMutablePointer<Int32>
-    private var touchedCount = 0
     private let classCount: Int
-    /// The highest intercept: a class no bucket touches scores its intercept, so none can pass below this.
+    /// The highest intercept: no class scores more than it plus the highest sum times the factor.
     private let maxIntercept: Double
 
     init(model: TechniqueModel) {
@@ -34,17 +34,12 @@ final class SentenceScorer {
         seen.initialize(repeating: 0, count: seenMask + 1)
         sums = .allocate(capacity: classCount)
         sums.initialize(repeating: 0, count: classCount)
-        isTouched = .allocate(capacity: classCount)
-        isTouched.initialize(repeating: false, count: classCount)
-        touched = .allocate(capacity: classCount)
         maxIntercept = model.intercepts.max() ?? 0
     }
 
     deinit {
         seen.deallocate()
         sums.deallocate()
-        isTouched.deallocate()
-        touched.deallocate()
     }
 
     /// Room for `features` buckets at most half full; a new generation (the table emptied by it).
@@ -65,12 +60,11 @@ final class SentenceScorer {
         }
     }
 
-    /// Sums the quantized weights of the sentence's buckets per class (in `sums`, classes in `touched`);
-    /// returns the factor that turns a sum into a score (weight scale / vector length).
+    /// Sums the quantized weights of the sentence's buckets per class (in `sums`); returns the factor
+    /// that turns a sum into a score (weight scale / vector length).
     private func accumulate(_ tokens: UnsafeBufferPointer<Token>) -> Double {
-        let sums = self.sums, isTouched = self.isTouched, touched = self.touched
-        for k in 0..<touchedCount { let c = Int(touched[k]); sums[c] = 0; isTouched[c] = false }
-        var count = 0
+        let sums = self.sums
+        sums.update(repeating: 0, count: classCount)
         startSentence(features: 2 * tokens.count)
         let seen = self.seen, seenMask = self.seenMask, current = generation << 32
         let mask = model.bucketMask, shift = model.mixShift, multiplier = model.pairMultiplier
@@ -94,9 +88,7 @@ final class SentenceScorer {
                 let first = Int(span >> countBits)
                 for e in first..<first + Int(span & countMask) {
                     let entry = entries[e]
-                    let c = Int(entry & 0xFFFF)
-                    sums[c] &+= Int32(Int16(truncatingIfNeeded: entry >> 16))
-                    if !isTouched[c] { isTouched[c] = true; touched[count] = Int32(c); count += 1 }
+                    sums[Int(entry & 0xFFFF)] &+= Int32(Int16(truncatingIfNeeded: entry >> 16))
                 }
             }
             var previous: UInt64 = 0
@@ -108,7 +100,6 @@ final class SentenceScorer {
             }
         }
         }
-        touchedCount = count
         return distinct == 0 ? 0 : model.weightScale / Double(distinct).squareRoot()
     }
 
@@ -116,11 +107,12 @@ final class SentenceScorer {
     func score(_ tokens: UnsafeBufferPointer<Token>, minimum: Double, _ found: (Int, Double) -> Void) {
         let factor = accumulate(tokens)
         let rawMinimum = model.rawScore(forProbability: min(minimum, 1))
-        if maxIntercept >= rawMinimum {
-            for c in 0..<classCount { check(c, factor, rawMinimum, found) }
-        } else {
-            for k in 0..<touchedCount { check(Int(touched[k]), factor, rawMinimum, found) }
-        }
+        // Exact: every class's intercept is at most maxIntercept and its sum at most the highest, and
+        // rounding keeps that order (the factor is not negative), so no class passes when this does not.
+        var highest = sums[0]
+        for c in 1..<classCount { highest = max(highest, sums[c]) }
+        guard maxIntercept + factor * Double(highest) >= rawMinimum else { return }
+        for c in 0..<classCount { check(c, factor, rawMinimum, found) }
     }
 
     @inline(__always) private func check(_ c: Int, _ factor: Double, _ rawMinimum: Double, _ found: (Int, Double) -> Void) {
