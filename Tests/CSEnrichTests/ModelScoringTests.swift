@@ -83,6 +83,34 @@ final class ModelScoringTests: XCTestCase {
         }
     }
 
+    /// Sentences found between the words of a field's tokens are the sentences of the byte scan, with
+    /// exactly the words a sentence's own tokenization gives.
+    func testSentencesBetweenTokensEqualTheByteScan() {
+        var rng = SeededRandom(state: 7)
+        let pieces = ["word", "Attack", "e.g.", "U.S.", "x.", "end.", "end!", "why?", " ", " ", "  ", "\n", "\n\n", ".", "...", "comsvcs.dll",
+                      "(2)", "4688", "ünïcode", "\t", "?!", "a", "\r\n"]
+        for round in 0..<400 {
+            let text = (0..<rng.below(40)).map { _ in pieces[rng.below(pieces.count)] }.joined(separator: rng.below(3) == 0 ? "" : " ")
+            let bytes = Array(text.utf8)
+            bytes.withUnsafeBufferPointer { t in
+                var byScan: [(Range<Int>, [UInt64])] = []
+                let scratch = UnsafeMutablePointer<Token>.allocate(capacity: t.count / 2 + 2)
+                defer { scratch.deallocate() }
+                Sentences.forEach(in: t) { range in
+                    let n = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: scratch)
+                    byScan.append((range, (0..<n).map { scratch[$0].hash }))
+                }
+                let all = UnsafeMutablePointer<Token>.allocate(capacity: t.count / 2 + 2)
+                defer { all.deallocate() }
+                let tokens = UnsafeBufferPointer(start: all, count: Tokenizer.tokenize(t, into: all))
+                var byTokens: [(Range<Int>, [UInt64])] = []
+                Sentences.forEach(in: t, tokens: tokens) { range, words in byTokens.append((range, tokens[words].map(\.hash))) }
+                XCTAssertEqual(byTokens.map(\.0), byScan.map(\.0), "round \(round): \(text.debugDescription)")
+                XCTAssertEqual(byTokens.map(\.1), byScan.map(\.1), "round \(round): \(text.debugDescription)")
+            }
+        }
+    }
+
     /// The tactic a model technique implies lists its techniques in class (ID) order, whatever the
     /// enricher instance (the dictionary of found techniques iterates in a per-instance order).
     func testImpliedTacticViasComeInClassOrder() throws {

@@ -66,10 +66,12 @@ final class ModelTechniques {
         text.withMutableBytes { b in
             let t = UnsafeBufferPointer(b)
             let tokens = storage.reserve(forText: t.count)
-            Sentences.forEach(in: t) { range in
-                let count = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: tokens)
+            // The field's words in one pass; sentences are ranges of them.
+            let all = UnsafeBufferPointer(start: tokens, count: Tokenizer.tokenize(t, into: tokens))
+            Sentences.forEach(in: t, tokens: all) { range, words in
+                let count = words.count
                 guard count >= Self.minimumWords else { return }
-                let sentenceTokens = UnsafeBufferPointer(start: tokens, count: count)
+                let sentenceTokens = UnsafeBufferPointer(rebasing: all[words])
                 var key = UInt64(count)
                 for token in sentenceTokens { key = (key &* Tokenizer.prime) ^ token.hash }
                 guard seen.insert(key).inserted else { return }
