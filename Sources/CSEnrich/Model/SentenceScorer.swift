@@ -18,6 +18,9 @@ final class SentenceScorer {
     /// `generation << 32 | bucket`; an older generation is an empty slot.
     private var seen: UnsafeMutablePointer<UInt64>
     private var seenMask = 0
+    /// The spans of the sentence's distinct buckets, read in a first pass (independent reads the CPU
+    /// overlaps) before their weights are summed in a second; as many slots as `seen`.
+    private var picked: UnsafeMutablePointer<UInt32>
     private var generation: UInt64 = 0
     /// Per class, the sum of the sentence's quantized weights (all classes: zeroing 216 numbers costs less
     /// than tracking which ones a sentence touched).
@@ -32,6 +35,7 @@ final class SentenceScorer {
         seenMask = 255
         seen = .allocate(capacity: seenMask + 1)
         seen.initialize(repeating: 0, count: seenMask + 1)
+        picked = .allocate(capacity: seenMask + 1)
         sums = .allocate(capacity: classCount)
         sums.initialize(repeating: 0, count: classCount)
         maxIntercept = model.intercepts.max() ?? 0
@@ -39,6 +43,7 @@ final class SentenceScorer {
 
     deinit {
         seen.deallocate()
+        picked.deallocate()
         sums.deallocate()
     }
 
@@ -50,6 +55,8 @@ final class SentenceScorer {
             seen.deallocate()
             seen = .allocate(capacity: size)
             seen.initialize(repeating: 0, count: size)
+            picked.deallocate()
+            picked = .allocate(capacity: size)
             seenMask = size - 1
             generation = 0
         }
@@ -66,7 +73,7 @@ final class SentenceScorer {
         let sums = self.sums
         sums.update(repeating: 0, count: classCount)
         startSentence(features: 2 * tokens.count)
-        let seen = self.seen, seenMask = self.seenMask, current = generation << 32
+        let seen = self.seen, seenMask = self.seenMask, current = generation << 32, picked = self.picked
         let mask = model.bucketMask, shift = model.mixShift, multiplier = model.pairMultiplier
         let countBits = TechniqueModel.spanCountBits, countMask = TechniqueModel.spanCountMask
         var distinct = 0
@@ -83,13 +90,8 @@ final class SentenceScorer {
                     slot = (slot + 1) & seenMask
                 }
                 seen[slot] = key
+                picked[distinct] = spans[Int(truncatingIfNeeded: b)]
                 distinct += 1
-                let span = spans[Int(truncatingIfNeeded: b)]
-                let first = Int(span >> countBits)
-                for e in first..<first + Int(span & countMask) {
-                    let entry = entries[e]
-                    sums[Int(entry & 0xFFFF)] &+= Int32(Int16(truncatingIfNeeded: entry >> 16))
-                }
             }
             var previous: UInt64 = 0
             for k in 0..<tokens.count {
@@ -97,6 +99,14 @@ final class SentenceScorer {
                 add(h)
                 if k > 0 { add((previous &* multiplier) ^ h) }
                 previous = h
+            }
+            for k in 0..<distinct {
+                let span = picked[k]
+                let first = Int(span >> countBits)
+                for e in first..<first + Int(span & countMask) {
+                    let entry = entries[e]
+                    sums[Int(entry & 0xFFFF)] &+= Int32(Int16(truncatingIfNeeded: entry >> 16))
+                }
             }
         }
         }
