@@ -76,24 +76,28 @@ public enum EnrichStage {
         var batch: EnrichBatch?
         let output = stage.output
         stage.onInterrupt { batch?.flush() }
-        stage.forEachLine(of: inputs) { line, position in
-            if twoThreads {
-                if batch == nil { batch = EnrichBatch(stage: stage, local: enricher(), makeEnricher: makeEnricher) }
-                if let batch { batch.add(line.bytes, at: position); return }
-            }
-            let enricher = enricher()
-            do throws(EnrichError) {
-                try enricher.enrich(line.bytes) { head, tail in
-                    output.write(head)
-                    if let tail { output.write(tail) }
-                    output.endRecord()
+        // An input at a time, its batch written before the next is opened: an input that cannot be opened
+        // is reported after the records before it, as on one thread.
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            defer { batch?.flush() }
+            stage.forEachLine(of: [input]) { line, position in
+                if twoThreads {
+                    if batch == nil { batch = EnrichBatch(stage: stage, local: enricher(), makeEnricher: makeEnricher) }
+                    if let batch { batch.add(line.bytes, at: position); return }
                 }
-                if !enricher.problems.isEmpty { reportProblems(enricher.problems, at: position, id: enricher.lastID, stage: stage) }
-            } catch {
-                stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
+                let enricher = enricher()
+                do throws(EnrichError) {
+                    try enricher.enrich(line.bytes) { head, tail in
+                        output.write(head)
+                        if let tail { output.write(tail) }
+                        output.endRecord()
+                    }
+                    if !enricher.problems.isEmpty { reportProblems(enricher.problems, at: position, id: enricher.lastID, stage: stage) }
+                } catch {
+                    stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
+                }
             }
         }
-        batch?.flush()
         batch?.finish()
         // `--map` lines that switch off no phrase are reported even when no line came.
         if built == nil, !userMap.phrasesOff.isEmpty { _ = enricher() }

@@ -58,4 +58,22 @@ final class EnrichThreadsTests: XCTestCase {
         XCTAssertEqual(numbered, numbered.sorted())
         XCTAssertGreaterThan(numbered.count, 600)
     }
+
+    /// Several inputs, one of them missing: its error comes after the records and diagnostics of the input
+    /// before it, on two threads as on one.
+    func testInputsAreFinishedInTurn() throws {
+        let lines = try input().text.split(separator: "\n")
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cs-enrich-threads-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let first = dir.appendingPathComponent("first.ndjson"), second = dir.appendingPathComponent("second.ndjson")
+        try (lines[..<300].joined(separator: "\n") + "\n").write(to: first, atomically: true, encoding: .utf8)
+        try (lines[300...].joined(separator: "\n") + "\n").write(to: second, atomically: true, encoding: .utf8)
+        let arguments = [first.path, dir.appendingPathComponent("missing.ndjson").path, second.path]
+        let two = try runTool("cs-enrich", arguments)
+        let one = try runTool("cs-enrich", ["--line-buffered"] + arguments)
+        XCTAssertEqual(two.stdout, one.stdout)
+        XCTAssertEqual(two.stderr, one.stderr)
+        XCTAssertTrue(two.stderr.contains("missing.ndjson"), two.stderr)
+    }
 }
