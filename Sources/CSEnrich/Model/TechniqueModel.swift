@@ -100,7 +100,9 @@ public final class TechniqueModel {
             let offsets = try r.array(UInt32.self, count: Int(buckets) + 1)
             let entryCount = Int(offsets[Int(buckets)])
             guard offsets.first == 0, entryCount < 1 << (32 - Int(Self.spanCountBits)),
-                  zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 && $1 - $0 <= Self.spanCountMask }) else { throw fail("bad bucket offsets") }
+                  zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 && $1 - $0 <= Self.spanCountMask }) else {
+                throw fail("bad bucket offsets (this cs-enrich reads at most \(Self.spanCountMask) weights a bucket, train.py --per-bucket)")
+            }
             spans = (0..<Int(buckets)).map { offsets[$0] << Self.spanCountBits | (offsets[$0 + 1] - offsets[$0]) }
             let entryClasses = try r.array(UInt16.self, count: entryCount)
             let entryWeights = try r.array(Int16.self, count: entryCount)
