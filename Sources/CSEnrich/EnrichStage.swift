@@ -72,7 +72,7 @@ public enum EnrichStage {
             return enricher
         }
         let interactive = stage.output.lineBuffered || Terminal.isTerminal(0)
-        let twoThreads = (threads ?? (interactive || !EnrichBatch.worthwhile ? 1 : 2)) > 1
+        var twoThreads = (threads ?? (interactive || !EnrichBatch.worthwhile ? 1 : 2)) > 1
         var batch: EnrichBatch?
         let output = stage.output
         stage.onInterrupt { batch?.flush() }
@@ -84,6 +84,7 @@ public enum EnrichStage {
                 if twoThreads {
                     if batch == nil { batch = EnrichBatch(stage: stage, local: enricher(), makeEnricher: makeEnricher) }
                     if let batch { batch.add(line.bytes, at: position); return }
+                    twoThreads = false   // no second thread could be started: one thread from here on
                 }
                 let enricher = enricher()
                 do throws(EnrichError) {
