@@ -54,26 +54,54 @@ public enum EnrichStage {
         }
     }
 
-    /// Enriches every record of `inputs`, then exits with the stage's status policy.
+    /// Enriches every record of `inputs`, then exits with the stage's status policy. The enricher (its
+    /// phrase table) is built at the first line, not at start-up. Records are enriched on two threads
+    /// (EnrichBatch) unless the output is line-buffered or stdin is a terminal, where each record is written
+    /// as soon as its line is read; `threads` 1 keeps one thread (tests compare the two).
     public static func run(stage: Stage, inputs: [String], userMap: UserMap, priorityData: PriorityData? = nil, reassess: Bool = false,
-                           model: TechniqueModel? = nil, minConfidence: Double? = nil) -> Never {
-        let enricher = Enricher(userMap: userMap, priorityData: priorityData, reassess: reassess, model: model, minConfidence: minConfidence)
-        for entry in enricher.phrasesOffMatchingNothing {
-            stage.diagnostics.warning(.invalidArgument, "\(entry.file):\(entry.line): '\(entry.key)' is no built-in phrase: nothing switched off")
+                           model: TechniqueModel? = nil, minConfidence: Double? = nil, threads: Int? = nil) -> Never {
+        let makeEnricher = { Enricher(userMap: userMap, priorityData: priorityData, reassess: reassess, model: model, minConfidence: minConfidence) }
+        var built: Enricher?
+        func enricher() -> Enricher {
+            if let built { return built }
+            let enricher = makeEnricher()
+            for entry in enricher.phrasesOffMatchingNothing {
+                stage.diagnostics.warning(.invalidArgument, "\(entry.file):\(entry.line): '\(entry.key)' is no built-in phrase: nothing switched off")
+            }
+            built = enricher
+            return enricher
         }
+        let interactive = stage.output.lineBuffered || Terminal.isTerminal(0)
+        var twoThreads = (threads ?? (interactive || !EnrichBatch.worthwhile ? 1 : 2)) > 1
+        var batch: EnrichBatch?
         let output = stage.output
-        stage.forEachLine(of: inputs) { line, position in
-            do throws(EnrichError) {
-                try enricher.enrich(line.bytes) { head, tail in
-                    output.write(head)
-                    if let tail { output.write(tail) }
-                    output.endRecord()
+        stage.onInterrupt { batch?.flush() }
+        // An input at a time, its batch written before the next is opened: an input that cannot be opened
+        // is reported after the records before it, as on one thread.
+        for input in inputs.isEmpty ? ["-"] : inputs {
+            defer { batch?.flush() }
+            stage.forEachLine(of: [input]) { line, position in
+                if twoThreads {
+                    if batch == nil { batch = EnrichBatch(stage: stage, local: enricher(), makeEnricher: makeEnricher) }
+                    if let batch { batch.add(line.bytes, at: position); return }
+                    twoThreads = false   // no second thread could be started: one thread from here on
                 }
-                if !enricher.problems.isEmpty { reportProblems(enricher.problems, at: position, id: enricher.lastID, stage: stage) }
-            } catch {
-                stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
+                let enricher = enricher()
+                do throws(EnrichError) {
+                    try enricher.enrich(line.bytes) { head, tail in
+                        output.write(head)
+                        if let tail { output.write(tail) }
+                        output.endRecord()
+                    }
+                    if !enricher.problems.isEmpty { reportProblems(enricher.problems, at: position, id: enricher.lastID, stage: stage) }
+                } catch {
+                    stage.reject(line.bytes, at: position, error.code, error.message, id: error.id)
+                }
             }
         }
+        batch?.finish()
+        // `--map` lines that switch off no phrase are reported even when no line came.
+        if built == nil, !userMap.phrasesOff.isEmpty { _ = enricher() }
         stage.finish()
     }
 }

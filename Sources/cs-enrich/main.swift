@@ -10,7 +10,7 @@ struct EnrichCommand: ParsableCommand {
         commandName: "cs-enrich",
         abstract: "Map advisory records onto MITRE ATT&CK and extract indicators.",
         discussion: """
-            Reads cs.advisory/1 records (NDJSON) and writes each with two members added. Records are otherwise unchanged (the input bytes, then the new members); a record that already has them gets them replaced, so enriching twice gives the same result. Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and skipped (exit status 2).
+            Reads cs.advisory/1 records (NDJSON) and writes each with two members added. Records are otherwise unchanged (the input bytes, then the new members); a record that already has them gets them replaced, so enriching twice gives the same result. Lines that are not JSON objects or not cs.advisory/1 records are reported with their line number and skipped (exit status 2). Into a pipe or file, records are enriched on two threads, a batch of lines at a time, and written in input order; with --line-buffered (or a terminal) one thread writes each record as soon as its line is read.
 
             attack: {version, tactics, techniques, groups, software}. Every mapping has "via", where it came from: "tag:credential-access", "text:T1110.003", "phrase:password spraying", "actor:APT29", "technique:T1110" (a tactic that a single-tactic technique implies), "map:impossible-travel" (a --map entry: the record's tag, or the phrase as the file writes it). Revoked or deprecated objects named by ID carry "revoked"/"deprecated": true.
 

@@ -11,6 +11,7 @@ import argparse
 import json
 import os
 import random
+import resource
 import shutil
 import socket
 import statistics
@@ -208,6 +209,10 @@ class Bench:
         os.makedirs(empty, exist_ok=True)
         self.compare("cs-enrich  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--data-dir", empty],
                      {"jq": jq_argv}, self.records)
+        # cs-enrich enriches on two threads into a pipe or file (EnrichBatch): its CPU time (both threads)
+        # against jq's is the ratio on one core, the one above without what the second core adds.
+        self.compare_cpu("cs-enrich CPU time (user + system)  vs  jq's", records, [self.cs("cs-enrich"), "--data-dir", empty],
+                         {"jq": jq_argv}, self.records)
         # The technique model (scoring every sentence) against none, and its load at start-up.
         self.compare("cs-enrich --no-model  vs  jq tag-to-tactic rewrite", records, [self.cs("cs-enrich"), "--no-model", "--data-dir", empty],
                      {"jq": jq_argv}, self.records)
@@ -220,6 +225,25 @@ class Bench:
         self.compare("cs-enrich start-up: KEV + 300k-CVE EPSS loaded  vs  no data", None,
                      [self.cs("cs-enrich"), "--kev", kev, "--epss", epss],
                      {"cs-enrich (no data)": [self.cs("cs-enrich"), "--data-dir", empty]}, 1, unit="runs")
+
+    def compare_cpu(self, name, input_path, cs_argv, peers, unit_count):
+        """Like compare, with CPU seconds (user + system of the process and all its threads, from the
+        children's rusage) instead of wall time; peak memory is not measured here."""
+        def cpu(argv):
+            times = []
+            for _ in range(self.runs):
+                before = resource.getrusage(resource.RUSAGE_CHILDREN)
+                with open(input_path, "rb") as stdin, open(os.devnull, "wb") as out:
+                    subprocess.run(argv, stdin=stdin, stdout=out, stderr=subprocess.DEVNULL, check=True)
+                after = resource.getrusage(resource.RUSAGE_CHILDREN)
+                times.append(after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime)
+            return {"median_s": statistics.median(times), "min_s": min(times), "peak_mib": float("nan"), "runs": self.runs}
+        row = {"name": name, "input_bytes": os.path.getsize(input_path), "units": unit_count, "unit": "records"}
+        row["cs"] = cpu(cs_argv)
+        row["cs"]["argv"] = " ".join(os.path.basename(a) if a.startswith(self.bin) else a for a in cs_argv)
+        row["peers"] = {peer: cpu(argv) for peer, argv in peers.items() if argv is not None}
+        self.results.append(row)
+        self.print_row(row)
 
     def make_priority_data(self, cves=300_000, kev_entries=1_400):
         """A full-size EPSS file (gzip, FIRST's layout) and a KEV catalog of the published size, over CVEs that

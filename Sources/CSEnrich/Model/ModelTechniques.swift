@@ -38,9 +38,11 @@ final class ModelTechniques {
             score(field: "sections." + name, value, markup: false)
             return true
         }
+        // In class order, not the dictionary's (which differs between instances): the order techniques are
+        // added in is the order of the "technique:" vias of the tactics they imply.
         let classes = scorer.model.classes
-        for (c, evidence) in found {
-            e.addModelTechnique(classes[c], evidence: evidence)
+        for c in found.keys.sorted() {
+            e.addModelTechnique(classes[c], evidence: found[c]!)
         }
     }
 
@@ -64,10 +66,12 @@ final class ModelTechniques {
         text.withMutableBytes { b in
             let t = UnsafeBufferPointer(b)
             let tokens = storage.reserve(forText: t.count)
-            Sentences.forEach(in: t) { range in
-                let count = Tokenizer.tokenize(UnsafeBufferPointer(rebasing: t[range]), offset: range.lowerBound, into: tokens)
+            // The field's words in one pass; sentences are ranges of them.
+            let all = UnsafeBufferPointer(start: tokens, count: Tokenizer.tokenize(t, into: tokens))
+            Sentences.forEach(in: t, tokens: all) { range, words in
+                let count = words.count
                 guard count >= Self.minimumWords else { return }
-                let sentenceTokens = UnsafeBufferPointer(start: tokens, count: count)
+                let sentenceTokens = UnsafeBufferPointer(rebasing: all[words])
                 var key = UInt64(count)
                 for token in sentenceTokens { key = (key &* Tokenizer.prime) ^ token.hash }
                 guard seen.insert(key).inserted else { return }

@@ -24,6 +24,35 @@ enum Sentences {
         emit(start, text.count, text, body)
     }
 
+    /// The same sentences as `forEach(in:)`, each with the range of its tokens in `tokens` (the words of
+    /// all of `text`, Tokenizer.tokenize). Sentences end only at bytes between words, so only those are
+    /// looked at.
+    static func forEach(in text: UnsafeBufferPointer<UInt8>, tokens: UnsafeBufferPointer<Token>,
+                        _ body: (Range<Int>, Range<Int>) -> Void) {
+        let n = tokens.count
+        var start = 0, firstToken = 0
+        for i in 0...n {
+            var k = i == 0 ? 0 : Int(tokens[i - 1].end)
+            let gapEnd = i == n ? text.count : Int(tokens[i].start)
+            while k < gapEnd {
+                if endsAfter(k, in: text) {
+                    if i > firstToken { body(trimmed(start, k + 1, text), firstToken..<i) }
+                    firstToken = i
+                    start = k + 1
+                }
+                k += 1
+            }
+        }
+        if n > firstToken { body(trimmed(start, text.count, text), firstToken..<n) }
+    }
+
+    private static func trimmed(_ s: Int, _ e: Int, _ text: UnsafeBufferPointer<UInt8>) -> Range<Int> {
+        var s = s, e = e
+        while s < e, isSpace(text[s]) { s += 1 }
+        while e > s, isSpace(text[e - 1]) { e -= 1 }
+        return s..<e
+    }
+
     private static func emit(_ s: Int, _ e: Int, _ text: UnsafeBufferPointer<UInt8>, _ body: (Range<Int>) -> Void) {
         var s = s, e = e
         while s < e, isSpace(text[s]) { s += 1 }

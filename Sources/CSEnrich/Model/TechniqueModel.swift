@@ -37,10 +37,14 @@ public final class TechniqueModel {
     /// Technique IDs, by class number.
     public let classes: [String]
     let intercepts: [Double]
-    /// Bucket k's weights are entries offsets[k] ..< offsets[k + 1].
-    let offsets: [UInt32]
-    let entryClasses: [UInt16]
-    let entryWeights: [Int16]
+    /// Bucket k's weights are entries[spans[k] >> spanCountBits ..< + (spans[k] & spanCountMask)]: one
+    /// number per bucket (where and how many), so that a feature costs one random read before its weights.
+    let spans: [UInt32]
+    static let spanCountBits: UInt32 = 8
+    static let spanCountMask: UInt32 = (1 << spanCountBits) - 1
+    /// A weight: its class in the low 16 bits, the quantized weight (Int16) in the high 16, side by side
+    /// so that a bucket's weights are one sequential read.
+    let entries: [UInt32]
 
     /// Reads and verifies the file in one read: the checksum first, then the header; nothing of an
     /// unverified file is used.
@@ -93,13 +97,18 @@ public final class TechniqueModel {
             for _ in 0..<classCount { ids.append(try r.string(length: Int(try r.read() as UInt8))) }
             classes = ids
             intercepts = try r.array(Float.self, count: classCount).map(Double.init)
-            offsets = try r.array(UInt32.self, count: Int(buckets) + 1)
-            let entries = Int(offsets[Int(buckets)])
-            guard offsets.first == 0, zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 }) else { throw fail("bad bucket offsets") }
-            entryClasses = try r.array(UInt16.self, count: entries)
-            entryWeights = try r.array(Int16.self, count: entries)
+            let offsets = try r.array(UInt32.self, count: Int(buckets) + 1)
+            let entryCount = Int(offsets[Int(buckets)])
+            guard offsets.first == 0, entryCount < 1 << (32 - Int(Self.spanCountBits)),
+                  zip(offsets, offsets.dropFirst()).allSatisfy({ $0 <= $1 && $1 - $0 <= Self.spanCountMask }) else {
+                throw fail("bad bucket offsets (this cs-enrich reads at most \(Self.spanCountMask) weights a bucket, train.py --per-bucket)")
+            }
+            spans = (0..<Int(buckets)).map { offsets[$0] << Self.spanCountBits | (offsets[$0 + 1] - offsets[$0]) }
+            let entryClasses = try r.array(UInt16.self, count: entryCount)
+            let entryWeights = try r.array(Int16.self, count: entryCount)
             guard r.position == body else { throw fail("\(body - r.position) bytes after the weights") }
             guard entryClasses.allSatisfy({ Int($0) < classCount }) else { throw fail("a weight names no class") }
+            entries = (0..<entryCount).map { UInt32(entryClasses[$0]) | UInt32(UInt16(bitPattern: entryWeights[$0])) << 16 }
         } catch let e as TechniqueModelError {
             throw e
         } catch {
