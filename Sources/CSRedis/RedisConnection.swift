@@ -33,6 +33,41 @@ public final class RedisConnection {
     public func close() {
         if let c = context { redisFree(c) }
         context = nil
+        aheadSent = 0
+        aheadReplies = []
+    }
+
+    /// Commands sent with `sendAhead` whose replies are not read yet, and replies read early (when
+    /// another command came after them): replies arrive in order, so they are kept for `receiveAhead`.
+    private var aheadSent = 0
+    private var aheadReplies: [RedisReply] = []
+
+    /// Replies owed to `receiveAhead`, read or not; 0 after the connection was lost (they are gone).
+    public var repliesAhead: Int { aheadSent + aheadReplies.count }
+
+    /// Sends commands now and reads their replies later (`receiveAhead`, one per command), so that the
+    /// server works on them while this process does something else (the worker: the next batch and
+    /// the last batch's commit while the stage runs).
+    public func sendAhead(_ commands: [[[UInt8]]]) throws(RedisError) {
+        try connect()
+        guard let c = context else { throw RedisError(.connection, "\(config.url.display): not connected") }
+        for words in commands { try append(words, to: c) }
+        var done: Int32 = 0
+        while done == 0 {
+            if redisBufferWrite(c, &done) != cs_redis_ok() { throw lost(c) }
+        }
+        aheadSent += commands.count
+    }
+
+    /// The reply to the oldest `sendAhead` command.
+    public func receiveAhead() throws(RedisError) -> RedisReply {
+        if !aheadReplies.isEmpty { return aheadReplies.removeFirst() }
+        guard aheadSent > 0, let c = context else {
+            throw RedisError(.connection, "\(config.url.display): connection lost before a reply was read")
+        }
+        let reply = try readReply(c)
+        aheadSent -= 1
+        return reply
     }
 
     /// Connects (when not connected), authenticates and selects the database.
@@ -101,28 +136,38 @@ public final class RedisConnection {
 
     private func send(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisReply] {
         guard let c = context else { throw RedisError(.connection, "\(config.url.display): not connected") }
-        for words in commands {
-            // All arguments in one buffer; argv points into it for the length of the call.
-            var flat: [UInt8] = []
-            flat.reserveCapacity(words.reduce(0) { $0 + $1.count })
-            var offsets: [Int] = []
-            var lengths: [Int] = []
-            for w in words { offsets.append(flat.count); lengths.append(w.count); flat += w }
-            let rc = flat.withUnsafeBufferPointer { buffer -> Int32 in
-                let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
-                var argv: [UnsafePointer<CChar>?] = offsets.map { (base + $0).assumingMemoryBound(to: CChar.self) }
-                return redisAppendCommandArgv(c, Int32(words.count), &argv, lengths)
-            }
-            if rc != cs_redis_ok() { throw lost(c) }
+        for words in commands { try append(words, to: c) }
+        // Replies to commands sent ahead come first: kept for receiveAhead.
+        while aheadSent > 0 {
+            aheadReplies.append(try readReply(c))
+            aheadSent -= 1
         }
         var replies: [RedisReply] = []
         replies.reserveCapacity(commands.count)
-        for _ in commands {
-            var raw: UnsafeMutableRawPointer?
-            guard redisGetReply(c, &raw) == cs_redis_ok(), let raw else { throw lost(c) }
-            replies.append(RedisReply(taking: raw))   // frees hiredis's tree
-        }
+        for _ in commands { replies.append(try readReply(c)) }
         return replies
+    }
+
+    /// Adds one command to hiredis's output buffer (written on the next read or flush).
+    private func append(_ words: [[UInt8]], to c: UnsafeMutablePointer<redisContext>) throws(RedisError) {
+        // All arguments in one buffer; argv points into it for the length of the call.
+        var flat: [UInt8] = []
+        flat.reserveCapacity(words.reduce(0) { $0 + $1.count })
+        var offsets: [Int] = []
+        var lengths: [Int] = []
+        for w in words { offsets.append(flat.count); lengths.append(w.count); flat += w }
+        let rc = flat.withUnsafeBufferPointer { buffer -> Int32 in
+            let base = UnsafeRawPointer(buffer.baseAddress ?? UnsafePointer(bitPattern: 1)!)
+            var argv: [UnsafePointer<CChar>?] = offsets.map { (base + $0).assumingMemoryBound(to: CChar.self) }
+            return redisAppendCommandArgv(c, Int32(words.count), &argv, lengths)
+        }
+        if rc != cs_redis_ok() { throw lost(c) }
+    }
+
+    private func readReply(_ c: UnsafeMutablePointer<redisContext>) throws(RedisError) -> RedisReply {
+        var raw: UnsafeMutableRawPointer?
+        guard redisGetReply(c, &raw) == cs_redis_ok(), let raw else { throw lost(c) }
+        return RedisReply(taking: raw)   // frees hiredis's tree
     }
 
     /// The connection is unusable: closed, and the reason returned.

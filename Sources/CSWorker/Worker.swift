@@ -27,6 +27,9 @@ public final class Worker {
     let stage: StageBatch
     let keys: (deadLettered: String, diagnostics: String)
 
+    /// Commands sent to `redis` whose replies are read later (WorkerAhead.swift), oldest first.
+    var ahead: [Ahead] = []
+
     /// Set when a connection was lost: entries Redis handed out while the answer was on its way are
     /// pending with this consumer although it never saw them, so its own pending entries are read again.
     var reconnected = false
@@ -61,14 +64,19 @@ public final class Worker {
             var claimCursor = "0-0"
             var lastClaim = -Double.infinity
             let claimEvery = max(0.1, min(1.0, options.claimIdle / 4))
-            while cs_stop_signal() == 0 {
+            // A batch read ahead is finished even after a stop signal: its entries are already this
+            // consumer's, and left pending they would wait --claim-idle for another worker.
+            while cs_stop_signal() == 0 || readAheadOutstanding {
                 if reconnected {
                     reconnected = false
                     history = "0"
                 }
                 let entries: [StreamEntry]
                 var deliveries: [String: Int] = [:]
-                if let after = history {
+                if readAheadOutstanding {
+                    entries = try takeReadAhead()
+                    guard !entries.isEmpty else { continue }
+                } else if let after = history {
                     entries = try read(from: after, block: nil)
                     guard let last = entries.last else { history = nil; continue }
                     history = last.id
@@ -85,8 +93,10 @@ public final class Worker {
                     entries = try read(from: ">", block: options.block)
                     guard !entries.isEmpty else { continue }
                 }
+                if history == nil && entries.count == options.batch && cs_stop_signal() == 0 { readAhead() }
                 try process(entries, deliveries: deliveries)
             }
+            try settleCommits()
         } catch {
             switch error {
             case .stopped: break
@@ -135,10 +145,21 @@ public final class Worker {
 
     /// XREADGROUP from `after` (">" for new entries, an id for this consumer's pending history).
     func read(from after: String, block: Double?) throws(WorkerStop) -> [StreamEntry] {
+        let words = readCommand(from: after, block: block)
+        let reply = try call { r throws(RedisError) in try r.command(words) }
+        return try entries(read: reply)
+    }
+
+    /// The words of XREADGROUP from `after` (">" for new entries, an id for this consumer's history).
+    func readCommand(from after: String, block: Double?) -> [String] {
         var words = ["XREADGROUP", "GROUP", options.group, options.consumer, "COUNT", String(options.batch)]
         if let block { words += ["BLOCK", String(Int(block * 1000))] }
-        words += ["STREAMS", options.from.key, after]
-        let reply = try call { r throws(RedisError) in try r.command(words) }
+        return words + ["STREAMS", options.from.key, after]
+    }
+
+    /// The entries of an XREADGROUP reply; a missing group (the stream deleted, or a server restarted
+    /// without its data) is created again.
+    func entries(read reply: RedisReply) throws(WorkerStop) -> [StreamEntry] {
         if let e = reply.errorText {
             if e.hasPrefix("NOGROUP") {
                 // The stream or group went away (deleted, or a server restarted without its data).

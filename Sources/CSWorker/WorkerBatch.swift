@@ -56,7 +56,9 @@ extension Worker {
                 // 2: the stage rejected some records; its dead-letter lines are kept (below) and the
                 // batch is done (the same records would be rejected again).
                 if !outcome.diagnostics.isEmpty { writeStandardError(String(decoding: outcome.diagnostics, as: UTF8.self)) }
-                let dead = (first ? deadLines : []) + outcome.rejected
+                var rejected = outcome.rejected
+                let notJSON = outcome.status == 0 && rejected.isEmpty ? [] : notJSONEntries(run, rejected: &rejected)
+                let dead = (first ? deadLines : []) + notJSON.map(\.line) + rejected
                 try commit(output: outcome.records, acknowledge: run.map(\.id) + (first ? settled : []), deadLetters: dead)
             case 64:
                 writeStandardError(String(decoding: outcome.diagnostics, as: UTF8.self))
@@ -68,11 +70,31 @@ extension Worker {
                 diagnostics.warning(.unavailable, "\(input): the stage exited with status \(outcome.status) on \(run.count) entr\(run.count == 1 ? "y" : "ies") (\(run.first!.id)…); they stay pending and are taken again after --claim-idle\(text.isEmpty ? "" : ": " + text)")
                 let words = ["HSET", keys.diagnostics] + run.flatMap { [$0.id, "exit status \(outcome.status)\(text.isEmpty ? "" : ": " + text)"] }
                 _ = try call { r throws(RedisError) in try r.command(words) }
-                if first && (!settled.isEmpty || !deadLines.isEmpty) {
-                    try commit(output: [], acknowledge: settled, deadLetters: deadLines)
+                // Entries that are not JSON would fail the stage again: dead-lettered now, the rest stay pending.
+                var unused: [[UInt8]] = []
+                let notJSON = notJSONEntries(run, rejected: &unused)
+                let ids = notJSON.map(\.id) + (first ? settled : [])
+                let dead = (first ? deadLines : []) + notJSON.map(\.line)
+                if !ids.isEmpty || !dead.isEmpty {
+                    try commit(output: [], acknowledge: ids, deadLetters: dead)
                 }
             }
         }
+    }
+
+    /// The entries of `run` whose records are not JSON (the worker checks only their shape before the
+    /// stage), as dead letters with their ids and reasons; the stage's verbatim copies of those records
+    /// are taken out of `rejected`, so each is kept once.
+    func notJSONEntries(_ run: [(id: String, record: [UInt8])], rejected: inout [[UInt8]]) -> [(id: String, line: [UInt8])] {
+        var found: [(id: String, line: [UInt8])] = []
+        for (id, record) in run {
+            guard let why = StreamEntry.notJSON(record) else { continue }
+            if let copy = rejected.firstIndex(of: record) { rejected.remove(at: copy) }
+            diagnostics.error(why.code, "\(options.from.display): entry \(id): \(why.message)")
+            found.append((id, WorkerDeadLetters.entry(input: options.from.display, entryID: id, code: why.code, reason: why.message,
+                                                       record: record, diagnostics: nil)))
+        }
+        return found
     }
 
     /// The stage diagnostics kept for entries whose batches failed.
@@ -85,8 +107,9 @@ extension Worker {
     }
 
     /// Dead letters kept first; then the output and the acknowledgement: in one MULTI/EXEC when the
-    /// output stream is on the input's server, else output first, then XACK (a crash between the two
-    /// repeats the output, never loses it).
+    /// output stream is on the input's server (sent ahead: its replies are checked at the next commit,
+    /// WorkerAhead.swift), else output first, then XACK (a crash between the two repeats the output,
+    /// never loses it).
     func commit(output: [[UInt8]], acknowledge ids: [String], deadLetters dead: [[UInt8]]) throws(WorkerStop) {
         if !deadLetters.keep(dead, onRetry: { e, _ in self.diagnostics.warning(e.code, e.message) }) {
             throw .fatal(StageError(.dataLoss, "cannot keep \(dead.count) dead letter\(dead.count == 1 ? "" : "s") in \(deadLetters.display); their entries stay pending"))
@@ -111,7 +134,9 @@ extension Worker {
             try transaction(adds, on: outputRedis)
             adds = []
         }
-        if !adds.isEmpty || !ack.isEmpty { try transaction(adds + ack, on: redis) }
+        // The commit before this one ran while the stage did; its replies are checked now.
+        try settleCommits()
+        if !adds.isEmpty || !ack.isEmpty { commitAhead(adds + ack) }
         counts.recordsOut += output.count
         counts.deadLettered += dead.count
     }
@@ -120,7 +145,14 @@ extension Worker {
     func transaction(_ commands: [[[UInt8]]], on connection: RedisConnection) throws(WorkerStop) {
         let all = [[Array("MULTI".utf8)]] + commands + [[Array("EXEC".utf8)]]
         let replies = try call(connection) { r throws(RedisError) in try r.pipeline(all) }
-        if case .array(let results) = replies.last!, let bad = results.first(where: { $0.errorText != nil }) {
+        try Worker.checkTransaction(replies, on: connection)
+    }
+
+    /// The replies of MULTI, the commands, EXEC: a command refused when queued or when run ends the
+    /// worker (its batch pending).
+    static func checkTransaction(_ replies: [RedisReply], on connection: RedisConnection) throws(WorkerStop) {
+        guard let last = replies.last else { return }
+        if case .array(let results) = last, let bad = results.first(where: { $0.errorText != nil }) {
             throw .fatal(StageError(.failedPrecondition, "\(connection.config.url.display): \(bad.errorText!)"))
         }
         if let e = replies.first(where: { $0.errorText != nil })?.errorText {

@@ -44,8 +44,8 @@ final class WorkerTests: XCTestCase {
     }
 
     /// 3 workers over 10,000 records; one is SIGKILLed while it holds a batch (its stage has read the
-    /// batch and hangs): the others take the batch over after --claim-idle, every record reaches OUT,
-    /// repeats come only from the killed batch, and nothing stays pending.
+    /// batch and hangs): the others take its entries over after --claim-idle (that batch and the one it
+    /// read ahead), every record reaches OUT, repeats come only from those, and nothing stays pending.
     func testThreeWorkersOneKilledMidBatch() throws {
         let server = try track(RedisServer())
         let redis = try RedisFixtures.connection(server)
@@ -65,7 +65,8 @@ final class WorkerTests: XCTestCase {
         }
         let killedIDs = Set(try redis.command(["XPENDING", "in", "g", "-", "+", "1000", "victim"]).items.compactMap { $0.items.first?.text })
         let summary = try redis.command(["XPENDING", "in", "g"])
-        XCTAssertEqual(killedIDs.count, 100, "the victim held one batch: \(summary) \(victim.stderr)")
+        // The batch its stage holds, and the next one, asked for before that stage started (read ahead).
+        XCTAssertTrue([100, 200].contains(killedIDs.count), "the victim held one batch and at most one ahead: \(summary) \(victim.stderr)")
         let killedUIDs = Set(try RedisFixtures.entries(redis, "in").filter { killedIDs.contains($0.id) }.compactMap { e in
             e.fields["record"].flatMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }?["uid"] as? String
         })
@@ -79,6 +80,35 @@ final class WorkerTests: XCTestCase {
         XCTAssertTrue(repeated.isSubset(of: killedUIDs), "repeats outside the killed batch: \(repeated.subtracting(killedUIDs).prefix(5))")
         XCTAssertEqual(try redis.command(["XPENDING", "in", "g"]).items.first?.int, 0)
         XCTAssertTrue(workers.contains { $0.stderr.isEmpty || !$0.stderr.contains("error") })
+    }
+
+    /// SIGTERM while the stage holds a batch and the next batch has been read ahead (those entries are
+    /// already this consumer's): the worker finishes both, exits 0, and leaves nothing pending; the
+    /// batch after them stays unread for the next worker.
+    func testStoppedWithReadAheadOutstandingLosesNothing() throws {
+        let server = try track(RedisServer())
+        let redis = try RedisFixtures.connection(server)
+        let sink = try ToolRunner.run("cs-sink", ["--to", server.url("in")], stdin: Data(RedisFixtures.records(0..<300).utf8))
+        XCTAssertEqual(sink.status, 0, sink.stderr)
+        let holding = scratch.appendingPathComponent("holding").path
+        let release = scratch.appendingPathComponent("release").path
+        XCTAssertEqual(mkfifo(release, 0o600), 0)
+        // The first batch's stage waits on the FIFO after reading its input; later batches pass through.
+        let stage = try script("hold-first-stage", "input=$(cat)\nif [ ! -e '\(holding)' ]; then touch '\(holding)'; read x < '\(release)'; fi\nprintf '%s\\n' \"$input\"\n")
+        let worker = try start("cs", workerArgs(server, consumer: "w", extra: ["--to", server.url("out"), "--batch", "100"], stage: [stage]))
+        try Waiting.until("the first batch's stage holding") { FileManager.default.fileExists(atPath: holding) }
+        try Waiting.until("the next batch read ahead") {
+            try redis.command(["XPENDING", "in", "g", "-", "+", "1000", "w"]).items.count == 200
+        }
+        kill(worker.process.processIdentifier, SIGTERM)
+        let go = try XCTUnwrap(FileHandle(forWritingAtPath: release))   // opens once the stage reads
+        go.write(Data("go\n".utf8))
+        try go.close()
+        XCTAssertEqual(worker.wait(), 0, worker.stderr)
+        XCTAssertEqual(try RedisFixtures.uids(redis, "out"), (0..<200).map { "uid-\($0)" }, "the held batch and the one read ahead")
+        XCTAssertEqual(try redis.command(["XPENDING", "in", "g"]).items.first?.int, 0, "nothing left pending")
+        let group = try redis.command(["XINFO", "GROUPS", "in"]).items.map { Dictionary($0.pairs, uniquingKeysWith: { a, _ in a }) }.first
+        XCTAssertEqual(group?["lag"]?.int, 100, "the third batch was not taken")
     }
 
     /// Redis stops and starts again (AOF on) while a sink writes and two workers read: both reconnect
@@ -111,6 +141,9 @@ final class WorkerTests: XCTestCase {
         try redis.command(["XADD", "in", "*", "record", RedisFixtures.record(0)])
         let noRecord = try redis.command(["XADD", "in", "*", "title", "no record here"]).text!
         let notJSON = try redis.command(["XADD", "in", "*", "record", "{not json"]).text!
+        // Shaped like an object, so it reaches the stage, which rejects it; the worker's dead letter
+        // (with the entry id) replaces the stage's verbatim copy.
+        let bracedNotJSON = try redis.command(["XADD", "in", "*", "record", "{\"a\": nope}"]).text!
         // A JSON object that is no cs.advisory/1 record: cs-filter rejects it (exit 2); its dead letter is kept.
         try redis.command(["XADD", "in", "*", "record", #"{"schema":"other/1","id":"x"}"#])
         try redis.command(["XADD", "in", "*", "record", RedisFixtures.record(1)])
@@ -120,17 +153,19 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(worker.terminate(), 0, worker.stderr)
         XCTAssertEqual(worker.stdout, RedisFixtures.record(0) + "\n" + RedisFixtures.record(1) + "\n")
         let lines = try String(contentsOf: dead, encoding: .utf8).split(separator: "\n").map(String.init)
-        XCTAssertEqual(lines.count, 3, lines.joined(separator: "\n"))
+        XCTAssertEqual(lines.count, 4, lines.joined(separator: "\n"))
         let entries = lines.compactMap { try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any] }
         let byEntry = Dictionary(entries.compactMap { e in (e["entry"] as? String).map { ($0, e) } }, uniquingKeysWith: { a, _ in a })
         XCTAssertEqual(byEntry[noRecord]?["reason"] as? String, "no 'record' field (fields: title)")
         XCTAssertEqual(byEntry[noRecord]?["code"] as? String, "INVALID_ARGUMENT")
         XCTAssertTrue((byEntry[notJSON]?["reason"] as? String ?? "").hasPrefix("the record is not JSON"), "\(byEntry)")
+        XCTAssertTrue((byEntry[bracedNotJSON]?["reason"] as? String ?? "").hasPrefix("the record is not JSON"), "\(byEntry)")
+        XCTAssertEqual(byEntry[bracedNotJSON]?["record_text"] as? String, "{\"a\": nope}")
         XCTAssertTrue(lines.contains(#"{"schema":"other/1","id":"x"}"#), "the stage's rejection is kept verbatim")
-        XCTAssertTrue(worker.stderr.contains(noRecord) && worker.stderr.contains("3 dead-lettered"), worker.stderr)
+        XCTAssertTrue(worker.stderr.contains(noRecord) && worker.stderr.contains("4 dead-lettered"), worker.stderr)
         let status = try ToolRunner.run("cs", ["worker", "--status", server.url("in"), "--group", "g"])
         XCTAssertEqual(status.status, 0, status.stderr)
-        XCTAssertTrue(status.lines.contains("dead-lettered: 3"), status.text)
+        XCTAssertTrue(status.lines.contains("dead-lettered: 4"), status.text)
         XCTAssertTrue(status.lines.contains("pending: 0") && status.lines.contains("lag: 0"), status.text)
     }
 
