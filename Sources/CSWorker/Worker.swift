@@ -17,6 +17,8 @@ import CSRun
 /// whose stage failed is not acknowledged: it is taken again after `--claim-idle`; entries delivered
 /// three times run alone (so one bad record does not hold back its batch), and one delivered more
 /// than `--max-deliveries` times is dead-lettered with the stage's last diagnostics.
+/// Redis, the worker and the stage work at once: the next batch and the last commit are sent ahead
+/// (WorkerAhead.swift).
 public final class Worker {
     let options: WorkerOptions
     let diagnostics: Diagnostics
@@ -56,7 +58,7 @@ public final class Worker {
         a.host == b.host && a.port == b.port && a.database == b.database && a.user == b.user
     }
 
-    /// Runs until SIGINT/SIGTERM (the batch in hand is finished first); the exit status.
+    /// Runs until SIGINT/SIGTERM (the batch in hand, and one read ahead, are finished first); the exit status.
     public func run() -> Int32 {
         do throws(WorkerStop) {
             try ensureGroup()

@@ -17,7 +17,7 @@ struct WorkerCommand: ParsableCommand {
         discussion: """
             Reads batches with XREADGROUP, runs the stage over each batch as a child process (records on its stdin), then XADDs its output records to --to and XACKs the batch in one MULTI/EXEC (without --to: writes them to stdout, then XACKs). The group is created (MKSTREAM) when missing. Entries idle longer than --claim-idle with a consumer (a dead worker's batch) are taken over with XAUTOCLAIM; an entry delivered more than --max-deliveries times is dead-lettered with the stage's last diagnostics. An entry without a 'record' field, or whose record is not one JSON object, is dead-lettered with its id and the reason. Records the stage rejects (exit 2) go to --dead-letter too, and the batch is acknowledged. Dead letters are counted (see --status).
 
-            SIGINT/SIGTERM: the batch in hand is finished, then the worker exits 0. A lost connection is retried with backoff. The password comes from --password-env, never from the command line.
+            While the stage runs, the next batch is read and the last commit is sent (a worker holds up to two batches). SIGINT/SIGTERM: the batch in hand and the one read ahead are finished, then the worker exits 0. A lost connection is retried with backoff. The password comes from --password-env, never from the command line.
 
             EXAMPLES:
               cs worker --from redis://redis/cs:fetched --group normalize \\

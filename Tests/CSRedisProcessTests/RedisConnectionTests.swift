@@ -40,6 +40,27 @@ final class RedisConnectionTests: XCTestCase {
         XCTAssertNotNil(try redis.command(["NOSUCHCOMMAND"]).errorText)
     }
 
+    /// Replies to commands sent ahead come back in the order sent, even when other commands are answered
+    /// in between; a closed connection owes nothing and says so.
+    func testRepliesAheadKeepTheirOrder() throws {
+        try XCTSkipUnless(RedisServer.isInstalled || ProcessInfo.processInfo.environment["CI"] == "true", "redis-server is not installed (make deps)")
+        let server = try RedisServer()
+        defer { server.stop() }
+        let redis = RedisConnection(RedisConfig(url: try RedisURL(parsing: server.url("s"))))
+        try redis.sendAhead([["ECHO", "first"], ["ECHO", "second"]].map { $0.map { Array($0.utf8) } })
+        XCTAssertEqual(redis.repliesAhead, 2)
+        XCTAssertEqual(try redis.command(["ECHO", "between"]), .string(Array("between".utf8)))
+        try redis.sendAhead([["ECHO", "third"].map { Array($0.utf8) }])
+        XCTAssertEqual(try redis.receiveAhead(), .string(Array("first".utf8)))
+        XCTAssertEqual(try redis.receiveAhead(), .string(Array("second".utf8)))
+        XCTAssertEqual(try redis.receiveAhead(), .string(Array("third".utf8)))
+        XCTAssertEqual(redis.repliesAhead, 0)
+        try redis.sendAhead([["ECHO", "lost"].map { Array($0.utf8) }])
+        redis.close()
+        XCTAssertEqual(redis.repliesAhead, 0)
+        XCTAssertThrowsError(try redis.receiveAhead()) { XCTAssertEqual(($0 as? RedisError)?.kind, .connection) }
+    }
+
     func testPasswordFromConfigAndWrongPassword() throws {
         try XCTSkipUnless(RedisServer.isInstalled || ProcessInfo.processInfo.environment["CI"] == "true", "redis-server is not installed (make deps)")
         let server = try RedisServer(password: "s3cret-pw")

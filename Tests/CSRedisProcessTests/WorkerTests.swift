@@ -189,6 +189,29 @@ final class WorkerTests: XCTestCase {
         XCTAssertEqual(try redis.command(["HLEN", "in:cs-worker:g:diagnostics"]).int, 0, "kept diagnostics are dropped with their entries")
     }
 
+    /// A stage that fails on a record that is not JSON (a plugin that does not reject it): that entry is
+    /// dead-lettered at once with its id, not retried; the rest of its batch is taken again and goes through.
+    func testNotJSONRecordThatFailsTheStageDeadLetteredAtOnce() throws {
+        let server = try track(RedisServer())
+        let redis = try RedisFixtures.connection(server)
+        try redis.command(["XADD", "in", "*", "record", RedisFixtures.record(0)])
+        let bad = try redis.command(["XADD", "in", "*", "record", "{\"a\": nope}"]).text!
+        try redis.command(["XADD", "in", "*", "record", RedisFixtures.record(1)])
+        let fragile = try script("fragile-stage", "input=$(cat)\ncase \"$input\" in *nope*) echo 'fragile: bad input' >&2; exit 3;; esac\nprintf '%s\\n' \"$input\"\n")
+        let dead = scratch.appendingPathComponent("dead.ndjson")
+        let worker = try start("cs", workerArgs(server, consumer: "w", extra: ["--to", server.url("out"), "--dead-letter", dead.path,
+                                                                                     "--claim-idle", "100ms"], stage: [fragile]))
+        try Waiting.until("every entry handled") { try Waiting.drained(redis, stream: "in", group: "g") }
+        XCTAssertEqual(worker.terminate(), 0, worker.stderr)
+        XCTAssertEqual(Set(try RedisFixtures.uids(redis, "out")), ["uid-0", "uid-1"])
+        let lines = try String(contentsOf: dead, encoding: .utf8).split(separator: "\n")
+        XCTAssertEqual(lines.count, 1, lines.joined(separator: "\n"))
+        let entry = try JSONSerialization.jsonObject(with: Data(lines[0].utf8)) as? [String: Any]
+        XCTAssertEqual(entry?["entry"] as? String, bad)
+        XCTAssertTrue((entry?["reason"] as? String ?? "").hasPrefix("the record is not JSON"), "\(String(describing: entry))")
+        XCTAssertEqual(entry?["record_text"] as? String, "{\"a\": nope}")
+    }
+
     /// AUTH with a password from the environment; a wrong one is one UNAUTHENTICATED error, exit 3.
     func testPasswordFromEnvironmentAndWrongPassword() throws {
         let server = try track(RedisServer(password: "worker-pw"))
