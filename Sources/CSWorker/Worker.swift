@@ -68,7 +68,9 @@ public final class Worker {
             let claimEvery = max(0.1, min(1.0, options.claimIdle / 4))
             // A batch read ahead is finished even after a stop signal: its entries are already this
             // consumer's, and left pending they would wait --claim-idle for another worker.
-            while cs_stop_signal() == 0 || readAheadOutstanding {
+            while true {
+                alignAhead()
+                guard cs_stop_signal() == 0 || readAheadOutstanding else { break }
                 if reconnected {
                     reconnected = false
                     history = "0"

@@ -24,9 +24,9 @@ extension Worker {
         }
     }
 
+    /// Whether a batch asked for by `readAhead` is still to be taken (after `alignAhead`).
     var readAheadOutstanding: Bool {
-        alignAhead()
-        return ahead.contains { if case .read = $0 { return true }; return false }
+        ahead.contains { if case .read = $0 { return true }; return false }
     }
 
     /// Forgets what the connection no longer owes (it was lost and opened again since): the oldest
